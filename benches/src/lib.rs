@@ -1,0 +1,1 @@
+//! Benches live in the `main` bench target; this library is empty.

@@ -1,0 +1,133 @@
+//! Requests and responses: one pair per AWS KMS operation, with public fields named after
+//! the AWS JSON members (snake_case here, PascalCase on the wire).
+//!
+//! Required members are constructor arguments; optional ones have `with_*` methods.
+//! [`Request`] and [`Response`] wrap every pair so calls can be scheduled, logged and
+//! replayed as data (see `Engine::handle`).
+
+pub mod aliases;
+pub mod crypto;
+pub mod keys;
+pub mod mac;
+pub mod tags;
+
+pub use aliases::*;
+pub use crypto::*;
+pub use keys::*;
+pub use mac::*;
+pub use tags::*;
+
+/// Generates [`Operation`], [`Request`] and [`Response`] from one list of operations.
+macro_rules! operation_enums {
+    ($( $op:ident($req:ident -> $resp:ident) read_only: $ro:literal; )+) => {
+        /// Every operation the engine implements, named as AWS names it.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        pub enum Operation {
+            $(
+                #[doc = concat!("`", stringify!($op), "`")]
+                $op,
+            )+
+        }
+
+        impl Operation {
+            /// Every operation, alphabetically.
+            pub const ALL: &'static [Self] = &[$(Self::$op),+];
+
+            /// The AWS operation name, which is also the CloudTrail `eventName`.
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$op => stringify!($op),)+ }
+            }
+
+            /// Whether CloudTrail records the call as read-only.
+            #[must_use]
+            pub const fn is_read_only(self) -> bool {
+                match self { $(Self::$op => $ro,)+ }
+            }
+        }
+
+        impl std::fmt::Display for Operation {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// Any request, as data.
+        #[derive(Clone, Debug)]
+        pub enum Request {
+            $(
+                #[doc = concat!("`", stringify!($op), "`")]
+                $op($req),
+            )+
+        }
+
+        impl Request {
+            /// Which operation this request is for.
+            #[must_use]
+            pub const fn operation(&self) -> Operation {
+                match self { $(Self::$op(_) => Operation::$op,)+ }
+            }
+        }
+
+        $(
+            impl From<$req> for Request {
+                fn from(req: $req) -> Self {
+                    Self::$op(req)
+                }
+            }
+        )+
+
+        /// Any response, as data.
+        #[derive(Clone, Debug)]
+        pub enum Response {
+            $(
+                #[doc = concat!("`", stringify!($op), "`")]
+                $op($resp),
+            )+
+        }
+    };
+}
+
+operation_enums! {
+    CancelKeyDeletion(CancelKeyDeletionRequest -> CancelKeyDeletionResponse) read_only: false;
+    CreateAlias(CreateAliasRequest -> CreateAliasResponse) read_only: false;
+    CreateKey(CreateKeyRequest -> CreateKeyResponse) read_only: false;
+    Decrypt(DecryptRequest -> DecryptResponse) read_only: true;
+    DeleteAlias(DeleteAliasRequest -> DeleteAliasResponse) read_only: false;
+    DescribeKey(DescribeKeyRequest -> DescribeKeyResponse) read_only: true;
+    DisableKey(DisableKeyRequest -> DisableKeyResponse) read_only: false;
+    EnableKey(EnableKeyRequest -> EnableKeyResponse) read_only: false;
+    Encrypt(EncryptRequest -> EncryptResponse) read_only: true;
+    GenerateDataKey(GenerateDataKeyRequest -> GenerateDataKeyResponse) read_only: true;
+    GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest -> GenerateDataKeyWithoutPlaintextResponse) read_only: true;
+    GenerateMac(GenerateMacRequest -> GenerateMacResponse) read_only: true;
+    GenerateRandom(GenerateRandomRequest -> GenerateRandomResponse) read_only: true;
+    ListAliases(ListAliasesRequest -> ListAliasesResponse) read_only: true;
+    ListKeys(ListKeysRequest -> ListKeysResponse) read_only: true;
+    ListResourceTags(ListResourceTagsRequest -> ListResourceTagsResponse) read_only: true;
+    ReEncrypt(ReEncryptRequest -> ReEncryptResponse) read_only: true;
+    ScheduleKeyDeletion(ScheduleKeyDeletionRequest -> ScheduleKeyDeletionResponse) read_only: false;
+    TagResource(TagResourceRequest -> TagResourceResponse) read_only: false;
+    UntagResource(UntagResourceRequest -> UntagResourceResponse) read_only: false;
+    UpdateAlias(UpdateAliasRequest -> UpdateAliasResponse) read_only: false;
+    UpdateKeyDescription(UpdateKeyDescriptionRequest -> UpdateKeyDescriptionResponse) read_only: false;
+    VerifyMac(VerifyMacRequest -> VerifyMacResponse) read_only: true;
+}
+
+/// A page request of a list operation: `Limit` and `Marker`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Page {
+    /// Maximum number of entries to return; `None` means the operation's default.
+    pub limit: Option<u32>,
+    /// The `NextMarker` of the previous page.
+    pub marker: Option<String>,
+}
+
+/// What a list response says about further pages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageInfo {
+    /// Pass as `marker` to get the next page; `None` on the last page.
+    pub next_marker: Option<String>,
+    /// Whether there are more entries after this page.
+    pub truncated: bool,
+}

@@ -1,0 +1,215 @@
+//! The audit log: one CloudTrail-shaped record for every call, successful or not, and for
+//! every time-driven event. Records never contain plaintexts, data keys, ciphertexts or key
+//! material: request parameters are built by each request from its non-secret members.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::id::{AccountId, KeyArn, PrincipalArn, Region};
+use crate::time::Timestamp;
+
+/// Where audit records go; chosen when the engine is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditSink {
+    /// Keep every record (tests, small runs).
+    KeepAll,
+    /// Build no records; only count events (very large simulations).
+    CountOnly,
+    /// Keep the most recent `capacity` records.
+    Ring {
+        /// How many records to keep.
+        capacity: usize,
+    },
+}
+
+impl Default for AuditSink {
+    /// A ring of the latest 100,000 records: bounded memory, yet enough to inspect.
+    fn default() -> Self {
+        Self::Ring { capacity: 100_000 }
+    }
+}
+
+/// `userIdentity`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserIdentity {
+    /// `type`: Root, IAMUser, AssumedRole or AWSAccount; absent for KMS's own events.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub identity_type: Option<&'static str>,
+    /// `arn` of the caller; absent for KMS's own events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// `accountId`.
+    pub account_id: AccountId,
+    /// `invokedBy`: the AWS service that called on the principal's behalf, or
+    /// `kms.amazonaws.com` for KMS's own events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoked_by: Option<String>,
+}
+
+/// One entry of `resources`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditResource {
+    /// `accountId` of the key.
+    pub account_id: AccountId,
+    /// `type`: always `AWS::KMS::Key`.
+    #[serde(rename = "type")]
+    pub resource_type: &'static str,
+    /// `ARN` of the key.
+    #[serde(rename = "ARN")]
+    pub arn: String,
+}
+
+impl AuditResource {
+    pub(crate) fn key(arn: &KeyArn) -> Self {
+        Self { account_id: arn.account, resource_type: "AWS::KMS::Key", arn: arn.to_string() }
+    }
+}
+
+/// One CloudTrail-shaped record.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    /// `eventVersion`.
+    pub event_version: &'static str,
+    /// `userIdentity`.
+    pub user_identity: UserIdentity,
+    /// `eventTime`.
+    pub event_time: Timestamp,
+    /// `eventSource`: `kms.amazonaws.com`.
+    pub event_source: &'static str,
+    /// `eventName`: the operation, or DeleteKey etc. for KMS's own events.
+    pub event_name: &'static str,
+    /// `awsRegion`.
+    pub aws_region: Region,
+    /// `sourceIPAddress`.
+    #[serde(rename = "sourceIPAddress", skip_serializing_if = "Option::is_none")]
+    pub source_ip_address: Option<String>,
+    /// `requestParameters`, without secrets.
+    pub request_parameters: Value,
+    /// `responseElements`: null for cryptographic operations.
+    pub response_elements: Value,
+    /// `errorCode` of a failed call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<&'static str>,
+    /// `errorMessage` of a failed call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// `requestID`.
+    #[serde(rename = "requestID")]
+    pub request_id: String,
+    /// `eventID`.
+    #[serde(rename = "eventID")]
+    pub event_id: String,
+    /// `readOnly`.
+    pub read_only: bool,
+    /// `resources`: the keys the call touched.
+    pub resources: Vec<AuditResource>,
+    /// `eventType`: `AwsApiCall`, or `AwsServiceEvent` for KMS's own events.
+    pub event_type: &'static str,
+    /// `managementEvent`: always true for KMS.
+    pub management_event: bool,
+    /// `recipientAccountId`.
+    pub recipient_account_id: AccountId,
+    /// `eventCategory`: `Management`.
+    pub event_category: &'static str,
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for AccountId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for Region {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Counts of audit events, kept whatever the sink.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditCounts {
+    /// Every event.
+    pub total: u64,
+    /// Events that recorded an error.
+    pub errors: u64,
+    /// Events by `eventName`.
+    pub by_event_name: BTreeMap<&'static str, u64>,
+}
+
+/// The audit log of one engine.
+#[derive(Debug)]
+pub struct AuditLog {
+    sink: AuditSink,
+    records: VecDeque<AuditRecord>,
+    counts: AuditCounts,
+}
+
+impl AuditLog {
+    pub(crate) fn new(sink: AuditSink) -> Self {
+        Self { sink, records: VecDeque::new(), counts: AuditCounts::default() }
+    }
+
+    /// Whether records are built at all; with [`AuditSink::CountOnly`] they are not, so
+    /// large simulations pay only for a counter.
+    pub(crate) fn keeps_records(&self) -> bool {
+        !matches!(self.sink, AuditSink::CountOnly | AuditSink::Ring { capacity: 0 })
+    }
+
+    pub(crate) fn count(&mut self, event_name: &'static str, is_error: bool) {
+        self.counts.total += 1;
+        self.counts.errors += u64::from(is_error);
+        *self.counts.by_event_name.entry(event_name).or_default() += 1;
+    }
+
+    pub(crate) fn push(&mut self, record: AuditRecord) {
+        if let AuditSink::Ring { capacity } = self.sink {
+            while self.records.len() >= capacity {
+                self.records.pop_front();
+            }
+        }
+        self.records.push_back(record);
+    }
+
+    /// The kept records, oldest first.
+    pub fn records(&self) -> impl ExactSizeIterator<Item = &AuditRecord> {
+        self.records.iter()
+    }
+
+    /// Removes and returns the kept records, oldest first.
+    pub fn drain(&mut self) -> Vec<AuditRecord> {
+        self.records.drain(..).collect()
+    }
+
+    /// The counts of every event so far.
+    #[must_use]
+    pub const fn counts(&self) -> &AuditCounts {
+        &self.counts
+    }
+
+    /// The sink chosen at construction.
+    #[must_use]
+    pub const fn sink(&self) -> AuditSink {
+        self.sink
+    }
+}
+
+/// The identity of the caller, for `userIdentity`.
+pub(crate) fn caller_identity(principal: &PrincipalArn, via: Option<&str>) -> UserIdentity {
+    UserIdentity {
+        identity_type: Some(principal.identity_type()),
+        arn: Some(principal.as_str().to_owned()),
+        account_id: principal.account(),
+        invoked_by: via.map(str::to_owned),
+    }
+}

@@ -1,0 +1,679 @@
+//! The engine: one Region of one partition, holding the keys of every account there.
+//!
+//! Every call goes through one path, [`Engine::handle`] or a typed method generated beside
+//! it: perform what fell due by `ctx.now`, run the operation, count and (depending on the
+//! sink) record it in the audit log.
+
+mod aliases;
+mod data;
+mod lifecycle;
+mod mac;
+mod tags;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use rand_chacha::ChaCha20Rng;
+use rand_core::{Rng as _, SeedableRng as _};
+use serde_json::Value;
+
+use crate::api::*;
+use crate::audit::{
+    AuditLog, AuditRecord, AuditResource, AuditSink, UserIdentity, caller_identity,
+};
+use crate::crypto::{CryptoProvider, ProviderKind};
+use crate::error::{ErrorKind, KmsError};
+use crate::id::{AccountId, AliasArn, AliasName, KeyArn, KeyId, KeyRef, PrincipalArn, Region};
+use crate::key::KeyRecord;
+use crate::key_state;
+use crate::time::Timestamp;
+
+/// Who calls, from where, and when. The engine never reads a clock: `now` is the time of
+/// the call as the caller (a simulator, a server) says it is.
+#[derive(Clone, Debug)]
+pub struct CallContext {
+    /// The calling principal; its account is the caller's account.
+    pub principal: PrincipalArn,
+    /// When the call happens.
+    pub now: Timestamp,
+    /// The AWS service principal calling on the principal's behalf, e.g. `s3.amazonaws.com`.
+    pub service_principal: Option<String>,
+    /// `kms:ViaService`: the service endpoint the request came through, e.g.
+    /// `s3.us-east-1.amazonaws.com`.
+    pub via_service: Option<String>,
+    /// The caller's IP address (`aws:SourceIp`).
+    pub source_ip: Option<IpAddr>,
+    /// The VPC endpoint the request came through (`aws:SourceVpce`).
+    pub source_vpce: Option<String>,
+}
+
+impl CallContext {
+    /// A call by `principal` at `now`.
+    #[must_use]
+    pub const fn new(principal: PrincipalArn, now: Timestamp) -> Self {
+        Self {
+            principal,
+            now,
+            service_principal: None,
+            via_service: None,
+            source_ip: None,
+            source_vpce: None,
+        }
+    }
+
+    /// The caller's account.
+    #[must_use]
+    pub const fn account(&self) -> AccountId {
+        self.principal.account()
+    }
+
+    /// The same caller at another time.
+    #[must_use]
+    pub fn at(&self, now: Timestamp) -> Self {
+        Self { now, ..self.clone() }
+    }
+
+    /// Sets the calling service: `service_principal` (e.g. `s3.amazonaws.com`) through the
+    /// endpoint `via_service` (e.g. `s3.us-east-1.amazonaws.com`).
+    #[must_use]
+    pub fn with_service(
+        mut self,
+        service_principal: impl Into<String>,
+        via_service: impl Into<String>,
+    ) -> Self {
+        self.service_principal = Some(service_principal.into());
+        self.via_service = Some(via_service.into());
+        self
+    }
+
+    /// Sets the caller's IP address.
+    #[must_use]
+    pub const fn with_source_ip(mut self, ip: IpAddr) -> Self {
+        self.source_ip = Some(ip);
+        self
+    }
+
+    /// Sets the VPC endpoint id.
+    #[must_use]
+    pub fn with_source_vpce(mut self, vpce: impl Into<String>) -> Self {
+        self.source_vpce = Some(vpce.into());
+        self
+    }
+}
+
+/// Resource limits that AWS enforces per account and Region or per key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineLimits {
+    /// Customer managed keys per account (AWS default 100,000).
+    pub keys_per_account: u32,
+    /// Aliases per key (AWS: 50).
+    pub aliases_per_key: u32,
+    /// Tags per key (50, AWS's general per-resource tag limit; KMS does not document one).
+    pub tags_per_key: u32,
+}
+
+impl Default for EngineLimits {
+    fn default() -> Self {
+        Self { keys_per_account: 100_000, aliases_per_key: 50, tags_per_key: 50 }
+    }
+}
+
+/// How to build an [`Engine`].
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// The Region the engine serves.
+    pub region: Region,
+    /// Seed of the engine's CSPRNG: the same seed and the same calls give the same keys and
+    /// ciphertexts. Seed from the OS at the edge (a binary) for real use, never inside.
+    pub seed: [u8; 32],
+    /// Which crypto provider runs the primitives.
+    pub provider: ProviderKind,
+    /// Where audit records go.
+    pub audit_sink: AuditSink,
+    /// Resource limits.
+    pub limits: EngineLimits,
+}
+
+impl EngineConfig {
+    /// An engine for `region` seeded with `seed`, with the default provider, audit sink and
+    /// limits.
+    #[must_use]
+    pub fn new(region: Region, seed: u64) -> Self {
+        let mut expanded = [0u8; 32];
+        expanded[..8].copy_from_slice(&seed.to_le_bytes());
+        expanded[8..12].copy_from_slice(b"kmsi");
+        Self {
+            region,
+            seed: expanded,
+            provider: ProviderKind::default(),
+            audit_sink: AuditSink::default(),
+            limits: EngineLimits::default(),
+        }
+    }
+
+    /// Sets the crypto provider.
+    #[must_use]
+    pub const fn with_provider(mut self, provider: ProviderKind) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    /// Sets the audit sink.
+    #[must_use]
+    pub const fn with_audit_sink(mut self, sink: AuditSink) -> Self {
+        self.audit_sink = sink;
+        self
+    }
+
+    /// Sets the resource limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: EngineLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
+/// Something the engine did on its own when time advanced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineEvent {
+    /// A key's deletion window ended: the key, its material and its aliases are gone.
+    KeyDeleted {
+        /// The deleted key.
+        key: KeyArn,
+        /// When the deletion was due.
+        at: Timestamp,
+    },
+}
+
+/// An alias as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct AliasRecord {
+    pub(crate) target: KeyId,
+    pub(crate) creation_date: Timestamp,
+    pub(crate) last_updated_date: Timestamp,
+}
+
+/// The keys and aliases of one Region, with the indexes the operations need.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub(crate) keys: BTreeMap<KeyId, KeyRecord>,
+    /// Every key by account, for ListKeys and the per-account key limit.
+    pub(crate) account_keys: BTreeSet<(AccountId, KeyId)>,
+    pub(crate) aliases: BTreeMap<(AccountId, AliasName), AliasRecord>,
+    /// Keys pending deletion, by the time the deletion is due.
+    pub(crate) deletions: BTreeSet<(Timestamp, KeyId)>,
+}
+
+/// The keys (at most two) a call touched, for the audit record's `resources`.
+#[derive(Debug, Default)]
+pub(crate) struct Touched {
+    keys: [Option<KeyArn>; 2],
+    response_elements: Option<Value>,
+}
+
+impl Touched {
+    pub(crate) fn key(&mut self, arn: KeyArn) {
+        if let Some(slot) = self.keys.iter_mut().find(|slot| slot.is_none() || **slot == Some(arn))
+        {
+            *slot = Some(arn);
+        }
+    }
+}
+
+/// A request's non-secret members, as CloudTrail's `requestParameters`.
+pub(crate) trait Audited {
+    fn audit_parameters(&self) -> Value;
+}
+
+/// One Region's KMS. See the crate docs for an example.
+#[derive(Debug)]
+pub struct Engine {
+    region: Region,
+    provider: &'static CryptoProvider,
+    limits: EngineLimits,
+    /// Key ids, key material, salts, nonces, data keys, random bytes.
+    rng: ChaCha20Rng,
+    /// Request and event ids for audit records: a separate stream, so choosing another
+    /// audit sink never changes a key or a ciphertext.
+    id_rng: ChaCha20Rng,
+    store: Store,
+    audit: AuditLog,
+    events: Vec<EngineEvent>,
+    /// The latest time the engine has advanced to.
+    clock: Timestamp,
+}
+
+impl Engine {
+    /// A new, empty engine.
+    #[must_use]
+    pub fn new(config: EngineConfig) -> Self {
+        let mut rng = ChaCha20Rng::from_seed(config.seed);
+        rng.set_stream(0);
+        let mut id_rng = ChaCha20Rng::from_seed(config.seed);
+        id_rng.set_stream(1);
+        Self {
+            region: config.region,
+            provider: config.provider.provider(),
+            limits: config.limits,
+            rng,
+            id_rng,
+            store: Store::default(),
+            audit: AuditLog::new(config.audit_sink),
+            events: Vec::new(),
+            clock: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    /// The Region this engine serves.
+    #[must_use]
+    pub const fn region(&self) -> Region {
+        self.region
+    }
+
+    /// The crypto provider in use.
+    #[must_use]
+    pub const fn provider(&self) -> ProviderKind {
+        self.provider.kind
+    }
+
+    /// The audit log.
+    #[must_use]
+    pub const fn audit_log(&self) -> &AuditLog {
+        &self.audit
+    }
+
+    /// The audit log, to drain records from.
+    pub const fn audit_log_mut(&mut self) -> &mut AuditLog {
+        &mut self.audit
+    }
+
+    /// Number of keys in every state, all accounts.
+    #[must_use]
+    pub fn key_count(&self) -> usize {
+        self.store.keys.len()
+    }
+
+    /// The latest time the engine has advanced to.
+    #[must_use]
+    pub const fn clock(&self) -> Timestamp {
+        self.clock
+    }
+
+    /// Performs everything that falls due up to `now`: at the end of a deletion window the
+    /// key, its material and its aliases are deleted and a `DeleteKey` event is recorded.
+    /// Each call does this first for its own `now`, so calls never see overdue state.
+    pub fn advance_to(&mut self, now: Timestamp) {
+        self.clock = self.clock.max(now);
+        while let Some(&(due, key_id)) = self.store.deletions.first() {
+            if due > now {
+                break;
+            }
+            self.store.deletions.pop_first();
+            let Some(key) = self.store.keys.remove(&key_id) else { continue };
+            let account = key.arn.account;
+            self.store.account_keys.remove(&(account, key_id));
+            self.store.aliases.retain(|(alias_account, _), alias| {
+                *alias_account != account || alias.target != key_id
+            });
+            self.service_event("DeleteKey", due, &key.arn, serde_json::json!(null));
+            self.events.push(EngineEvent::KeyDeleted { key: key.arn, at: due });
+        }
+    }
+
+    /// Removes and returns what the engine did on its own since the last call.
+    pub fn drain_events(&mut self) -> Vec<EngineEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    fn service_event(&mut self, name: &'static str, at: Timestamp, key: &KeyArn, params: Value) {
+        self.audit.count(name, false);
+        if !self.audit.keeps_records() {
+            return;
+        }
+        let record = AuditRecord {
+            user_identity: UserIdentity {
+                identity_type: None,
+                arn: None,
+                account_id: key.account,
+                invoked_by: Some("kms.amazonaws.com".to_owned()),
+            },
+            event_time: at,
+            event_name: name,
+            source_ip_address: None,
+            request_parameters: params,
+            response_elements: Value::Null,
+            error_code: None,
+            error_message: None,
+            read_only: false,
+            resources: vec![AuditResource::key(key)],
+            event_type: "AwsServiceEvent",
+            recipient_account_id: key.account,
+            ..self.record_template()
+        };
+        self.audit.push(record);
+    }
+
+    fn record_template(&mut self) -> AuditRecord {
+        let request_id = uuid(&mut self.id_rng);
+        let event_id = uuid(&mut self.id_rng);
+        AuditRecord {
+            event_version: "1.08",
+            user_identity: UserIdentity {
+                identity_type: None,
+                arn: None,
+                account_id: AccountId(0),
+                invoked_by: None,
+            },
+            event_time: self.clock,
+            event_source: "kms.amazonaws.com",
+            event_name: "",
+            aws_region: self.region,
+            source_ip_address: None,
+            request_parameters: Value::Null,
+            response_elements: Value::Null,
+            error_code: None,
+            error_message: None,
+            request_id,
+            event_id,
+            read_only: false,
+            resources: Vec::new(),
+            event_type: "AwsApiCall",
+            management_event: true,
+            recipient_account_id: AccountId(0),
+            event_category: "Management",
+        }
+    }
+
+    /// The one path every call takes.
+    fn call<Q: Audited, P>(
+        &mut self,
+        ctx: &CallContext,
+        operation: Operation,
+        request: &Q,
+        run: fn(&mut Self, &CallContext, &Q, &mut Touched) -> Result<P, KmsError>,
+    ) -> Result<P, KmsError> {
+        self.advance_to(ctx.now);
+        let mut touched = Touched::default();
+        let result = run(self, ctx, request, &mut touched);
+        self.audit.count(operation.as_str(), result.is_err());
+        if self.audit.keeps_records() {
+            let error = result.as_ref().err();
+            let record = AuditRecord {
+                user_identity: caller_identity(&ctx.principal, ctx.service_principal.as_deref()),
+                event_time: ctx.now,
+                event_name: operation.as_str(),
+                source_ip_address: ctx
+                    .source_ip
+                    .map(|ip| ip.to_string())
+                    .or_else(|| ctx.service_principal.clone()),
+                request_parameters: request.audit_parameters(),
+                response_elements: touched.response_elements.take().unwrap_or(Value::Null),
+                error_code: error.map(KmsError::aws_code),
+                error_message: error.map(|e| e.message.clone()).filter(|m| !m.is_empty()),
+                read_only: operation.is_read_only(),
+                resources: touched.keys.iter().flatten().map(AuditResource::key).collect(),
+                recipient_account_id: ctx.account(),
+                ..self.record_template()
+            };
+            self.audit.push(record);
+        }
+        result
+    }
+
+    /// Finds the key `key_ref` names, as seen by the caller.
+    ///
+    /// Bare key ids and alias names resolve in the caller's account; ARNs may name another
+    /// account's key (then [`Self::authorize`] decides). `accepts_alias` is false for
+    /// operations whose `KeyId` takes only a key id or key ARN.
+    fn resolve(
+        &self,
+        ctx: &CallContext,
+        key_ref: &KeyRef,
+        accepts_alias: bool,
+    ) -> Result<KeyId, KmsError> {
+        let not_found = |arn: &KeyArn| {
+            KmsError::new(ErrorKind::NotFound, format!("Key '{arn}' does not exist"))
+        };
+        let alias_target = |account: AccountId, name: &AliasName| {
+            self.store.aliases.get(&(account, name.clone())).map(|alias| alias.target).ok_or_else(
+                || {
+                    let arn = AliasArn { region: self.region, account, name: name.clone() };
+                    KmsError::new(ErrorKind::NotFound, format!("Alias '{arn}' is not found."))
+                },
+            )
+        };
+        let invalid_key_id =
+            || KmsError::new(ErrorKind::NotFound, format!("Invalid keyId '{key_ref}'"));
+        match key_ref {
+            KeyRef::KeyId(key_id) => {
+                let arn = KeyArn { region: self.region, account: ctx.account(), key_id: *key_id };
+                match self.store.keys.get(key_id) {
+                    Some(key) if key.arn.account == ctx.account() => Ok(*key_id),
+                    _ => Err(not_found(&arn)),
+                }
+            }
+            KeyRef::KeyArn(arn) => match self.store.keys.get(&arn.key_id) {
+                Some(key) if key.arn == *arn => Ok(arn.key_id),
+                _ => Err(not_found(arn)),
+            },
+            KeyRef::AliasName(name) if accepts_alias => alias_target(ctx.account(), name),
+            KeyRef::AliasArn(arn) if accepts_alias => {
+                if arn.region != self.region {
+                    return Err(KmsError::new(
+                        ErrorKind::NotFound,
+                        format!("Alias '{arn}' is not found."),
+                    ));
+                }
+                alias_target(arn.account, &arn.name)
+            }
+            KeyRef::AliasName(_) | KeyRef::AliasArn(_) => Err(invalid_key_id()),
+        }
+    }
+
+    /// Authorises `operation` on `key` for the caller, records the key as touched, and
+    /// checks the key-state table.
+    ///
+    /// Until key policies exist every key has AWS's default key policy, which allows its own
+    /// account and nobody else: a call from another account is denied.
+    fn authorize<'k>(
+        store: &'k Store,
+        ctx: &CallContext,
+        operation: Operation,
+        key_id: KeyId,
+        touched: &mut Touched,
+    ) -> Result<&'k KeyRecord, KmsError> {
+        let key = store.keys.get(&key_id).ok_or_else(|| {
+            KmsError::new(ErrorKind::NotFound, format!("Key '{key_id}' does not exist"))
+        })?;
+        touched.key(key.arn);
+        if key.arn.account != ctx.account() {
+            return Err(KmsError::new(
+                ErrorKind::AccessDenied,
+                format!(
+                    "User: {} is not authorized to perform: kms:{operation} on resource: {} because no resource-based policy allows the kms:{operation} action",
+                    ctx.principal, key.arn
+                ),
+            ));
+        }
+        key_state::check(operation, key.state, &key.arn)?;
+        Ok(key)
+    }
+
+    /// [`Self::resolve`] then [`Self::authorize`], for a key the caller may change.
+    fn key_mut(
+        &mut self,
+        ctx: &CallContext,
+        operation: Operation,
+        key_ref: &KeyRef,
+        touched: &mut Touched,
+    ) -> Result<&mut KeyRecord, KmsError> {
+        let key_id = self.resolve(ctx, key_ref, false)?;
+        Self::authorize(&self.store, ctx, operation, key_id, touched)?;
+        self.store.keys.get_mut(&key_id).ok_or_else(KmsError::internal)
+    }
+}
+
+/// A random (version 4) UUID string from `rng`.
+fn uuid(rng: &mut ChaCha20Rng) -> String {
+    let mut bytes = [0u8; 16];
+    rng.fill_bytes(&mut bytes);
+    KeyId::single_region(bytes).to_string()
+}
+
+/// `N` random bytes from `rng`.
+fn random_array<const N: usize>(rng: &mut ChaCha20Rng) -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rng.fill_bytes(&mut bytes);
+    bytes
+}
+
+/// Checks `GrantTokens`: at most 10, each 1..8192 characters.
+fn check_grant_tokens(tokens: &[String]) -> Result<(), KmsError> {
+    if tokens.len() > 10 {
+        return Err(KmsError::validation(
+            "grantTokens",
+            "Member must have length less than or equal to 10",
+        ));
+    }
+    if tokens.iter().any(|t| t.is_empty() || t.len() > 8192) {
+        return Err(KmsError::validation(
+            "grantTokens",
+            "Member must satisfy constraint: [Member must have length less than or equal to 8192, Member must have length greater than or equal to 1]",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a blob member's length against 1..=`max` bytes.
+fn check_blob_len(member: &str, len: usize, max: usize) -> Result<(), KmsError> {
+    if len == 0 {
+        Err(KmsError::validation(member, "Member must have length greater than or equal to 1"))
+    } else if len > max {
+        Err(KmsError::validation(
+            member,
+            &format!("Member must have length less than or equal to {max}"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a list operation's `Limit` against 1..=`max` and applies the default.
+fn page_limit(limit: Option<u32>, default: u32, max: u32) -> Result<usize, KmsError> {
+    match limit {
+        None => Ok(default as usize),
+        Some(n) if n == 0 => Err(KmsError::validation_value(
+            "limit",
+            n,
+            "Member must have value greater than or equal to 1",
+        )),
+        Some(n) if n > max => Err(KmsError::validation_value(
+            "limit",
+            n,
+            &format!("Member must have value less than or equal to {max}"),
+        )),
+        Some(n) => Ok(n as usize),
+    }
+}
+
+/// Takes up to `limit` entries and says whether more follow; the marker of a truncated page
+/// is made from its last entry.
+fn paginate<T>(
+    entries: impl Iterator<Item = T>,
+    limit: usize,
+    marker_of: impl Fn(&T) -> String,
+) -> (Vec<T>, PageInfo) {
+    let mut page: Vec<T> = entries.take(limit + 1).collect();
+    if page.len() > limit {
+        page.truncate(limit);
+        let next_marker = page.last().map(&marker_of);
+        (page, PageInfo { next_marker, truncated: true })
+    } else {
+        (page, PageInfo::default())
+    }
+}
+
+/// A marker that this list operation did not issue.
+fn invalid_marker() -> KmsError {
+    KmsError::new(
+        ErrorKind::InvalidMarker,
+        "The request was rejected because the marker that specifies where pagination should next begin is not valid.",
+    )
+}
+
+/// Generates `Engine::handle` and one typed method per operation over the same path.
+macro_rules! engine_operations {
+    ($( $op:ident: $method:ident($req:ty) -> $resp:ty = $run:path; errors: $errors:literal; )+) => {
+        impl Engine {
+            /// Runs any request: the entry point for simulators, traces and wire servers.
+            ///
+            /// # Errors
+            /// The operation's AWS exception; see each typed method.
+            pub fn handle(&mut self, ctx: &CallContext, request: Request) -> Result<Response, KmsError> {
+                match request {
+                    $( Request::$op(req) => self.$method(ctx, req).map(Response::$op), )+
+                }
+            }
+
+            $(
+                #[doc = concat!(
+                    "Mirrors AWS KMS [`", stringify!($op),
+                    "`](https://docs.aws.amazon.com/kms/latest/APIReference/API_", stringify!($op), ".html).\n\n",
+                    "# Errors\n", $errors
+                )]
+                pub fn $method(&mut self, ctx: &CallContext, request: $req) -> Result<$resp, KmsError> {
+                    self.call(ctx, Operation::$op, &request, $run)
+                }
+            )+
+        }
+    };
+}
+
+engine_operations! {
+    CancelKeyDeletion: cancel_key_deletion(CancelKeyDeletionRequest) -> CancelKeyDeletionResponse = lifecycle::cancel_key_deletion;
+        errors: "`NotFound`, `AccessDenied`, `KmsInvalidState` (not pending deletion).";
+    CreateAlias: create_alias(CreateAliasRequest) -> CreateAliasResponse = aliases::create_alias;
+        errors: "`InvalidAliasName`, `AlreadyExists`, `NotFound`, `AccessDenied`, `KmsInvalidState`, `LimitExceeded`.";
+    CreateKey: create_key(CreateKeyRequest) -> CreateKeyResponse = lifecycle::create_key;
+        errors: "`Validation`, `Tag`, `UnsupportedOperation` (key specs and origins not built yet), `LimitExceeded`.";
+    Decrypt: decrypt(DecryptRequest) -> DecryptResponse = data::decrypt;
+        errors: "`Validation`, `NotFound`, `InvalidCiphertext`, `IncorrectKey`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
+    DeleteAlias: delete_alias(DeleteAliasRequest) -> DeleteAliasResponse = aliases::delete_alias;
+        errors: "`NotFound`, `InvalidAliasName`.";
+    DescribeKey: describe_key(DescribeKeyRequest) -> DescribeKeyResponse = lifecycle::describe_key;
+        errors: "`NotFound`, `AccessDenied`, `Validation`.";
+    DisableKey: disable_key(DisableKeyRequest) -> DisableKeyResponse = lifecycle::disable_key;
+        errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    EnableKey: enable_key(EnableKeyRequest) -> EnableKeyResponse = lifecycle::enable_key;
+        errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    Encrypt: encrypt(EncryptRequest) -> EncryptResponse = data::encrypt;
+        errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
+    GenerateDataKey: generate_data_key(GenerateDataKeyRequest) -> GenerateDataKeyResponse = data::generate_data_key;
+        errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
+    GenerateDataKeyWithoutPlaintext: generate_data_key_without_plaintext(GenerateDataKeyWithoutPlaintextRequest) -> GenerateDataKeyWithoutPlaintextResponse = data::generate_data_key_without_plaintext;
+        errors: "As `generate_data_key`.";
+    GenerateMac: generate_mac(GenerateMacRequest) -> GenerateMacResponse = mac::generate_mac;
+        errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
+    GenerateRandom: generate_random(GenerateRandomRequest) -> GenerateRandomResponse = data::generate_random;
+        errors: "`Validation`, `CustomKeyStoreNotFound`.";
+    ListAliases: list_aliases(ListAliasesRequest) -> ListAliasesResponse = aliases::list_aliases;
+        errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
+    ListKeys: list_keys(ListKeysRequest) -> ListKeysResponse = lifecycle::list_keys;
+        errors: "`Validation`, `InvalidMarker`.";
+    ListResourceTags: list_resource_tags(ListResourceTagsRequest) -> ListResourceTagsResponse = tags::list_resource_tags;
+        errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
+    ReEncrypt: re_encrypt(ReEncryptRequest) -> ReEncryptResponse = data::re_encrypt;
+        errors: "As `decrypt` for the source and `encrypt` for the destination.";
+    ScheduleKeyDeletion: schedule_key_deletion(ScheduleKeyDeletionRequest) -> ScheduleKeyDeletionResponse = lifecycle::schedule_key_deletion;
+        errors: "`Validation` (window outside 7..30 days), `NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    TagResource: tag_resource(TagResourceRequest) -> TagResourceResponse = tags::tag_resource;
+        errors: "`Tag`, `LimitExceeded`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    UntagResource: untag_resource(UntagResourceRequest) -> UntagResourceResponse = tags::untag_resource;
+        errors: "`Tag`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    UpdateAlias: update_alias(UpdateAliasRequest) -> UpdateAliasResponse = aliases::update_alias;
+        errors: "`NotFound`, `Validation` (different key type or usage), `AccessDenied`, `KmsInvalidState`, `LimitExceeded`.";
+    UpdateKeyDescription: update_key_description(UpdateKeyDescriptionRequest) -> UpdateKeyDescriptionResponse = lifecycle::update_key_description;
+        errors: "`Validation`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    VerifyMac: verify_mac(VerifyMacRequest) -> VerifyMacResponse = mac::verify_mac;
+        errors: "`KmsInvalidMac` when the MAC does not verify; otherwise as `generate_mac`.";
+}

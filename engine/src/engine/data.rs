@@ -1,0 +1,407 @@
+//! The symmetric data plane: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext),
+//! GenerateRandom.
+
+use serde_json::{Value, json};
+
+use super::{Audited, Engine, Store, Touched, check_blob_len, check_grant_tokens, random_array};
+use crate::api::*;
+use crate::crypto::blob::{self, BlobHeader, EncryptionContext};
+use crate::engine::CallContext;
+use crate::error::{ErrorKind, KmsError};
+use crate::id::KeyRef;
+use crate::key::{KeyMaterial, KeyRecord};
+use crate::secret::Plaintext;
+use crate::spec::EncryptionAlgorithmSpec;
+
+/// Largest `Plaintext` [bytes].
+const PLAINTEXT_MAX_LEN: usize = 4096;
+/// Largest `CiphertextBlob` [bytes].
+const CIPHERTEXT_MAX_LEN: usize = 6144;
+/// Largest `NumberOfBytes` of GenerateDataKey and GenerateRandom.
+const NUMBER_OF_BYTES_MAX: u32 = 1024;
+
+/// Checks that `key` can encrypt or decrypt with `algorithm` (default SYMMETRIC_DEFAULT).
+fn check_symmetric(
+    key: &KeyRecord,
+    operation: Operation,
+    algorithm: Option<EncryptionAlgorithmSpec>,
+) -> Result<(), KmsError> {
+    if !key.is_symmetric_encryption() {
+        return Err(KmsError::new(
+            ErrorKind::InvalidKeyUsage,
+            format!("{} key usage is {} which is not valid for {operation}.", key.arn, key.usage),
+        ));
+    }
+    match algorithm {
+        None | Some(EncryptionAlgorithmSpec::SymmetricDefault) => Ok(()),
+        Some(other) => Err(KmsError::new(
+            ErrorKind::InvalidKeyUsage,
+            format!(
+                "Encryption algorithm {other} is not valid for {}; it supports SYMMETRIC_DEFAULT.",
+                key.arn
+            ),
+        )),
+    }
+}
+
+/// Finds and checks the key a symmetric operation encrypts under.
+fn encrypting_key<'s>(
+    engine: &'s Engine,
+    ctx: &CallContext,
+    operation: Operation,
+    key_ref: &KeyRef,
+    algorithm: Option<EncryptionAlgorithmSpec>,
+    touched: &mut Touched,
+) -> Result<(&'s KeyRecord, &'s KeyMaterial), KmsError> {
+    let key_id = engine.resolve(ctx, key_ref, true)?;
+    let key = Engine::authorize(&engine.store, ctx, operation, key_id, touched)?;
+    check_symmetric(key, operation, algorithm)?;
+    Ok((key, key.current_material()?))
+}
+
+/// Checks a ciphertext and finds the key and material that can open it.
+fn decrypting_key<'s>(
+    engine: &'s Engine,
+    ctx: &CallContext,
+    operation: Operation,
+    blob: &[u8],
+    key_ref: Option<&KeyRef>,
+    algorithm: Option<EncryptionAlgorithmSpec>,
+    touched: &mut Touched,
+) -> Result<(&'s KeyRecord, &'s KeyMaterial), KmsError> {
+    check_blob_len("ciphertextBlob", blob.len(), CIPHERTEXT_MAX_LEN)?;
+    let requested = key_ref.map(|key_ref| engine.resolve(ctx, key_ref, true)).transpose()?;
+    let store: &Store = &engine.store;
+    // Whatever is wrong with the blob itself is opaque: InvalidCiphertextException.
+    let header = BlobHeader::parse(blob).ok_or_else(KmsError::invalid_ciphertext)?;
+    if !store.keys.contains_key(&header.key_id) {
+        return Err(KmsError::invalid_ciphertext());
+    }
+    if requested.is_some_and(|requested| requested != header.key_id) {
+        return Err(KmsError::new(
+            ErrorKind::IncorrectKey,
+            "The key ID in the request does not identify a CMK that can perform this operation.",
+        ));
+    }
+    let key = Engine::authorize(store, ctx, operation, header.key_id, touched)?;
+    check_symmetric(key, operation, algorithm)?;
+    let material =
+        key.material(&header.key_material_id).ok_or_else(KmsError::invalid_ciphertext)?;
+    Ok((key, material))
+}
+
+/// Seals `plaintext` under `material` with a fresh salt and nonce from the engine's RNG.
+fn seal(
+    engine: &mut Engine,
+    key_id: crate::id::KeyId,
+    context: &EncryptionContext,
+    plaintext: &[u8],
+) -> Result<(Vec<u8>, crate::id::KeyMaterialId), KmsError> {
+    let key = engine.store.keys.get(&key_id).ok_or_else(KmsError::internal)?;
+    let material = key.current_material()?;
+    let header = BlobHeader {
+        key_id,
+        key_material_id: material.id,
+        salt: random_array(&mut engine.rng),
+        nonce: random_array(&mut engine.rng),
+    };
+    let blob = blob::seal(engine.provider, material.bytes.expose(), &header, context, plaintext)
+        .map_err(|_| KmsError::internal())?;
+    Ok((blob, material.id))
+}
+
+fn context_json(context: &EncryptionContext) -> Value {
+    if context.is_empty() { Value::Null } else { json!(context) }
+}
+
+impl Audited for EncryptRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({
+            "keyId": self.key_id.to_string(),
+            "encryptionAlgorithm": self.encryption_algorithm.unwrap_or(EncryptionAlgorithmSpec::SymmetricDefault),
+            "encryptionContext": context_json(&self.encryption_context),
+            "dryRun": self.dry_run.then_some(true),
+        })
+    }
+}
+
+pub(super) fn encrypt(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &EncryptRequest,
+    touched: &mut Touched,
+) -> Result<EncryptResponse, KmsError> {
+    check_blob_len("plaintext", req.plaintext.len(), PLAINTEXT_MAX_LEN)?;
+    check_grant_tokens(&req.grant_tokens)?;
+    let (key, _) = encrypting_key(
+        engine,
+        ctx,
+        Operation::Encrypt,
+        &req.key_id,
+        req.encryption_algorithm,
+        touched,
+    )?;
+    let key_arn = key.arn;
+    if req.dry_run {
+        return Err(KmsError::dry_run());
+    }
+    let (ciphertext_blob, _) =
+        seal(engine, key_arn.key_id, &req.encryption_context, req.plaintext.expose())?;
+    Ok(EncryptResponse {
+        ciphertext_blob,
+        key_id: key_arn,
+        encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
+    })
+}
+
+impl Audited for DecryptRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({
+            "keyId": self.key_id.as_ref().map(ToString::to_string),
+            "encryptionAlgorithm": self.encryption_algorithm.unwrap_or(EncryptionAlgorithmSpec::SymmetricDefault),
+            "encryptionContext": context_json(&self.encryption_context),
+            "dryRun": self.dry_run.then_some(true),
+        })
+    }
+}
+
+pub(super) fn decrypt(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &DecryptRequest,
+    touched: &mut Touched,
+) -> Result<DecryptResponse, KmsError> {
+    check_grant_tokens(&req.grant_tokens)?;
+    let (key, material) = decrypting_key(
+        engine,
+        ctx,
+        Operation::Decrypt,
+        &req.ciphertext_blob,
+        req.key_id.as_ref(),
+        req.encryption_algorithm,
+        touched,
+    )?;
+    if req.dry_run {
+        return Err(KmsError::dry_run());
+    }
+    let plaintext = blob::open(
+        engine.provider,
+        material.bytes.expose(),
+        &req.ciphertext_blob,
+        &req.encryption_context,
+    )
+    .map_err(|_| KmsError::invalid_ciphertext())?;
+    Ok(DecryptResponse {
+        key_id: key.arn,
+        plaintext,
+        encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
+        key_material_id: material.id,
+    })
+}
+
+impl Audited for ReEncryptRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({
+            "sourceKeyId": self.source_key_id.as_ref().map(ToString::to_string),
+            "destinationKeyId": self.destination_key_id.to_string(),
+            "sourceEncryptionContext": context_json(&self.source_encryption_context),
+            "destinationEncryptionContext": context_json(&self.destination_encryption_context),
+            "sourceEncryptionAlgorithm": self.source_encryption_algorithm.unwrap_or(EncryptionAlgorithmSpec::SymmetricDefault),
+            "destinationEncryptionAlgorithm": self.destination_encryption_algorithm.unwrap_or(EncryptionAlgorithmSpec::SymmetricDefault),
+            "dryRun": self.dry_run.then_some(true),
+        })
+    }
+}
+
+pub(super) fn re_encrypt(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &ReEncryptRequest,
+    touched: &mut Touched,
+) -> Result<ReEncryptResponse, KmsError> {
+    check_grant_tokens(&req.grant_tokens)?;
+    let (source, source_material) = decrypting_key(
+        engine,
+        ctx,
+        Operation::ReEncrypt,
+        &req.ciphertext_blob,
+        req.source_key_id.as_ref(),
+        req.source_encryption_algorithm,
+        touched,
+    )?;
+    let (destination, destination_material) = encrypting_key(
+        engine,
+        ctx,
+        Operation::ReEncrypt,
+        &req.destination_key_id,
+        req.destination_encryption_algorithm,
+        touched,
+    )?;
+    let (source_arn, destination_arn) = (source.arn, destination.arn);
+    let (source_key_material_id, destination_key_material_id) =
+        (source_material.id, destination_material.id);
+    let plaintext = blob::open(
+        engine.provider,
+        source_material.bytes.expose(),
+        &req.ciphertext_blob,
+        &req.source_encryption_context,
+    )
+    .map_err(|_| KmsError::invalid_ciphertext())?;
+    if req.dry_run {
+        return Err(KmsError::dry_run());
+    }
+    let (ciphertext_blob, _) = seal(
+        engine,
+        destination_arn.key_id,
+        &req.destination_encryption_context,
+        plaintext.expose(),
+    )?;
+    Ok(ReEncryptResponse {
+        ciphertext_blob,
+        source_key_id: source_arn,
+        key_id: destination_arn,
+        source_encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
+        destination_encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
+        source_key_material_id,
+        destination_key_material_id,
+    })
+}
+
+impl Audited for GenerateDataKeyRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({
+            "keyId": self.key_id.to_string(),
+            "keySpec": self.key_spec,
+            "numberOfBytes": self.number_of_bytes,
+            "encryptionContext": context_json(&self.encryption_context),
+            "dryRun": self.dry_run.then_some(true),
+        })
+    }
+}
+
+impl Audited for GenerateDataKeyWithoutPlaintextRequest {
+    fn audit_parameters(&self) -> Value {
+        self.0.audit_parameters()
+    }
+}
+
+/// The data key length [bytes] a GenerateDataKey request asks for.
+fn data_key_len(req: &GenerateDataKeyRequest) -> Result<usize, KmsError> {
+    match (req.key_spec, req.number_of_bytes) {
+        (Some(spec), None) => Ok(spec.len_bytes()),
+        (None, Some(n)) if (1..=NUMBER_OF_BYTES_MAX).contains(&n) => Ok(n as usize),
+        (None, Some(n)) if n == 0 => Err(KmsError::validation_value(
+            "numberOfBytes",
+            n,
+            "Member must have value greater than or equal to 1",
+        )),
+        (None, Some(n)) => Err(KmsError::validation_value(
+            "numberOfBytes",
+            n,
+            "Member must have value less than or equal to 1024",
+        )),
+        (None, None) => Err(KmsError::new(
+            ErrorKind::Validation,
+            "Please specify either number of bytes or key spec.",
+        )),
+        (Some(_), Some(_)) => Err(KmsError::new(
+            ErrorKind::Validation,
+            "Please specify either number of bytes or key spec, not both.",
+        )),
+    }
+}
+
+/// GenerateDataKey and GenerateDataKeyWithoutPlaintext share everything but the output.
+fn new_data_key(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    operation: Operation,
+    req: &GenerateDataKeyRequest,
+    touched: &mut Touched,
+) -> Result<GenerateDataKeyResponse, KmsError> {
+    let len = data_key_len(req)?;
+    check_grant_tokens(&req.grant_tokens)?;
+    let (key, _) = encrypting_key(engine, ctx, operation, &req.key_id, None, touched)?;
+    let key_arn = key.arn;
+    if req.dry_run {
+        return Err(KmsError::dry_run());
+    }
+    let mut data_key = Plaintext::new(vec![0u8; len]);
+    rand_core::Rng::fill_bytes(&mut engine.rng, data_key.expose_mut());
+    let (ciphertext_blob, key_material_id) =
+        seal(engine, key_arn.key_id, &req.encryption_context, data_key.expose())?;
+    Ok(GenerateDataKeyResponse {
+        ciphertext_blob,
+        plaintext: data_key,
+        key_id: key_arn,
+        key_material_id,
+    })
+}
+
+pub(super) fn generate_data_key(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &GenerateDataKeyRequest,
+    touched: &mut Touched,
+) -> Result<GenerateDataKeyResponse, KmsError> {
+    new_data_key(engine, ctx, Operation::GenerateDataKey, req, touched)
+}
+
+pub(super) fn generate_data_key_without_plaintext(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &GenerateDataKeyWithoutPlaintextRequest,
+    touched: &mut Touched,
+) -> Result<GenerateDataKeyWithoutPlaintextResponse, KmsError> {
+    let response =
+        new_data_key(engine, ctx, Operation::GenerateDataKeyWithoutPlaintext, &req.0, touched)?;
+    Ok(GenerateDataKeyWithoutPlaintextResponse {
+        ciphertext_blob: response.ciphertext_blob,
+        key_id: response.key_id,
+        key_material_id: response.key_material_id,
+    })
+}
+
+impl Audited for GenerateRandomRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({ "numberOfBytes": self.number_of_bytes, "customKeyStoreId": self.custom_key_store_id })
+    }
+}
+
+pub(super) fn generate_random(
+    engine: &mut Engine,
+    _ctx: &CallContext,
+    req: &GenerateRandomRequest,
+    _touched: &mut Touched,
+) -> Result<GenerateRandomResponse, KmsError> {
+    let n = req.number_of_bytes;
+    if n == 0 {
+        return Err(KmsError::validation_value(
+            "numberOfBytes",
+            n,
+            "Member must have value greater than or equal to 1",
+        ));
+    }
+    if n > NUMBER_OF_BYTES_MAX {
+        return Err(KmsError::validation_value(
+            "numberOfBytes",
+            n,
+            "Member must have value less than or equal to 1024",
+        ));
+    }
+    if let Some(store_id) = &req.custom_key_store_id {
+        if store_id.is_empty() || store_id.len() > 64 {
+            return Err(KmsError::validation(
+                "customKeyStoreId",
+                "Member must have length between 1 and 64",
+            ));
+        }
+        return Err(KmsError::new(
+            ErrorKind::CustomKeyStoreNotFound,
+            format!("Custom key store '{store_id}' does not exist in this account and Region."),
+        ));
+    }
+    let mut plaintext = Plaintext::new(vec![0u8; n as usize]);
+    rand_core::Rng::fill_bytes(&mut engine.rng, plaintext.expose_mut());
+    Ok(GenerateRandomResponse { plaintext })
+}

@@ -1,0 +1,317 @@
+//! Key lifecycle operations.
+
+use serde_json::{Value, json};
+
+use super::{Audited, Engine, Touched, invalid_marker, page_limit, paginate, random_array};
+use crate::api::*;
+use crate::engine::CallContext;
+use crate::error::{ErrorKind, KmsError};
+use crate::id::{KeyArn, KeyId, KeyMaterialId};
+use crate::key::{KeyMaterial, KeyRecord};
+use crate::secret::Plaintext;
+use crate::spec::{KeyManager, KeySpec, KeyState, KeyUsage, OriginType};
+
+/// The longest key description AWS accepts [characters].
+const DESCRIPTION_MAX_CHARS: usize = 8192;
+
+pub(super) fn check_description(description: &str) -> Result<(), KmsError> {
+    if description.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(KmsError::validation(
+            "description",
+            "Member must have length less than or equal to 8192",
+        ));
+    }
+    Ok(())
+}
+
+impl Audited for CreateKeyRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({
+            "keySpec": self.key_spec.unwrap_or(KeySpec::SymmetricDefault),
+            "keyUsage": self.key_usage,
+            "origin": self.origin.unwrap_or(OriginType::AwsKms),
+            "description": self.description,
+            "multiRegion": self.multi_region,
+            "tags": self.tags.iter().map(|t| json!({"tagKey": t.tag_key, "tagValue": t.tag_value})).collect::<Vec<_>>(),
+        })
+    }
+}
+
+pub(super) fn create_key(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &CreateKeyRequest,
+    touched: &mut Touched,
+) -> Result<CreateKeyResponse, KmsError> {
+    let description = req.description.as_deref().unwrap_or("");
+    check_description(description)?;
+    let spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
+    let usage = match (spec, req.key_usage) {
+        (KeySpec::SymmetricDefault, None | Some(KeyUsage::EncryptDecrypt)) => {
+            KeyUsage::EncryptDecrypt
+        }
+        (s, Some(KeyUsage::GenerateVerifyMac)) if s.is_hmac() => KeyUsage::GenerateVerifyMac,
+        (s, None) if s.is_hmac() => {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                format!(
+                    "KeyUsage must be GENERATE_VERIFY_MAC for KeySpec {s}; specify it explicitly"
+                ),
+            ));
+        }
+        (KeySpec::SymmetricDefault, Some(u)) => {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                format!("KeyUsage {u} is not compatible with KeySpec SYMMETRIC_DEFAULT"),
+            ));
+        }
+        (s, Some(u)) if s.is_hmac() => {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                format!("KeyUsage {u} is not compatible with KeySpec {s}"),
+            ));
+        }
+        (s, _) => {
+            return Err(KmsError::new(
+                ErrorKind::UnsupportedOperation,
+                format!(
+                    "KeySpec {s} is not supported by kmsim yet: it implements SYMMETRIC_DEFAULT and the HMAC key specs"
+                ),
+            ));
+        }
+    };
+    let origin = req.origin.unwrap_or(OriginType::AwsKms);
+    if origin != OriginType::AwsKms {
+        return Err(KmsError::new(
+            ErrorKind::UnsupportedOperation,
+            format!("Origin {origin} is not supported by kmsim yet: it implements AWS_KMS"),
+        ));
+    }
+    let tags = super::tags::validated_tags(&req.tags, engine.limits.tags_per_key)?;
+    let account = ctx.account();
+    let account_key_count = engine
+        .store
+        .account_keys
+        .range((account, KeyId::from_parts([0; 16], false))..)
+        .take_while(|(a, _)| *a == account)
+        .count();
+    if account_key_count >= engine.limits.keys_per_account as usize {
+        return Err(KmsError::new(
+            ErrorKind::LimitExceeded,
+            format!(
+                "Account {account} already has {account_key_count} keys in {}, the most allowed",
+                engine.region
+            ),
+        ));
+    }
+
+    // Every check passed: only now draw randomness and change state.
+    let key_id = loop {
+        let bytes = random_array::<16>(&mut engine.rng);
+        let id =
+            if req.multi_region { KeyId::multi_region(bytes) } else { KeyId::single_region(bytes) };
+        if !engine.store.keys.contains_key(&id) {
+            break id;
+        }
+    };
+    let material_len = spec.mac_algorithm().map_or(32, |mac| mac.output_len());
+    let mut material = vec![0u8; material_len];
+    rand_core::Rng::fill_bytes(&mut engine.rng, &mut material);
+    let material = KeyMaterial {
+        id: KeyMaterialId(random_array(&mut engine.rng)),
+        bytes: Plaintext::new(material),
+    };
+    let arn = KeyArn { region: engine.region, account, key_id };
+    let record = KeyRecord {
+        arn,
+        creation_date: ctx.now,
+        description: description.to_owned(),
+        spec,
+        usage,
+        origin,
+        manager: KeyManager::Customer,
+        state: KeyState::Enabled,
+        deletion_date: None,
+        pending_window_in_days: None,
+        tags,
+        alias_count: 0,
+        materials: vec![material],
+    };
+    let key_metadata = record.metadata();
+    touched.key(arn);
+    if engine.audit.keeps_records() {
+        touched.response_elements = Some(json!({"keyMetadata": {
+            "keyId": key_id.to_string(), "arn": arn.to_string(), "keySpec": spec, "keyUsage": usage,
+            "keyState": KeyState::Enabled, "origin": origin, "multiRegion": req.multi_region,
+        }}));
+    }
+    engine.store.keys.insert(key_id, record);
+    engine.store.account_keys.insert((account, key_id));
+    Ok(CreateKeyResponse { key_metadata })
+}
+
+impl Audited for DescribeKeyRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({ "keyId": self.key_id.to_string() })
+    }
+}
+
+pub(super) fn describe_key(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &DescribeKeyRequest,
+    touched: &mut Touched,
+) -> Result<DescribeKeyResponse, KmsError> {
+    super::check_grant_tokens(&req.grant_tokens)?;
+    let key_id = engine.resolve(ctx, &req.key_id, true)?;
+    let key = Engine::authorize(&engine.store, ctx, Operation::DescribeKey, key_id, touched)?;
+    Ok(DescribeKeyResponse { key_metadata: key.metadata() })
+}
+
+impl Audited for ListKeysRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({ "limit": self.page.limit, "marker": self.page.marker })
+    }
+}
+
+pub(super) fn list_keys(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &ListKeysRequest,
+    _touched: &mut Touched,
+) -> Result<ListKeysResponse, KmsError> {
+    let limit = page_limit(req.page.limit, 100, 1000)?;
+    let account = ctx.account();
+    let after = match &req.page.marker {
+        None => None,
+        Some(marker) => Some(marker.parse::<KeyId>().map_err(|_| invalid_marker())?),
+    };
+    let start = after.unwrap_or_else(|| KeyId::from_parts([0; 16], false));
+    let entries = engine
+        .store
+        .account_keys
+        .range((account, start)..)
+        .skip_while(|(_, id)| Some(*id) == after)
+        .take_while(|(a, _)| *a == account)
+        .map(|&(_, key_id)| KeyListEntry {
+            key_id,
+            key_arn: KeyArn { region: engine.region, account, key_id },
+        });
+    let (keys, page_info) = paginate(entries, limit, |entry| entry.key_id.to_string());
+    Ok(ListKeysResponse { keys, page_info })
+}
+
+macro_rules! audited_key_id {
+    ($($req:ty),+) => {
+        $(impl Audited for $req {
+            fn audit_parameters(&self) -> Value {
+                json!({ "keyId": self.key_id.to_string() })
+            }
+        })+
+    };
+}
+
+audited_key_id!(EnableKeyRequest, DisableKeyRequest, CancelKeyDeletionRequest);
+
+pub(super) fn enable_key(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &EnableKeyRequest,
+    touched: &mut Touched,
+) -> Result<EnableKeyResponse, KmsError> {
+    let key = engine.key_mut(ctx, Operation::EnableKey, &req.key_id, touched)?;
+    key.state = KeyState::Enabled;
+    Ok(EnableKeyResponse {})
+}
+
+pub(super) fn disable_key(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &DisableKeyRequest,
+    touched: &mut Touched,
+) -> Result<DisableKeyResponse, KmsError> {
+    let key = engine.key_mut(ctx, Operation::DisableKey, &req.key_id, touched)?;
+    key.state = KeyState::Disabled;
+    Ok(DisableKeyResponse {})
+}
+
+impl Audited for UpdateKeyDescriptionRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({ "keyId": self.key_id.to_string(), "description": self.description })
+    }
+}
+
+pub(super) fn update_key_description(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &UpdateKeyDescriptionRequest,
+    touched: &mut Touched,
+) -> Result<UpdateKeyDescriptionResponse, KmsError> {
+    check_description(&req.description)?;
+    let key = engine.key_mut(ctx, Operation::UpdateKeyDescription, &req.key_id, touched)?;
+    key.description.clone_from(&req.description);
+    Ok(UpdateKeyDescriptionResponse {})
+}
+
+impl Audited for ScheduleKeyDeletionRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({ "keyId": self.key_id.to_string(), "pendingWindowInDays": self.pending_window_in_days })
+    }
+}
+
+/// AWS's bounds on the deletion waiting window [days].
+const PENDING_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 7..=30;
+
+pub(super) fn schedule_key_deletion(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &ScheduleKeyDeletionRequest,
+    touched: &mut Touched,
+) -> Result<ScheduleKeyDeletionResponse, KmsError> {
+    let days = req.pending_window_in_days.unwrap_or(*PENDING_WINDOW_DAYS.end());
+    if days < *PENDING_WINDOW_DAYS.start() {
+        return Err(KmsError::validation_value(
+            "pendingWindowInDays",
+            days,
+            "Member must have value greater than or equal to 7",
+        ));
+    }
+    if days > *PENDING_WINDOW_DAYS.end() {
+        return Err(KmsError::validation_value(
+            "pendingWindowInDays",
+            days,
+            "Member must have value less than or equal to 30",
+        ));
+    }
+    let key = engine.key_mut(ctx, Operation::ScheduleKeyDeletion, &req.key_id, touched)?;
+    let deletion_date = ctx.now.plus_days(days);
+    key.state = KeyState::PendingDeletion;
+    key.deletion_date = Some(deletion_date);
+    key.pending_window_in_days = Some(days);
+    let key_arn = key.arn;
+    engine.store.deletions.insert((deletion_date, key_arn.key_id));
+    Ok(ScheduleKeyDeletionResponse {
+        key_id: key_arn,
+        deletion_date,
+        key_state: KeyState::PendingDeletion,
+        pending_window_in_days: days,
+    })
+}
+
+pub(super) fn cancel_key_deletion(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: &CancelKeyDeletionRequest,
+    touched: &mut Touched,
+) -> Result<CancelKeyDeletionResponse, KmsError> {
+    let key = engine.key_mut(ctx, Operation::CancelKeyDeletion, &req.key_id, touched)?;
+    // AWS leaves a key whose deletion is cancelled Disabled: it must be enabled again.
+    key.state = KeyState::Disabled;
+    let due = key.deletion_date.take();
+    key.pending_window_in_days = None;
+    let key_arn = key.arn;
+    if let Some(due) = due {
+        engine.store.deletions.remove(&(due, key_arn.key_id));
+    }
+    Ok(CancelKeyDeletionResponse { key_id: key_arn })
+}

@@ -1,0 +1,95 @@
+//! What the engine stores for each key.
+
+use std::collections::BTreeMap;
+
+use crate::api::{KeyMetadata, MultiRegionConfiguration, MultiRegionKey};
+use crate::error::{ErrorKind, KmsError};
+use crate::id::{KeyArn, KeyMaterialId};
+use crate::secret::Plaintext;
+use crate::spec::{
+    EncryptionAlgorithmSpec, KeyManager, KeySpec, KeyState, KeyUsage, MultiRegionKeyType,
+    OriginType,
+};
+use crate::time::Timestamp;
+
+/// One version of a key's material.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyMaterial {
+    pub(crate) id: KeyMaterialId,
+    pub(crate) bytes: Plaintext,
+}
+
+/// A key as the engine stores it.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyRecord {
+    pub(crate) arn: KeyArn,
+    pub(crate) creation_date: Timestamp,
+    pub(crate) description: String,
+    pub(crate) spec: KeySpec,
+    pub(crate) usage: KeyUsage,
+    pub(crate) origin: OriginType,
+    pub(crate) manager: KeyManager,
+    pub(crate) state: KeyState,
+    pub(crate) deletion_date: Option<Timestamp>,
+    pub(crate) pending_window_in_days: Option<u32>,
+    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) alias_count: u32,
+    /// Oldest first; the last one is current. Never empty for AWS_KMS keys.
+    pub(crate) materials: Vec<KeyMaterial>,
+}
+
+impl KeyRecord {
+    /// The material new encryptions use.
+    pub(crate) fn current_material(&self) -> Result<&KeyMaterial, KmsError> {
+        self.materials.last().ok_or_else(|| {
+            KmsError::new(ErrorKind::KmsInvalidState, format!("{} is pending import.", self.arn))
+        })
+    }
+
+    /// The material a ciphertext names, if the key still has it.
+    pub(crate) fn material(&self, id: &KeyMaterialId) -> Option<&KeyMaterial> {
+        self.materials.iter().rev().find(|m| m.id == *id)
+    }
+
+    /// Whether the key is a symmetric encryption key.
+    pub(crate) fn is_symmetric_encryption(&self) -> bool {
+        self.spec == KeySpec::SymmetricDefault && self.usage == KeyUsage::EncryptDecrypt
+    }
+
+    pub(crate) fn metadata(&self) -> KeyMetadata {
+        let multi_region = self.arn.key_id.is_multi_region();
+        KeyMetadata {
+            aws_account_id: self.arn.account,
+            key_id: self.arn.key_id,
+            arn: self.arn,
+            creation_date: self.creation_date,
+            enabled: self.state == KeyState::Enabled,
+            description: self.description.clone(),
+            key_usage: self.usage,
+            key_state: self.state,
+            deletion_date: self.deletion_date,
+            origin: self.origin,
+            key_manager: self.manager,
+            customer_master_key_spec: self.spec,
+            key_spec: self.spec,
+            encryption_algorithms: if self.is_symmetric_encryption() {
+                vec![EncryptionAlgorithmSpec::SymmetricDefault]
+            } else {
+                Vec::new()
+            },
+            mac_algorithms: self.spec.mac_algorithm().into_iter().collect(),
+            multi_region,
+            multi_region_configuration: multi_region.then(|| MultiRegionConfiguration {
+                multi_region_key_type: MultiRegionKeyType::Primary,
+                primary_key: MultiRegionKey { arn: self.arn, region: self.arn.region },
+                replica_keys: Vec::new(),
+            }),
+            pending_deletion_window_in_days: self.pending_window_in_days,
+            current_key_material_id: if self.is_symmetric_encryption() {
+                self.materials.last().map(|m| m.id)
+            } else {
+                None
+            },
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! The AWS key-state table: which operations a key's state allows, and the exception and
+//! message AWS answers otherwise (AWS KMS Developer Guide, "Key states of AWS KMS keys").
+
+use crate::api::Operation;
+use crate::error::{ErrorKind, KmsError};
+use crate::id::KeyArn;
+use crate::spec::KeyState;
+
+/// Checks that a key in `state` allows `operation`; the error is AWS's, naming `arn`.
+///
+/// `UpdateAlias` is checked against its *new* target key (the old target may be pending
+/// deletion). Operations that touch no key (`CreateKey`, `ListKeys`, `ListAliases`,
+/// `GenerateRandom`) always pass.
+///
+/// # Errors
+/// `DisabledException` or `KMSInvalidStateException` with AWS's message, as the table says.
+pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), KmsError> {
+    use KeyState as S;
+    use Operation as O;
+    let invalid =
+        |what: &str| Err(KmsError::new(ErrorKind::KmsInvalidState, format!("{arn} is {what}.")));
+    let disabled = || Err(KmsError::new(ErrorKind::Disabled, format!("{arn} is disabled.")));
+    let pending_deletion = || match state {
+        S::PendingReplicaDeletion => invalid("pending replica deletion"),
+        _ => invalid("pending deletion"),
+    };
+    match operation {
+        O::CreateKey | O::ListKeys | O::ListAliases | O::GenerateRandom => Ok(()),
+        // Footnotes: always allowed.
+        O::DescribeKey | O::DeleteAlias | O::ListResourceTags => Ok(()),
+        O::CancelKeyDeletion => match state {
+            S::PendingDeletion | S::PendingReplicaDeletion => Ok(()),
+            _ => Err(KmsError::new(
+                ErrorKind::KmsInvalidState,
+                format!("{arn} is not pending deletion."),
+            )),
+        },
+        O::CreateAlias
+        | O::TagResource
+        | O::UntagResource
+        | O::UpdateKeyDescription
+        | O::UpdateAlias => match state {
+            S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+            _ => Ok(()),
+        },
+        O::ScheduleKeyDeletion => match state {
+            S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+            S::Updating => invalid("updating"),
+            _ => Ok(()),
+        },
+        O::EnableKey | O::DisableKey => match state {
+            S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+            S::PendingImport => invalid("pending import"),
+            S::Creating => invalid("creating"),
+            S::Updating => invalid("updating"),
+            // Unavailable: succeeds, and takes effect when the key becomes available.
+            S::Enabled | S::Disabled | S::Unavailable => Ok(()),
+        },
+        // Cryptographic operations. The table allows DisabledException or
+        // KMSInvalidStateException for pending deletion; AWS answers the latter.
+        O::Encrypt
+        | O::Decrypt
+        | O::ReEncrypt
+        | O::GenerateDataKey
+        | O::GenerateDataKeyWithoutPlaintext
+        | O::GenerateMac
+        | O::VerifyMac => match state {
+            S::Enabled | S::Updating => Ok(()),
+            S::Disabled => disabled(),
+            S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+            S::PendingImport => invalid("pending import"),
+            S::Unavailable => invalid("unavailable"),
+            S::Creating => invalid("creating"),
+        },
+    }
+}

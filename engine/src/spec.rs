@@ -1,0 +1,252 @@
+//! AWS's enumerations: key specs, usages, algorithms, origins and states, each spelled as
+//! AWS spells it on the wire (`as_str`) and parsed from that spelling (`FromStr`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::KmsError;
+
+/// Defines an enum whose variants map 1:1 to AWS enum strings.
+macro_rules! aws_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident as $member:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $aws:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in AWS's order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The AWS spelling, e.g. `"SYMMETRIC_DEFAULT"`.
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $aws,)+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = KmsError;
+            fn from_str(s: &str) -> Result<Self, KmsError> {
+                match s {
+                    $($aws => Ok(Self::$variant),)+
+                    _ => Err(KmsError::validation(
+                        $member,
+                        concat!("Member must satisfy enum value set: [", aws_enum!(@join $($aws),+), "]"),
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+    (@join $first:literal $(, $rest:literal)*) => { concat!($first $(, ", ", $rest)*) };
+}
+
+aws_enum! {
+    /// What kind of key material a key holds (`KeySpec`).
+    KeySpec as "keySpec" {
+        /// 256-bit AES-GCM key for symmetric encryption.
+        SymmetricDefault = "SYMMETRIC_DEFAULT",
+        /// RSA 2048-bit key pair.
+        Rsa2048 = "RSA_2048",
+        /// RSA 3072-bit key pair.
+        Rsa3072 = "RSA_3072",
+        /// RSA 4096-bit key pair.
+        Rsa4096 = "RSA_4096",
+        /// NIST P-256 key pair.
+        EccNistP256 = "ECC_NIST_P256",
+        /// NIST P-384 key pair.
+        EccNistP384 = "ECC_NIST_P384",
+        /// NIST P-521 key pair.
+        EccNistP521 = "ECC_NIST_P521",
+        /// secp256k1 key pair.
+        EccSecgP256k1 = "ECC_SECG_P256K1",
+        /// Ed25519 key pair.
+        EccNistEdwards25519 = "ECC_NIST_EDWARDS25519",
+        /// 224-bit HMAC key.
+        Hmac224 = "HMAC_224",
+        /// 256-bit HMAC key.
+        Hmac256 = "HMAC_256",
+        /// 384-bit HMAC key.
+        Hmac384 = "HMAC_384",
+        /// 512-bit HMAC key.
+        Hmac512 = "HMAC_512",
+        /// SM2 key pair (China Regions only).
+        Sm2 = "SM2",
+        /// ML-DSA-44 key pair.
+        MlDsa44 = "ML_DSA_44",
+        /// ML-DSA-65 key pair.
+        MlDsa65 = "ML_DSA_65",
+        /// ML-DSA-87 key pair.
+        MlDsa87 = "ML_DSA_87",
+    }
+}
+
+impl KeySpec {
+    /// The MAC algorithm of an HMAC key spec (1:1), or `None` for other specs.
+    #[must_use]
+    pub const fn mac_algorithm(self) -> Option<MacAlgorithmSpec> {
+        match self {
+            Self::Hmac224 => Some(MacAlgorithmSpec::HmacSha224),
+            Self::Hmac256 => Some(MacAlgorithmSpec::HmacSha256),
+            Self::Hmac384 => Some(MacAlgorithmSpec::HmacSha384),
+            Self::Hmac512 => Some(MacAlgorithmSpec::HmacSha512),
+            _ => None,
+        }
+    }
+
+    /// Whether the spec is an HMAC key spec.
+    #[must_use]
+    pub const fn is_hmac(self) -> bool {
+        self.mac_algorithm().is_some()
+    }
+}
+
+aws_enum! {
+    /// What a key may be used for (`KeyUsage`).
+    KeyUsage as "keyUsage" {
+        /// Encrypt and decrypt.
+        EncryptDecrypt = "ENCRYPT_DECRYPT",
+        /// Sign and verify.
+        SignVerify = "SIGN_VERIFY",
+        /// Generate and verify MACs.
+        GenerateVerifyMac = "GENERATE_VERIFY_MAC",
+        /// Derive shared secrets.
+        KeyAgreement = "KEY_AGREEMENT",
+    }
+}
+
+aws_enum! {
+    /// Encryption algorithms (`EncryptionAlgorithmSpec`).
+    EncryptionAlgorithmSpec as "encryptionAlgorithm" {
+        /// AES-256-GCM under a per-request derived key (symmetric keys).
+        SymmetricDefault = "SYMMETRIC_DEFAULT",
+        /// RSAES-OAEP with SHA-1.
+        RsaesOaepSha1 = "RSAES_OAEP_SHA_1",
+        /// RSAES-OAEP with SHA-256.
+        RsaesOaepSha256 = "RSAES_OAEP_SHA_256",
+        /// SM2 public-key encryption (China Regions only).
+        Sm2Pke = "SM2PKE",
+    }
+}
+
+aws_enum! {
+    /// MAC algorithms (`MacAlgorithmSpec`).
+    MacAlgorithmSpec as "macAlgorithm" {
+        /// HMAC with SHA-224.
+        HmacSha224 = "HMAC_SHA_224",
+        /// HMAC with SHA-256.
+        HmacSha256 = "HMAC_SHA_256",
+        /// HMAC with SHA-384.
+        HmacSha384 = "HMAC_SHA_384",
+        /// HMAC with SHA-512.
+        HmacSha512 = "HMAC_SHA_512",
+    }
+}
+
+impl MacAlgorithmSpec {
+    /// Length of the MAC [bytes], which is also the length of the key material.
+    #[must_use]
+    pub const fn output_len(self) -> usize {
+        match self {
+            Self::HmacSha224 => 28,
+            Self::HmacSha256 => 32,
+            Self::HmacSha384 => 48,
+            Self::HmacSha512 => 64,
+        }
+    }
+}
+
+aws_enum! {
+    /// Data key lengths for `GenerateDataKey` (`DataKeySpec`).
+    DataKeySpec as "keySpec" {
+        /// 32-byte data key.
+        Aes256 = "AES_256",
+        /// 16-byte data key.
+        Aes128 = "AES_128",
+    }
+}
+
+impl DataKeySpec {
+    /// Length of the data key [bytes].
+    #[must_use]
+    pub const fn len_bytes(self) -> usize {
+        match self {
+            Self::Aes256 => 32,
+            Self::Aes128 => 16,
+        }
+    }
+}
+
+aws_enum! {
+    /// Where a key's material comes from (`OriginType`).
+    OriginType as "origin" {
+        /// Generated by KMS.
+        AwsKms = "AWS_KMS",
+        /// Imported by the customer.
+        External = "EXTERNAL",
+        /// Generated in a CloudHSM key store.
+        AwsCloudhsm = "AWS_CLOUDHSM",
+        /// Held in an external key store.
+        ExternalKeyStore = "EXTERNAL_KEY_STORE",
+    }
+}
+
+aws_enum! {
+    /// The state of a key (`KeyState`); see the key-state table in `key_state`.
+    KeyState as "keyState" {
+        /// Being created (new multi-Region replica), transient.
+        Creating = "Creating",
+        /// Usable.
+        Enabled = "Enabled",
+        /// Not usable for cryptography until enabled.
+        Disabled = "Disabled",
+        /// Scheduled for deletion at the end of its waiting window.
+        PendingDeletion = "PendingDeletion",
+        /// Waiting for imported key material.
+        PendingImport = "PendingImport",
+        /// A multi-Region primary waiting for its replicas to be deleted.
+        PendingReplicaDeletion = "PendingReplicaDeletion",
+        /// In a disconnected custom key store.
+        Unavailable = "Unavailable",
+        /// Changing primary Region, transient.
+        Updating = "Updating",
+    }
+}
+
+aws_enum! {
+    /// Who manages a key (`KeyManager`).
+    KeyManager as "keyManager" {
+        /// An AWS managed key.
+        Aws = "AWS",
+        /// A customer managed key.
+        Customer = "CUSTOMER",
+    }
+}
+
+aws_enum! {
+    /// The role of a multi-Region key (`MultiRegionKeyType`).
+    MultiRegionKeyType as "multiRegionKeyType" {
+        /// The primary key.
+        Primary = "PRIMARY",
+        /// A replica key.
+        Replica = "REPLICA",
+    }
+}

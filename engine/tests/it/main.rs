@@ -1,0 +1,15 @@
+//! Integration tests of the engine, through its public API only.
+
+// Helpers outside `#[test]` functions unwrap too: a failure there is the test failing.
+#![expect(clippy::unwrap_used, reason = "test helpers; a panic is the test failing")]
+
+mod support;
+
+mod aliases_and_tags;
+mod audit;
+mod data_plane;
+mod determinism;
+mod key_states;
+mod lifecycle;
+mod properties;
+mod vectors;

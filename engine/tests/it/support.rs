@@ -1,0 +1,47 @@
+//! Shared fixtures: engines, callers and times.
+
+use engine::audit::AuditSink;
+use engine::crypto::ProviderKind;
+use engine::{CallContext, Engine, EngineConfig, KeyId, Region, Timestamp};
+
+/// 2026-11-30T00:53:20Z, the time most tests call at.
+pub(crate) const T0: Timestamp = Timestamp::from_unix_seconds(1_796_000_000);
+
+/// An engine in us-east-1 keeping every audit record.
+pub(crate) fn engine_with(provider: ProviderKind, seed: u64) -> Engine {
+    Engine::new(
+        EngineConfig::new(Region::US_EAST_1, seed)
+            .with_provider(provider)
+            .with_audit_sink(AuditSink::KeepAll),
+    )
+}
+
+/// An engine with the default provider.
+pub(crate) fn engine() -> Engine {
+    engine_with(ProviderKind::default(), 7)
+}
+
+/// A role in account 111122223333 calling at [`T0`].
+pub(crate) fn alice() -> CallContext {
+    CallContext::new("arn:aws:iam::111122223333:role/alice".parse().unwrap(), T0)
+}
+
+/// A role in another account, 444455556666, calling at [`T0`].
+pub(crate) fn mallory() -> CallContext {
+    CallContext::new("arn:aws:iam::444455556666:role/mallory".parse().unwrap(), T0)
+}
+
+/// A new symmetric encryption key of `ctx`'s account.
+pub(crate) fn symmetric_key(kms: &mut Engine, ctx: &CallContext) -> KeyId {
+    kms.create_key(ctx, engine::api::CreateKeyRequest::new()).unwrap().key_id()
+}
+
+/// A new HMAC key of `spec` in `ctx`'s account.
+pub(crate) fn hmac_key(kms: &mut Engine, ctx: &CallContext, spec: engine::spec::KeySpec) -> KeyId {
+    kms.create_key(ctx, engine::api::CreateKeyRequest::hmac(spec)).unwrap().key_id()
+}
+
+/// An encryption context from pairs.
+pub(crate) fn context(pairs: &[(&str, &str)]) -> engine::crypto::blob::EncryptionContext {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}

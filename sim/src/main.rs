@@ -1,0 +1,2 @@
+//! `kmsim`: placeholder until the simulator lands.
+fn main() {}
