@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::api::Operation;
 use crate::id::{AccountId, KeyArn, PrincipalArn, Region};
 use crate::time::Timestamp;
 
@@ -152,12 +153,23 @@ pub struct AuditCounts {
 pub struct AuditLog {
     sink: AuditSink,
     records: VecDeque<AuditRecord>,
-    counts: AuditCounts,
+    /// Calls by operation (indexed by `Operation as usize`): an array, not a map, because
+    /// every call of a simulation bumps it.
+    calls: [u64; Operation::ALL.len()],
+    errors: u64,
+    /// KMS's own events (DeleteKey, …) by name.
+    service_events: BTreeMap<&'static str, u64>,
 }
 
 impl AuditLog {
     pub(crate) fn new(sink: AuditSink) -> Self {
-        Self { sink, records: VecDeque::new(), counts: AuditCounts::default() }
+        Self {
+            sink,
+            records: VecDeque::new(),
+            calls: [0; Operation::ALL.len()],
+            errors: 0,
+            service_events: BTreeMap::new(),
+        }
     }
 
     /// Whether records are built at all; with [`AuditSink::CountOnly`] they are not, so
@@ -166,10 +178,13 @@ impl AuditLog {
         !matches!(self.sink, AuditSink::CountOnly | AuditSink::Ring { capacity: 0 })
     }
 
-    pub(crate) fn count(&mut self, event_name: &'static str, is_error: bool) {
-        self.counts.total += 1;
-        self.counts.errors += u64::from(is_error);
-        *self.counts.by_event_name.entry(event_name).or_default() += 1;
+    pub(crate) fn count_call(&mut self, operation: Operation, is_error: bool) {
+        self.calls[operation as usize] += 1;
+        self.errors += u64::from(is_error);
+    }
+
+    pub(crate) fn count_service_event(&mut self, event_name: &'static str) {
+        *self.service_events.entry(event_name).or_default() += 1;
     }
 
     pub(crate) fn push(&mut self, record: AuditRecord) {
@@ -193,8 +208,13 @@ impl AuditLog {
 
     /// The counts of every event so far.
     #[must_use]
-    pub const fn counts(&self) -> &AuditCounts {
-        &self.counts
+    pub fn counts(&self) -> AuditCounts {
+        let calls = Operation::ALL.iter().map(|&op| (op.as_str(), self.calls[op as usize]));
+        let by_event_name: BTreeMap<&'static str, u64> = calls
+            .chain(self.service_events.iter().map(|(&name, &n)| (name, n)))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        AuditCounts { total: by_event_name.values().sum(), errors: self.errors, by_event_name }
     }
 
     /// The sink chosen at construction.

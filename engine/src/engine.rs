@@ -326,7 +326,7 @@ impl Engine {
     }
 
     fn service_event(&mut self, name: &'static str, at: Timestamp, key: &KeyArn, params: Value) {
-        self.audit.count(name, false);
+        self.audit.count_service_event(name);
         if !self.audit.keeps_records() {
             return;
         }
@@ -395,7 +395,7 @@ impl Engine {
         self.advance_to(ctx.now);
         let mut touched = Touched::default();
         let result = run(self, ctx, request, &mut touched);
-        self.audit.count(operation.as_str(), result.is_err());
+        self.audit.count_call(operation, result.is_err());
         if self.audit.keeps_records() {
             let error = result.as_ref().err();
             let record = AuditRecord {

@@ -87,15 +87,50 @@ impl BlobHeader {
 ///
 /// Length prefixes make the encoding unambiguous: `{"ab":"c"}` and `{"a":"bc"}` differ.
 pub fn encode_context(context: &EncryptionContext, out: &mut Vec<u8>) {
-    let put_len = |out: &mut Vec<u8>, len: usize| {
-        out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
+    let start = out.len();
+    out.resize(start + encoded_context_len(context), 0);
+    write_context(context, &mut out[start..]);
+}
+
+/// Length of [`encode_context`]'s output [bytes].
+fn encoded_context_len(context: &EncryptionContext) -> usize {
+    4 + context.iter().map(|(k, v)| 8 + k.len() + v.len()).sum::<usize>()
+}
+
+/// Writes the canonical encoding into `out`, which is exactly [`encoded_context_len`] long.
+fn write_context(context: &EncryptionContext, out: &mut [u8]) {
+    let mut pos = 0;
+    let mut put = |bytes: &[u8]| {
+        out[pos..pos + bytes.len()].copy_from_slice(bytes);
+        pos += bytes.len();
     };
-    put_len(out, context.len());
+    let len_prefix = |len: usize| u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes();
+    put(&len_prefix(context.len()));
     for (key, value) in context {
-        put_len(out, key.len());
-        out.extend_from_slice(key.as_bytes());
-        put_len(out, value.len());
-        out.extend_from_slice(value.as_bytes());
+        put(&len_prefix(key.len()));
+        put(key.as_bytes());
+        put(&len_prefix(value.len()));
+        put(value.as_bytes());
+    }
+}
+
+/// Calls `f` with the AAD: the header followed by the encoded context. Small AADs (the
+/// common case) are built on the stack, so a request allocates nothing for them.
+fn with_aad<R>(header: &[u8], context: &EncryptionContext, f: impl FnOnce(&[u8]) -> R) -> R {
+    const STACK_AAD_LEN: usize = 512;
+    let len = HEADER_LEN + encoded_context_len(context);
+    let fill = |aad: &mut [u8]| {
+        aad[..HEADER_LEN].copy_from_slice(header);
+        write_context(context, &mut aad[HEADER_LEN..]);
+    };
+    if len <= STACK_AAD_LEN {
+        let mut aad = [0u8; STACK_AAD_LEN];
+        fill(&mut aad[..len]);
+        f(&aad[..len])
+    } else {
+        let mut aad = vec![0u8; len];
+        fill(&mut aad);
+        f(&aad)
     }
 }
 
@@ -107,13 +142,6 @@ fn derive_dek(
     let mut dek = Zeroizing::new([0u8; 32]);
     provider.hkdf_sha256.derive(salt, material, DEK_INFO, dek.as_mut())?;
     Ok(dek)
-}
-
-fn aad(header_bytes: &[u8], context: &EncryptionContext) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(HEADER_LEN + 4 + context.len() * 32);
-    aad.extend_from_slice(header_bytes);
-    encode_context(context, &mut aad);
-    aad
 }
 
 /// Encrypts `plaintext` under `material` into a version-1 blob.
@@ -130,9 +158,11 @@ pub fn seal(
     let dek = derive_dek(provider, material, &header.salt)?;
     let mut blob = Vec::with_capacity(OVERHEAD + plaintext.len());
     header.write(&mut blob);
-    let aad = aad(&blob, context);
     blob.extend_from_slice(plaintext);
-    let tag = provider.aes_256_gcm.seal(&dek, &header.nonce, &aad, &mut blob[HEADER_LEN..])?;
+    let (header_bytes, body) = blob.split_at_mut(HEADER_LEN);
+    let tag = with_aad(header_bytes, context, |aad| {
+        provider.aes_256_gcm.seal(&dek, &header.nonce, aad, body)
+    })?;
     blob.extend_from_slice(&tag);
     Ok(blob)
 }
@@ -150,12 +180,13 @@ pub fn open(
 ) -> Result<Plaintext, CryptoError> {
     let header = BlobHeader::parse(blob).ok_or(CryptoError)?;
     let dek = derive_dek(provider, material, &header.salt)?;
-    let aad = aad(&blob[..HEADER_LEN], context);
-    // The buffer holds plaintext once opened, so it is zeroizing from the start.
-    let mut bytes = Zeroizing::new(blob[HEADER_LEN..].to_vec());
-    provider.aes_256_gcm.open(&dek, &header.nonce, &aad, &mut bytes)?;
+    // The buffer holds plaintext once opened, so it is a `Plaintext` from the start.
+    let mut bytes = Plaintext::new(blob[HEADER_LEN..].to_vec());
+    with_aad(&blob[..HEADER_LEN], context, |aad| {
+        provider.aes_256_gcm.open(&dek, &header.nonce, aad, bytes.expose_mut())
+    })?;
     bytes.truncate(blob.len() - OVERHEAD);
-    Ok(Plaintext::from_zeroizing(bytes))
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -1,0 +1,89 @@
+//! `engine/…`: operations end to end through the engine API, per provider.
+//!
+//! Each iteration times the call alone: the request is built in setup and the response is
+//! dropped outside the measurement (`iter_batched`). Dropping the consumed request, which
+//! zeroizes its plaintext, is the engine's work and is timed.
+
+use std::hint::black_box;
+
+use ::engine::api::{CreateKeyRequest, DecryptRequest, EncryptRequest};
+use ::engine::audit::AuditSink;
+use ::engine::crypto::ProviderKind;
+use ::engine::crypto::blob;
+use ::engine::{CallContext, Engine, EngineConfig, Region, Timestamp};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+
+use crate::crypto::SIZES;
+
+fn engine(provider: ProviderKind, sink: AuditSink) -> (Engine, CallContext, ::engine::KeyId) {
+    // A simulation's configuration: records counted, not kept.
+    let mut kms = Engine::new(
+        EngineConfig::new(Region::US_EAST_1, 1).with_provider(provider).with_audit_sink(sink),
+    );
+    let ctx = CallContext::new(
+        "arn:aws:iam::111122223333:role/bench".parse().unwrap(),
+        Timestamp::from_unix_seconds(1_796_000_000),
+    );
+    let key = kms.create_key(&ctx, CreateKeyRequest::new()).unwrap().key_id();
+    (kms, ctx, key)
+}
+
+pub(crate) fn define(c: &mut Criterion) {
+    let mut encrypt = c.benchmark_group("engine/encrypt/SYMMETRIC_DEFAULT");
+    for (len, label) in SIZES {
+        encrypt.throughput(Throughput::Bytes(len as u64));
+        for provider in ProviderKind::ALL {
+            let (mut kms, ctx, key) = engine(provider, AuditSink::CountOnly);
+            let request = EncryptRequest::new(key, vec![7u8; len]);
+            encrypt.bench_function(BenchmarkId::new(provider.as_str(), label), |b| {
+                b.iter_batched(
+                    || request.clone(),
+                    |request| {
+                        let response = kms.encrypt(&ctx, black_box(request)).unwrap();
+                        assert_eq!(response.ciphertext_blob.len(), len + blob::OVERHEAD);
+                        response
+                    },
+                    BatchSize::SmallInput,
+                );
+            });
+        }
+        // The cost of keeping CloudTrail-shaped records, for the default provider.
+        let (mut kms, ctx, key) =
+            engine(ProviderKind::default(), AuditSink::Ring { capacity: 1024 });
+        let request = EncryptRequest::new(key, vec![7u8; len]);
+        encrypt.bench_function(BenchmarkId::new("aws-lc-rs+audit-records", label), |b| {
+            b.iter_batched(
+                || request.clone(),
+                |request| {
+                    let response = kms.encrypt(&ctx, black_box(request)).unwrap();
+                    assert_eq!(response.ciphertext_blob.len(), len + blob::OVERHEAD);
+                    response
+                },
+                BatchSize::SmallInput,
+            );
+        });
+    }
+    encrypt.finish();
+
+    let mut decrypt = c.benchmark_group("engine/decrypt/SYMMETRIC_DEFAULT");
+    for (len, label) in SIZES {
+        decrypt.throughput(Throughput::Bytes(len as u64));
+        for provider in ProviderKind::ALL {
+            let (mut kms, ctx, key) = engine(provider, AuditSink::CountOnly);
+            let sealed = kms.encrypt(&ctx, EncryptRequest::new(key, vec![7u8; len])).unwrap();
+            let request = DecryptRequest::new(sealed.ciphertext_blob);
+            decrypt.bench_function(BenchmarkId::new(provider.as_str(), label), |b| {
+                b.iter_batched(
+                    || request.clone(),
+                    |request| {
+                        let response = kms.decrypt(&ctx, black_box(request)).unwrap();
+                        assert_eq!(response.plaintext.len(), len);
+                        response
+                    },
+                    BatchSize::SmallInput,
+                );
+            });
+        }
+    }
+    decrypt.finish();
+}
