@@ -30,6 +30,10 @@ use crate::time::Timestamp;
 
 /// Who calls, from where, and when. The engine never reads a clock: `now` is the time of
 /// the call as the caller (a simulator, a server) says it is.
+///
+/// Callers are expected to move time forward. A call whose `now` is earlier than the
+/// engine's [`Engine::clock`] is served at its own `now`, but whatever fell due up to the
+/// clock (a key deleted at the end of its window) has already happened.
 #[derive(Clone, Debug)]
 pub struct CallContext {
     /// The calling principal; its account is the caller's account.
@@ -118,8 +122,8 @@ impl Default for EngineLimits {
     }
 }
 
-/// How to build an [`Engine`].
-#[derive(Clone, Debug)]
+/// How to build an [`Engine`]. `Debug` redacts the seed: every key derives from it.
+#[derive(Clone)]
 pub struct EngineConfig {
     /// The Region the engine serves.
     pub region: Region,
@@ -134,9 +138,24 @@ pub struct EngineConfig {
     pub limits: EngineLimits,
 }
 
+impl std::fmt::Debug for EngineConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineConfig")
+            .field("region", &self.region)
+            .field("seed", &crate::secret::REDACTED)
+            .field("provider", &self.provider)
+            .field("audit_sink", &self.audit_sink)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
 impl EngineConfig {
     /// An engine for `region` seeded with `seed`, with the default provider, audit sink and
     /// limits.
+    ///
+    /// A `u64` seed is for reproducible simulations: 64 bits cannot protect real secrets. A
+    /// deployment that keeps real data sets [`EngineConfig::seed`] to 32 bytes from the OS.
     #[must_use]
     pub fn new(region: Region, seed: u64) -> Self {
         let mut expanded = [0u8; 32];
@@ -312,9 +331,17 @@ impl Engine {
             let Some(key) = self.store.keys.remove(&key_id) else { continue };
             let account = key.arn.account;
             self.store.account_keys.remove(&(account, key_id));
-            self.store.aliases.retain(|(alias_account, _), alias| {
-                *alias_account != account || alias.target != key_id
-            });
+            let doomed: Vec<_> = self
+                .store
+                .aliases
+                .range((account, AliasName::lowest())..)
+                .take_while(|((alias_account, _), _)| *alias_account == account)
+                .filter(|(_, alias)| alias.target == key_id)
+                .map(|(slot, _)| slot.clone())
+                .collect();
+            for slot in doomed {
+                self.store.aliases.remove(&slot);
+            }
             self.service_event("DeleteKey", due, &key.arn, serde_json::json!(null));
             self.events.push(EngineEvent::KeyDeleted { key: key.arn, at: due });
         }
@@ -389,14 +416,17 @@ impl Engine {
         &mut self,
         ctx: &CallContext,
         operation: Operation,
-        request: &Q,
-        run: fn(&mut Self, &CallContext, &Q, &mut Touched) -> Result<P, KmsError>,
+        request: Q,
+        run: fn(&mut Self, &CallContext, Q, &mut Touched) -> Result<P, KmsError>,
     ) -> Result<P, KmsError> {
         self.advance_to(ctx.now);
         let mut touched = Touched::default();
+        // The operation owns its request (Encrypt seals the plaintext in place), so the
+        // audit parameters are taken first, and only if a record will be kept.
+        let parameters = self.audit.keeps_records().then(|| request.audit_parameters());
         let result = run(self, ctx, request, &mut touched);
         self.audit.count_call(operation, result.is_err());
-        if self.audit.keeps_records() {
+        if let Some(parameters) = parameters {
             let error = result.as_ref().err();
             let record = AuditRecord {
                 user_identity: caller_identity(&ctx.principal, ctx.service_principal.as_deref()),
@@ -406,7 +436,7 @@ impl Engine {
                     .source_ip
                     .map(|ip| ip.to_string())
                     .or_else(|| ctx.service_principal.clone()),
-                request_parameters: request.audit_parameters(),
+                request_parameters: without_nulls(parameters),
                 response_elements: touched.response_elements.take().unwrap_or(Value::Null),
                 error_code: error.map(KmsError::aws_code),
                 error_message: error.map(|e| e.message.clone()).filter(|m| !m.is_empty()),
@@ -513,6 +543,14 @@ impl Engine {
     }
 }
 
+/// Drops the members whose value is null: CloudTrail leaves absent request members out.
+fn without_nulls(mut parameters: Value) -> Value {
+    if let Value::Object(members) = &mut parameters {
+        members.retain(|_, value| !value.is_null());
+    }
+    parameters
+}
+
 /// A random (version 4) UUID string from `rng`.
 fn uuid(rng: &mut ChaCha20Rng) -> String {
     let mut bytes = [0u8; 16];
@@ -593,6 +631,41 @@ fn paginate<T>(
     }
 }
 
+/// Checks a `Marker` member's shape: 1..1024 characters from U+0020..U+00FF.
+fn check_marker(marker: Option<&str>) -> Result<Option<&str>, KmsError> {
+    match marker {
+        None => Ok(None),
+        Some("") => Err(KmsError::validation(
+            "marker",
+            "Member must have length greater than or equal to 1",
+        )),
+        Some(m) if m.chars().count() > 1024 => Err(KmsError::validation(
+            "marker",
+            "Member must have length less than or equal to 1024",
+        )),
+        Some(m) if m.chars().any(|c| !('\u{20}'..='\u{ff}').contains(&c)) => {
+            Err(KmsError::validation(
+                "marker",
+                "Member must satisfy regular expression pattern: [\\u0020-\\u00FF]*",
+            ))
+        }
+        Some(m) => Ok(Some(m)),
+    }
+}
+
+/// Lowercase hex of `bytes`.
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Bytes from lowercase hex; `None` if `hex` is not that.
+fn hex_decode(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) || hex.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}
+
 /// A marker that this list operation did not issue.
 fn invalid_marker() -> KmsError {
     KmsError::new(
@@ -622,7 +695,7 @@ macro_rules! engine_operations {
                     "# Errors\n", $errors
                 )]
                 pub fn $method(&mut self, ctx: &CallContext, request: $req) -> Result<$resp, KmsError> {
-                    self.call(ctx, Operation::$op, &request, $run)
+                    self.call(ctx, Operation::$op, request, $run)
                 }
             )+
         }

@@ -324,10 +324,11 @@ impl FromStr for KeyId {
     type Err = KmsError;
     fn from_str(s: &str) -> Result<Self, KmsError> {
         let invalid = || KmsError::new(ErrorKind::NotFound, format!("Invalid keyId '{s}'"));
+        // Key ids are lowercase hex, as AWS writes them; other spellings name no key.
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(invalid());
+        }
         if let Some(hex) = s.strip_prefix("mrk-") {
-            if hex.bytes().any(|b| b.is_ascii_uppercase()) {
-                return Err(invalid());
-            }
             return decode_hex_16(hex.as_bytes()).map(Self::multi_region).ok_or_else(invalid);
         }
         let b = s.as_bytes();
@@ -474,7 +475,13 @@ impl AliasName {
 impl FromStr for AliasName {
     type Err = KmsError;
     fn from_str(s: &str) -> Result<Self, KmsError> {
-        if s.is_empty() || s.len() > Self::MAX_LEN {
+        if s.is_empty() {
+            return Err(KmsError::validation(
+                "aliasName",
+                "Member must have length greater than or equal to 1",
+            ));
+        }
+        if s.len() > Self::MAX_LEN {
             return Err(KmsError::validation(
                 "aliasName",
                 "Member must have length less than or equal to 256",
@@ -571,10 +578,16 @@ impl KeyRef {
 impl FromStr for KeyRef {
     type Err = KmsError;
     fn from_str(s: &str) -> Result<Self, KmsError> {
-        if s.is_empty() || s.len() > 2048 {
+        if s.is_empty() {
             return Err(KmsError::validation(
                 "keyId",
-                "Member must have length between 1 and 2048",
+                "Member must have length greater than or equal to 1",
+            ));
+        }
+        if s.len() > 2048 {
+            return Err(KmsError::validation(
+                "keyId",
+                "Member must have length less than or equal to 2048",
             ));
         }
         if s.starts_with("arn:") {

@@ -35,6 +35,17 @@ impl Plaintext {
         Self(bytes)
     }
 
+    /// Runs `seal` over the bytes in place. On success they are ciphertext, no longer
+    /// secret, and are handed back without the cost of zeroizing; on failure they are
+    /// zeroized as usual when `self` drops.
+    pub(crate) fn seal_in_place<T, E>(
+        mut self,
+        seal: impl FnOnce(&mut [u8]) -> Result<T, E>,
+    ) -> Result<(Vec<u8>, T), E> {
+        let sealed = seal(&mut self.0)?;
+        Ok((std::mem::take(&mut self.0), sealed))
+    }
+
     /// Shortens to `len` bytes; the cut bytes stay in the spare capacity until the drop
     /// zeroizes them.
     pub(crate) fn truncate(&mut self, len: usize) {

@@ -1,13 +1,14 @@
 //! HMAC keys: GenerateMac and VerifyMac.
 
 use crate::id::{KeyArn, KeyRef};
+use crate::secret::Plaintext;
 use crate::spec::MacAlgorithmSpec;
 
 /// `GenerateMac` request.
 #[derive(Clone, Debug)]
 pub struct GenerateMacRequest {
-    /// `Message`, 1..4096 bytes.
-    pub message: Vec<u8>,
+    /// `Message`, 1..4096 bytes; sensitive, like a plaintext.
+    pub message: Plaintext,
     /// `KeyId` of an HMAC key.
     pub key_id: KeyRef,
     /// `MacAlgorithm`: must be the key spec's algorithm.
@@ -23,7 +24,7 @@ impl GenerateMacRequest {
     #[must_use]
     pub fn new(
         key_id: impl Into<KeyRef>,
-        message: impl Into<Vec<u8>>,
+        message: impl Into<Plaintext>,
         mac_algorithm: MacAlgorithmSpec,
     ) -> Self {
         Self {
@@ -57,8 +58,8 @@ pub struct GenerateMacResponse {
 /// `VerifyMac` request.
 #[derive(Clone, Debug)]
 pub struct VerifyMacRequest {
-    /// `Message`, 1..4096 bytes.
-    pub message: Vec<u8>,
+    /// `Message`, 1..4096 bytes; sensitive, like a plaintext.
+    pub message: Plaintext,
     /// `KeyId` of an HMAC key.
     pub key_id: KeyRef,
     /// `MacAlgorithm`.
@@ -76,7 +77,7 @@ impl VerifyMacRequest {
     #[must_use]
     pub fn new(
         key_id: impl Into<KeyRef>,
-        message: impl Into<Vec<u8>>,
+        message: impl Into<Plaintext>,
         mac_algorithm: MacAlgorithmSpec,
         mac: impl Into<Vec<u8>>,
     ) -> Self {

@@ -56,13 +56,15 @@ pub struct BlobHeader {
 }
 
 impl BlobHeader {
-    fn write(&self, out: &mut Vec<u8>) {
-        out.push(FORMAT_VERSION);
-        out.push(if self.key_id.is_multi_region() { FLAG_MULTI_REGION } else { 0 });
-        out.extend_from_slice(self.key_id.as_bytes());
-        out.extend_from_slice(self.key_material_id.as_bytes());
-        out.extend_from_slice(&self.salt);
-        out.extend_from_slice(&self.nonce);
+    fn to_bytes(self) -> [u8; HEADER_LEN] {
+        let mut bytes = [0u8; HEADER_LEN];
+        bytes[0] = FORMAT_VERSION;
+        bytes[1] = if self.key_id.is_multi_region() { FLAG_MULTI_REGION } else { 0 };
+        bytes[2..18].copy_from_slice(self.key_id.as_bytes());
+        bytes[18..50].copy_from_slice(self.key_material_id.as_bytes());
+        bytes[50..66].copy_from_slice(&self.salt);
+        bytes[66..78].copy_from_slice(&self.nonce);
+        bytes
     }
 
     /// Parses the header of `blob`; `None` if it is not a version-1 blob long enough to hold
@@ -146,23 +148,28 @@ fn derive_dek(
 
 /// Encrypts `plaintext` under `material` into a version-1 blob.
 ///
+/// The plaintext is sealed in its own buffer, which then holds ciphertext and needs no
+/// zeroizing; the blob is assembled from the header, that ciphertext and the tag.
+///
 /// # Errors
-/// [`CryptoError`] if a primitive fails.
+/// [`CryptoError`] if a primitive fails; the plaintext is then zeroized as it is dropped.
 pub fn seal(
     provider: &CryptoProvider,
     material: &[u8],
     header: &BlobHeader,
     context: &EncryptionContext,
-    plaintext: &[u8],
+    plaintext: Plaintext,
 ) -> Result<Vec<u8>, CryptoError> {
     let dek = derive_dek(provider, material, &header.salt)?;
-    let mut blob = Vec::with_capacity(OVERHEAD + plaintext.len());
-    header.write(&mut blob);
-    blob.extend_from_slice(plaintext);
-    let (header_bytes, body) = blob.split_at_mut(HEADER_LEN);
-    let tag = with_aad(header_bytes, context, |aad| {
-        provider.aes_256_gcm.seal(&dek, &header.nonce, aad, body)
+    let header_bytes = header.to_bytes();
+    let (ciphertext, tag) = plaintext.seal_in_place(|bytes| {
+        with_aad(&header_bytes, context, |aad| {
+            provider.aes_256_gcm.seal(&dek, &header.nonce, aad, bytes)
+        })
     })?;
+    let mut blob = Vec::with_capacity(OVERHEAD + ciphertext.len());
+    blob.extend_from_slice(&header_bytes);
+    blob.extend_from_slice(&ciphertext);
     blob.extend_from_slice(&tag);
     Ok(blob)
 }
@@ -220,7 +227,8 @@ mod tests {
             nonce: [2; 12],
         };
         for kind in crate::crypto::ProviderKind::ALL {
-            let blob = seal(kind.provider(), &[3; 32], &header, &context(&[]), b"hi").unwrap();
+            let blob =
+                seal(kind.provider(), &[3; 32], &header, &context(&[]), b"hi".into()).unwrap();
             assert_eq!(blob.len(), OVERHEAD + 2);
             assert_eq!(BlobHeader::parse(&blob), Some(header));
         }

@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 
-use super::{AliasRecord, Audited, Engine, Touched, invalid_marker, page_limit, paginate};
+use super::{
+    AliasRecord, Audited, Engine, Touched, check_marker, invalid_marker, page_limit, paginate,
+};
 use crate::api::*;
 use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
@@ -55,7 +57,7 @@ impl Audited for CreateAliasRequest {
 pub(super) fn create_alias(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &CreateAliasRequest,
+    req: CreateAliasRequest,
     touched: &mut Touched,
 ) -> Result<CreateAliasResponse, KmsError> {
     reject_reserved(&req.alias_name)?;
@@ -101,7 +103,7 @@ impl Audited for UpdateAliasRequest {
 pub(super) fn update_alias(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &UpdateAliasRequest,
+    req: UpdateAliasRequest,
     touched: &mut Touched,
 ) -> Result<UpdateAliasResponse, KmsError> {
     reject_reserved(&req.alias_name)?;
@@ -153,7 +155,7 @@ impl Audited for DeleteAliasRequest {
 pub(super) fn delete_alias(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &DeleteAliasRequest,
+    req: DeleteAliasRequest,
     touched: &mut Touched,
 ) -> Result<DeleteAliasResponse, KmsError> {
     reject_reserved(&req.alias_name)?;
@@ -181,7 +183,7 @@ impl Audited for ListAliasesRequest {
 pub(super) fn list_aliases(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &ListAliasesRequest,
+    req: ListAliasesRequest,
     touched: &mut Touched,
 ) -> Result<ListAliasesResponse, KmsError> {
     let limit = page_limit(req.page.limit, 50, 100)?;
@@ -194,7 +196,7 @@ pub(super) fn list_aliases(
         }
     };
     let account = ctx.account();
-    let after = match &req.page.marker {
+    let after = match check_marker(req.page.marker.as_deref())? {
         None => None,
         Some(marker) => Some(marker.parse::<AliasName>().map_err(|_| invalid_marker())?),
     };

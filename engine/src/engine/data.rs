@@ -95,7 +95,7 @@ fn seal(
     engine: &mut Engine,
     key_id: crate::id::KeyId,
     context: &EncryptionContext,
-    plaintext: &[u8],
+    plaintext: Plaintext,
 ) -> Result<(Vec<u8>, crate::id::KeyMaterialId), KmsError> {
     let key = engine.store.keys.get(&key_id).ok_or_else(KmsError::internal)?;
     let material = key.current_material()?;
@@ -128,7 +128,7 @@ impl Audited for EncryptRequest {
 pub(super) fn encrypt(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &EncryptRequest,
+    req: EncryptRequest,
     touched: &mut Touched,
 ) -> Result<EncryptResponse, KmsError> {
     check_blob_len("plaintext", req.plaintext.len(), PLAINTEXT_MAX_LEN)?;
@@ -146,7 +146,7 @@ pub(super) fn encrypt(
         return Err(KmsError::dry_run());
     }
     let (ciphertext_blob, _) =
-        seal(engine, key_arn.key_id, &req.encryption_context, req.plaintext.expose())?;
+        seal(engine, key_arn.key_id, &req.encryption_context, req.plaintext)?;
     Ok(EncryptResponse {
         ciphertext_blob,
         key_id: key_arn,
@@ -168,7 +168,7 @@ impl Audited for DecryptRequest {
 pub(super) fn decrypt(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &DecryptRequest,
+    req: DecryptRequest,
     touched: &mut Touched,
 ) -> Result<DecryptResponse, KmsError> {
     check_grant_tokens(&req.grant_tokens)?;
@@ -181,9 +181,7 @@ pub(super) fn decrypt(
         req.encryption_algorithm,
         touched,
     )?;
-    if req.dry_run {
-        return Err(KmsError::dry_run());
-    }
+    // A dry run checks the ciphertext too (AWS skips that only with IGNORE_CIPHERTEXT).
     let plaintext = blob::open(
         engine.provider,
         material.bytes.expose(),
@@ -191,6 +189,9 @@ pub(super) fn decrypt(
         &req.encryption_context,
     )
     .map_err(|_| KmsError::invalid_ciphertext())?;
+    if req.dry_run {
+        return Err(KmsError::dry_run());
+    }
     Ok(DecryptResponse {
         key_id: key.arn,
         plaintext,
@@ -216,7 +217,7 @@ impl Audited for ReEncryptRequest {
 pub(super) fn re_encrypt(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &ReEncryptRequest,
+    req: ReEncryptRequest,
     touched: &mut Touched,
 ) -> Result<ReEncryptResponse, KmsError> {
     check_grant_tokens(&req.grant_tokens)?;
@@ -250,12 +251,8 @@ pub(super) fn re_encrypt(
     if req.dry_run {
         return Err(KmsError::dry_run());
     }
-    let (ciphertext_blob, _) = seal(
-        engine,
-        destination_arn.key_id,
-        &req.destination_encryption_context,
-        plaintext.expose(),
-    )?;
+    let (ciphertext_blob, _) =
+        seal(engine, destination_arn.key_id, &req.destination_encryption_context, plaintext)?;
     Ok(ReEncryptResponse {
         ciphertext_blob,
         source_key_id: source_arn,
@@ -316,10 +313,10 @@ fn new_data_key(
     engine: &mut Engine,
     ctx: &CallContext,
     operation: Operation,
-    req: &GenerateDataKeyRequest,
+    req: GenerateDataKeyRequest,
     touched: &mut Touched,
 ) -> Result<GenerateDataKeyResponse, KmsError> {
-    let len = data_key_len(req)?;
+    let len = data_key_len(&req)?;
     check_grant_tokens(&req.grant_tokens)?;
     let (key, _) = encrypting_key(engine, ctx, operation, &req.key_id, None, touched)?;
     let key_arn = key.arn;
@@ -329,7 +326,7 @@ fn new_data_key(
     let mut data_key = Plaintext::new(vec![0u8; len]);
     rand_core::Rng::fill_bytes(&mut engine.rng, data_key.expose_mut());
     let (ciphertext_blob, key_material_id) =
-        seal(engine, key_arn.key_id, &req.encryption_context, data_key.expose())?;
+        seal(engine, key_arn.key_id, &req.encryption_context, data_key.clone())?;
     Ok(GenerateDataKeyResponse {
         ciphertext_blob,
         plaintext: data_key,
@@ -341,7 +338,7 @@ fn new_data_key(
 pub(super) fn generate_data_key(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &GenerateDataKeyRequest,
+    req: GenerateDataKeyRequest,
     touched: &mut Touched,
 ) -> Result<GenerateDataKeyResponse, KmsError> {
     new_data_key(engine, ctx, Operation::GenerateDataKey, req, touched)
@@ -350,11 +347,11 @@ pub(super) fn generate_data_key(
 pub(super) fn generate_data_key_without_plaintext(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &GenerateDataKeyWithoutPlaintextRequest,
+    req: GenerateDataKeyWithoutPlaintextRequest,
     touched: &mut Touched,
 ) -> Result<GenerateDataKeyWithoutPlaintextResponse, KmsError> {
     let response =
-        new_data_key(engine, ctx, Operation::GenerateDataKeyWithoutPlaintext, &req.0, touched)?;
+        new_data_key(engine, ctx, Operation::GenerateDataKeyWithoutPlaintext, req.0, touched)?;
     Ok(GenerateDataKeyWithoutPlaintextResponse {
         ciphertext_blob: response.ciphertext_blob,
         key_id: response.key_id,
@@ -371,7 +368,7 @@ impl Audited for GenerateRandomRequest {
 pub(super) fn generate_random(
     engine: &mut Engine,
     _ctx: &CallContext,
-    req: &GenerateRandomRequest,
+    req: GenerateRandomRequest,
     _touched: &mut Touched,
 ) -> Result<GenerateRandomResponse, KmsError> {
     let n = req.number_of_bytes;

@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Audited, Engine, Touched, invalid_marker, page_limit, paginate, random_array};
+use super::{
+    Audited, Engine, Touched, check_marker, invalid_marker, page_limit, paginate, random_array,
+};
 use crate::api::*;
 use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
@@ -40,7 +42,7 @@ impl Audited for CreateKeyRequest {
 pub(super) fn create_key(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &CreateKeyRequest,
+    req: CreateKeyRequest,
     touched: &mut Touched,
 ) -> Result<CreateKeyResponse, KmsError> {
     let description = req.description.as_deref().unwrap_or("");
@@ -159,7 +161,7 @@ impl Audited for DescribeKeyRequest {
 pub(super) fn describe_key(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &DescribeKeyRequest,
+    req: DescribeKeyRequest,
     touched: &mut Touched,
 ) -> Result<DescribeKeyResponse, KmsError> {
     super::check_grant_tokens(&req.grant_tokens)?;
@@ -177,12 +179,12 @@ impl Audited for ListKeysRequest {
 pub(super) fn list_keys(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &ListKeysRequest,
+    req: ListKeysRequest,
     _touched: &mut Touched,
 ) -> Result<ListKeysResponse, KmsError> {
     let limit = page_limit(req.page.limit, 100, 1000)?;
     let account = ctx.account();
-    let after = match &req.page.marker {
+    let after = match check_marker(req.page.marker.as_deref())? {
         None => None,
         Some(marker) => Some(marker.parse::<KeyId>().map_err(|_| invalid_marker())?),
     };
@@ -216,7 +218,7 @@ audited_key_id!(EnableKeyRequest, DisableKeyRequest, CancelKeyDeletionRequest);
 pub(super) fn enable_key(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &EnableKeyRequest,
+    req: EnableKeyRequest,
     touched: &mut Touched,
 ) -> Result<EnableKeyResponse, KmsError> {
     let key = engine.key_mut(ctx, Operation::EnableKey, &req.key_id, touched)?;
@@ -227,7 +229,7 @@ pub(super) fn enable_key(
 pub(super) fn disable_key(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &DisableKeyRequest,
+    req: DisableKeyRequest,
     touched: &mut Touched,
 ) -> Result<DisableKeyResponse, KmsError> {
     let key = engine.key_mut(ctx, Operation::DisableKey, &req.key_id, touched)?;
@@ -244,7 +246,7 @@ impl Audited for UpdateKeyDescriptionRequest {
 pub(super) fn update_key_description(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &UpdateKeyDescriptionRequest,
+    req: UpdateKeyDescriptionRequest,
     touched: &mut Touched,
 ) -> Result<UpdateKeyDescriptionResponse, KmsError> {
     check_description(&req.description)?;
@@ -265,7 +267,7 @@ const PENDING_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 7..=30;
 pub(super) fn schedule_key_deletion(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &ScheduleKeyDeletionRequest,
+    req: ScheduleKeyDeletionRequest,
     touched: &mut Touched,
 ) -> Result<ScheduleKeyDeletionResponse, KmsError> {
     let days = req.pending_window_in_days.unwrap_or(*PENDING_WINDOW_DAYS.end());
@@ -301,7 +303,7 @@ pub(super) fn schedule_key_deletion(
 pub(super) fn cancel_key_deletion(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &CancelKeyDeletionRequest,
+    req: CancelKeyDeletionRequest,
     touched: &mut Touched,
 ) -> Result<CancelKeyDeletionResponse, KmsError> {
     let key = engine.key_mut(ctx, Operation::CancelKeyDeletion, &req.key_id, touched)?;

@@ -56,7 +56,7 @@ impl Audited for GenerateMacRequest {
 pub(super) fn generate_mac(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &GenerateMacRequest,
+    req: GenerateMacRequest,
     touched: &mut Touched,
 ) -> Result<GenerateMacResponse, KmsError> {
     check_blob_len("message", req.message.len(), MESSAGE_MAX_LEN)?;
@@ -66,7 +66,7 @@ pub(super) fn generate_mac(
     if req.dry_run {
         return Err(KmsError::dry_run());
     }
-    let mac = engine.provider.hmac.sign(req.mac_algorithm, material, &req.message);
+    let mac = engine.provider.hmac.sign(req.mac_algorithm, material, req.message.expose());
     Ok(GenerateMacResponse { mac, mac_algorithm: req.mac_algorithm, key_id })
 }
 
@@ -83,7 +83,7 @@ impl Audited for VerifyMacRequest {
 pub(super) fn verify_mac(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &VerifyMacRequest,
+    req: VerifyMacRequest,
     touched: &mut Touched,
 ) -> Result<VerifyMacResponse, KmsError> {
     check_blob_len("message", req.message.len(), MESSAGE_MAX_LEN)?;
@@ -95,7 +95,7 @@ pub(super) fn verify_mac(
         return Err(KmsError::dry_run());
     }
     // The provider compares in constant time.
-    if !engine.provider.hmac.verify(req.mac_algorithm, material, &req.message, &req.mac) {
+    if !engine.provider.hmac.verify(req.mac_algorithm, material, req.message.expose(), &req.mac) {
         return Err(KmsError::new(
             ErrorKind::KmsInvalidMac,
             "The MAC that was provided is not valid for the message and key.",

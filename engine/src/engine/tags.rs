@@ -5,7 +5,10 @@ use std::ops::Bound;
 
 use serde_json::{Value, json};
 
-use super::{Audited, Engine, Touched, invalid_marker, page_limit, paginate};
+use super::{
+    Audited, Engine, Touched, check_marker, hex_decode, hex_encode, invalid_marker, page_limit,
+    paginate,
+};
 use crate::api::*;
 use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
@@ -15,12 +18,18 @@ const TAG_KEY_MAX_CHARS: usize = 128;
 /// Longest `TagValue` [characters].
 const TAG_VALUE_MAX_CHARS: usize = 256;
 
-fn check_tag_key(key: &str) -> Result<(), KmsError> {
+fn check_tag_key(member: &str, key: &str) -> Result<(), KmsError> {
     let chars = key.chars().count();
-    if chars == 0 || chars > TAG_KEY_MAX_CHARS {
-        return Err(KmsError::new(
-            ErrorKind::Tag,
-            format!("Tag key must be 1 to 128 characters long; '{key}' has {chars}"),
+    if chars == 0 {
+        return Err(KmsError::validation(
+            member,
+            "Member must have length greater than or equal to 1",
+        ));
+    }
+    if chars > TAG_KEY_MAX_CHARS {
+        return Err(KmsError::validation(
+            member,
+            "Member must have length less than or equal to 128",
         ));
     }
     if key.to_ascii_lowercase().starts_with("aws:") {
@@ -38,16 +47,13 @@ pub(super) fn validated_tags(
     max_tags: u32,
 ) -> Result<BTreeMap<String, String>, KmsError> {
     let mut map = BTreeMap::new();
-    for tag in tags {
-        check_tag_key(&tag.tag_key)?;
-        let value_chars = tag.tag_value.chars().count();
-        if value_chars > TAG_VALUE_MAX_CHARS {
-            return Err(KmsError::new(
-                ErrorKind::Tag,
-                format!(
-                    "Tag value of '{}' must be at most 256 characters long; it has {value_chars}",
-                    tag.tag_key
-                ),
+    for (i, tag) in tags.iter().enumerate() {
+        // AWS numbers list members from 1 in validation messages.
+        check_tag_key(&format!("tags.{}.member.tagKey", i + 1), &tag.tag_key)?;
+        if tag.tag_value.chars().count() > TAG_VALUE_MAX_CHARS {
+            return Err(KmsError::validation(
+                &format!("tags.{}.member.tagValue", i + 1),
+                "Member must have length less than or equal to 256",
             ));
         }
         if map.insert(tag.tag_key.clone(), tag.tag_value.clone()).is_some() {
@@ -83,7 +89,7 @@ impl Audited for TagResourceRequest {
 pub(super) fn tag_resource(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &TagResourceRequest,
+    req: TagResourceRequest,
     touched: &mut Touched,
 ) -> Result<TagResourceResponse, KmsError> {
     let max_tags = engine.limits.tags_per_key;
@@ -104,11 +110,11 @@ impl Audited for UntagResourceRequest {
 pub(super) fn untag_resource(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &UntagResourceRequest,
+    req: UntagResourceRequest,
     touched: &mut Touched,
 ) -> Result<UntagResourceResponse, KmsError> {
-    for tag_key in &req.tag_keys {
-        check_tag_key(tag_key)?;
+    for (i, tag_key) in req.tag_keys.iter().enumerate() {
+        check_tag_key(&format!("tagKeys.{}.member", i + 1), tag_key)?;
     }
     let key = engine.key_mut(ctx, Operation::UntagResource, &req.key_id, touched)?;
     for tag_key in &req.tag_keys {
@@ -126,21 +132,27 @@ impl Audited for ListResourceTagsRequest {
 pub(super) fn list_resource_tags(
     engine: &mut Engine,
     ctx: &CallContext,
-    req: &ListResourceTagsRequest,
+    req: ListResourceTagsRequest,
     touched: &mut Touched,
 ) -> Result<ListResourceTagsResponse, KmsError> {
     let limit = page_limit(req.page.limit, 50, 50)?;
     let key_id = engine.resolve(ctx, &req.key_id, false)?;
     let key = Engine::authorize(&engine.store, ctx, Operation::ListResourceTags, key_id, touched)?;
-    let start = match &req.page.marker {
-        None => Bound::Unbounded,
-        Some(marker) if marker.is_empty() || marker.len() > 1024 => return Err(invalid_marker()),
-        Some(marker) => Bound::Excluded(marker),
+    // Markers are the hex of the last tag key: tag keys may hold characters that the
+    // Marker member's pattern does not allow.
+    let after = match check_marker(req.page.marker.as_deref())? {
+        None => None,
+        Some(marker) => Some(
+            hex_decode(marker)
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(invalid_marker)?,
+        ),
     };
+    let start = after.as_ref().map_or(Bound::Unbounded, Bound::Excluded);
     let entries = key.tags.range::<String, _>((start, Bound::Unbounded));
     let (tags, page_info) =
         paginate(entries.map(|(k, v)| Tag::new(k.clone(), v.clone())), limit, |tag| {
-            tag.tag_key.clone()
+            hex_encode(tag.tag_key.as_bytes())
         });
     Ok(ListResourceTagsResponse { tags, page_info })
 }

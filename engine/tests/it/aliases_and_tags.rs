@@ -205,6 +205,8 @@ fn tags() {
         )
         .unwrap();
     assert_eq!((page.tags.len(), page.page_info.truncated), (1, true));
+    // Markers are opaque: the hex of the last key, since tag keys may hold any Unicode.
+    assert_eq!(page.page_info.next_marker.as_deref(), Some(hex::encode("env").as_str()));
     let rest = kms
         .list_resource_tags(
             &ctx,
@@ -214,15 +216,27 @@ fn tags() {
         .unwrap();
     assert_eq!((rest.tags[0].tag_key.as_str(), rest.page_info.truncated), ("team", false));
 
-    for bad in [
-        Tag::new("aws:owner", "x"),
-        Tag::new("", "x"),
-        Tag::new("k".repeat(129), "x"),
-        Tag::new("k", "v".repeat(257)),
-    ] {
+    for bad in [Tag::new("aws:owner", "x"), Tag::new("AWS:owner", "x")] {
         assert_eq!(
             kms.tag_resource(&ctx, TagResourceRequest::new(key, vec![bad])).unwrap_err().kind,
             ErrorKind::Tag
+        );
+    }
+    // Lengths are shape constraints: ValidationException naming the member.
+    let e = kms
+        .tag_resource(
+            &ctx,
+            TagResourceRequest::new(key, vec![Tag::new("ok", "x"), Tag::new("", "x")]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "1 validation error detected: Value at 'tags.2.member.tagKey' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    );
+    for bad in [Tag::new("k".repeat(129), "x"), Tag::new("k", "v".repeat(257))] {
+        assert_eq!(
+            kms.tag_resource(&ctx, TagResourceRequest::new(key, vec![bad])).unwrap_err().kind,
+            ErrorKind::Validation
         );
     }
     kms.tag_resource(

@@ -122,6 +122,14 @@ fn no_secret_reaches_records_debug_output_or_errors() {
         note(format!("{e} {e:?}"));
     }
     note(format!("{kms:?}"));
+    note(format!("{:?}", engine::EngineConfig::new(engine::Region::US_EAST_1, seed)));
+    // Requests as data (traces, replays) print no secret either.
+    let requests: Vec<Request> = vec![
+        EncryptRequest::new(key, SECRET).into(),
+        GenerateMacRequest::new(mac_key, SECRET, MacAlgorithmSpec::HmacSha256).into(),
+        VerifyMacRequest::new(mac_key, SECRET, MacAlgorithmSpec::HmacSha256, vec![1u8; 32]).into(),
+    ];
+    note(format!("{requests:?}"));
     let records =
         serde_json::to_string_pretty(&kms.audit_log().records().collect::<Vec<_>>()).unwrap();
     note(records.clone());
@@ -130,6 +138,8 @@ fn no_secret_reaches_records_debug_output_or_errors() {
     assert_absent(&text, "data key", data_key.plaintext.expose());
     assert_absent(&text, "random bytes", random.plaintext.expose());
     assert_absent(&text, "key material", &material);
+    let seed_bytes = engine::EngineConfig::new(engine::Region::US_EAST_1, seed).seed;
+    assert_absent(&text, "seed", &seed_bytes);
     assert_absent(&records, "ciphertext", &sealed.ciphertext_blob[78..]);
     assert_absent(&records, "MAC", &mac.mac);
     assert!(text.contains(engine::secret::REDACTED), "secrets print as the redaction");
@@ -172,6 +182,8 @@ fn every_call_and_event_is_recorded_in_cloudtrail_shape() {
         format!("arn:aws:kms:us-east-1:111122223333:key/{key}")
     );
     assert!(encrypt.get("errorCode").is_none());
+    assert!(encrypt["requestParameters"].get("dryRun").is_none(), "absent members are left out");
+    assert!(encrypt["requestParameters"].get("encryptionContext").is_none());
     let failed = serde_json::to_value(records[3]).unwrap();
     assert_eq!(failed["errorCode"], "DisabledException");
     assert!(failed["errorMessage"].as_str().unwrap().ends_with("is disabled."));

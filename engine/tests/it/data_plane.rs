@@ -265,7 +265,7 @@ fn dry_run_answers_dry_run_operation_only_when_the_call_would_succeed() {
         ErrorKind::DryRunOperation,
     );
     assert_kind(
-        kms.re_encrypt(&ctx, ReEncryptRequest::new(blob, key).with_dry_run(true)),
+        kms.re_encrypt(&ctx, ReEncryptRequest::new(blob.clone(), key).with_dry_run(true)),
         ErrorKind::DryRunOperation,
     );
     assert_kind(
@@ -295,12 +295,21 @@ fn dry_run_answers_dry_run_operation_only_when_the_call_would_succeed() {
         kms.decrypt(&ctx, DecryptRequest::new(vec![9u8; 200]).with_dry_run(true)),
         ErrorKind::InvalidCiphertext,
     );
+    // A bad tag or a wrong context fails a dry run too.
+    let mut bad_tag = blob.clone();
+    *bad_tag.last_mut().unwrap() ^= 1;
+    assert_kind(
+        kms.decrypt(&ctx, DecryptRequest::new(bad_tag).with_dry_run(true)),
+        ErrorKind::InvalidCiphertext,
+    );
+    let wrong_context = DecryptRequest::new(blob).with_encryption_context(context(&[("x", "y")]));
+    assert_kind(kms.decrypt(&ctx, wrong_context.with_dry_run(true)), ErrorKind::InvalidCiphertext);
     kms.disable_key(&ctx, DisableKeyRequest::new(key)).unwrap();
     assert_kind(
         kms.encrypt(&ctx, EncryptRequest::new(key, "x").with_dry_run(true)),
         ErrorKind::Disabled,
     );
-    assert_eq!(kms.audit_log().counts().total, before + 9, "dry runs are audited like any call");
+    assert_eq!(kms.audit_log().counts().total, before + 11, "dry runs are audited like any call");
 }
 
 #[test]

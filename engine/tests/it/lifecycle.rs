@@ -132,6 +132,13 @@ fn list_keys_paginates_per_account() {
         kms.list_keys(&ctx, ListKeysRequest::new().with_page(bad)).unwrap_err().kind,
         ErrorKind::InvalidMarker
     );
+    for shape in [String::new(), "m".repeat(1025), "snow\u{2603}".to_owned()] {
+        let bad = Page { limit: None, marker: Some(shape) };
+        assert_eq!(
+            kms.list_keys(&ctx, ListKeysRequest::new().with_page(bad)).unwrap_err().kind,
+            ErrorKind::Validation
+        );
+    }
 }
 
 #[test]
