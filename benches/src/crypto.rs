@@ -92,15 +92,27 @@ pub(crate) fn define(c: &mut Criterion) {
         zeroize.throughput(Throughput::Bytes(len as u64));
         let secret = ::engine::Plaintext::new(vec![7u8; len]);
         zeroize.bench_function(BenchmarkId::new("Plaintext", label), |b| {
-            b.iter_batched(|| secret.clone(), drop, criterion::BatchSize::SmallInput);
+            b.iter_batched(
+                || secret.clone(),
+                drop,
+                criterion::BatchSize::NumIterations(crate::engine::BATCH),
+            );
         });
         let secret = zeroize::Zeroizing::new(vec![7u8; len]);
         zeroize.bench_function(BenchmarkId::new("Zeroizing<Vec<u8>>", label), |b| {
-            b.iter_batched(|| secret.clone(), drop, criterion::BatchSize::SmallInput);
+            b.iter_batched(
+                || secret.clone(),
+                drop,
+                criterion::BatchSize::NumIterations(crate::engine::BATCH),
+            );
         });
         let plain = vec![7u8; len];
         zeroize.bench_function(BenchmarkId::new("Vec<u8> (no zeroize)", label), |b| {
-            b.iter_batched(|| plain.clone(), drop, criterion::BatchSize::SmallInput);
+            b.iter_batched(
+                || plain.clone(),
+                drop,
+                criterion::BatchSize::NumIterations(crate::engine::BATCH),
+            );
         });
     }
     zeroize.finish();
