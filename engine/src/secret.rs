@@ -17,9 +17,9 @@ pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 pub struct Plaintext(Vec<u8>);
 
 impl Drop for Plaintext {
-    /// Zeroizes the bytes and the spare capacity. Through the slice impls, which fill in bulk
+    /// Zeroizes the bytes and the spare capacity through the slice impls, which fill in bulk
     /// behind an optimisation barrier; `Vec::zeroize` writes one volatile byte at a time and
-    /// measured 9x slower at 4 KiB (`results/bench/2026-11-30-engine-core`).
+    /// measured 7x slower at 4 KiB (`results/bench/2026-11-30-engine-core`).
     fn drop(&mut self) {
         // An emptied buffer (one handed on by `seal_in_place`) holds nothing: skipping it
         // measured 150 ns faster per Encrypt than zeroizing zero bytes behind the barrier.
