@@ -9,12 +9,14 @@ pub mod aliases;
 pub mod crypto;
 pub mod keys;
 pub mod mac;
+pub mod rotation;
 pub mod tags;
 
 pub use aliases::*;
 pub use crypto::*;
 pub use keys::*;
 pub use mac::*;
+pub use rotation::*;
 pub use tags::*;
 
 /// Generates [`Operation`], [`Request`] and [`Response`] from one list of operations.
@@ -96,16 +98,21 @@ operation_enums! {
     DeleteAlias(DeleteAliasRequest -> DeleteAliasResponse) read_only: false;
     DescribeKey(DescribeKeyRequest -> DescribeKeyResponse) read_only: true;
     DisableKey(DisableKeyRequest -> DisableKeyResponse) read_only: false;
+    DisableKeyRotation(DisableKeyRotationRequest -> DisableKeyRotationResponse) read_only: false;
     EnableKey(EnableKeyRequest -> EnableKeyResponse) read_only: false;
+    EnableKeyRotation(EnableKeyRotationRequest -> EnableKeyRotationResponse) read_only: false;
     Encrypt(EncryptRequest -> EncryptResponse) read_only: true;
     GenerateDataKey(GenerateDataKeyRequest -> GenerateDataKeyResponse) read_only: true;
     GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest -> GenerateDataKeyWithoutPlaintextResponse) read_only: true;
     GenerateMac(GenerateMacRequest -> GenerateMacResponse) read_only: true;
     GenerateRandom(GenerateRandomRequest -> GenerateRandomResponse) read_only: true;
+    GetKeyRotationStatus(GetKeyRotationStatusRequest -> GetKeyRotationStatusResponse) read_only: true;
     ListAliases(ListAliasesRequest -> ListAliasesResponse) read_only: true;
+    ListKeyRotations(ListKeyRotationsRequest -> ListKeyRotationsResponse) read_only: true;
     ListKeys(ListKeysRequest -> ListKeysResponse) read_only: true;
     ListResourceTags(ListResourceTagsRequest -> ListResourceTagsResponse) read_only: true;
     ReEncrypt(ReEncryptRequest -> ReEncryptResponse) read_only: true;
+    RotateKeyOnDemand(RotateKeyOnDemandRequest -> RotateKeyOnDemandResponse) read_only: false;
     ScheduleKeyDeletion(ScheduleKeyDeletionRequest -> ScheduleKeyDeletionResponse) read_only: false;
     TagResource(TagResourceRequest -> TagResourceResponse) read_only: false;
     UntagResource(UntagResourceRequest -> UntagResourceResponse) read_only: false;

@@ -8,6 +8,7 @@ mod aliases;
 mod data;
 mod lifecycle;
 mod mac;
+mod rotation;
 mod tags;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -114,11 +115,19 @@ pub struct EngineLimits {
     pub aliases_per_key: u32,
     /// Tags per key (50, AWS's general per-resource tag limit; KMS does not document one).
     pub tags_per_key: u32,
+    /// On-demand rotations in a key's lifetime (AWS: 25, not adjustable; it was 10 until
+    /// 2025).
+    pub on_demand_rotations_per_key: u32,
 }
 
 impl Default for EngineLimits {
     fn default() -> Self {
-        Self { keys_per_account: 100_000, aliases_per_key: 50, tags_per_key: 50 }
+        Self {
+            keys_per_account: 100_000,
+            aliases_per_key: 50,
+            tags_per_key: 50,
+            on_demand_rotations_per_key: 25,
+        }
     }
 }
 
@@ -136,6 +145,9 @@ pub struct EngineConfig {
     pub audit_sink: AuditSink,
     /// Resource limits.
     pub limits: EngineLimits,
+    /// How long an on-demand rotation runs before its new material is current [ns]; AWS
+    /// rotates in the background (seconds). 0 completes it within the call.
+    pub on_demand_rotation_ns: u64,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -146,6 +158,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("provider", &self.provider)
             .field("audit_sink", &self.audit_sink)
             .field("limits", &self.limits)
+            .field("on_demand_rotation_ns", &self.on_demand_rotation_ns)
             .finish()
     }
 }
@@ -167,6 +180,7 @@ impl EngineConfig {
             provider: ProviderKind::default(),
             audit_sink: AuditSink::default(),
             limits: EngineLimits::default(),
+            on_demand_rotation_ns: 0,
         }
     }
 
@@ -190,11 +204,29 @@ impl EngineConfig {
         self.limits = limits;
         self
     }
+
+    /// Sets how long an on-demand rotation runs [ns].
+    #[must_use]
+    pub const fn with_on_demand_rotation_ns(mut self, nanos: u64) -> Self {
+        self.on_demand_rotation_ns = nanos;
+        self
+    }
 }
 
 /// Something the engine did on its own when time advanced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EngineEvent {
+    /// A key's material was rotated: new encryptions use `key_material_id`.
+    KeyRotated {
+        /// The rotated key.
+        key: KeyArn,
+        /// The new current material.
+        key_material_id: crate::id::KeyMaterialId,
+        /// Automatic or on demand.
+        rotation_type: crate::spec::RotationType,
+        /// When the rotation happened.
+        at: Timestamp,
+    },
     /// A key's deletion window ended: the key, its material and its aliases are gone.
     KeyDeleted {
         /// The deleted key.
@@ -219,8 +251,19 @@ pub(crate) struct Store {
     /// Every key by account, for ListKeys and the per-account key limit.
     pub(crate) account_keys: BTreeSet<(AccountId, KeyId)>,
     pub(crate) aliases: BTreeMap<(AccountId, AliasName), AliasRecord>,
-    /// Keys pending deletion, by the time the deletion is due.
-    pub(crate) deletions: BTreeSet<(Timestamp, KeyId)>,
+    /// Work that falls due with time, in the order it is done: by time, then kind, then key.
+    pub(crate) due: BTreeSet<(Timestamp, Due, KeyId)>,
+}
+
+/// Time-driven work. At one instant, rotations happen before deletions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Due {
+    /// An on-demand rotation's new material becomes current.
+    FinishOnDemandRotation,
+    /// The automatic rotation schedule fires.
+    AutomaticRotation,
+    /// The deletion window ends.
+    Delete,
 }
 
 /// The keys (at most two) a call touched, for the audit record's `resources`.
@@ -250,6 +293,7 @@ pub struct Engine {
     region: Region,
     provider: &'static CryptoProvider,
     limits: EngineLimits,
+    on_demand_rotation_ns: u64,
     /// Key ids, key material, salts, nonces, data keys, random bytes.
     rng: ChaCha20Rng,
     /// Request and event ids for audit records: a separate stream, so choosing another
@@ -274,6 +318,7 @@ impl Engine {
             region: config.region,
             provider: config.provider.provider(),
             limits: config.limits,
+            on_demand_rotation_ns: config.on_demand_rotation_ns,
             rng,
             id_rng,
             store: Store::default(),
@@ -318,33 +363,44 @@ impl Engine {
         self.clock
     }
 
-    /// Performs everything that falls due up to `now`: at the end of a deletion window the
-    /// key, its material and its aliases are deleted and a `DeleteKey` event is recorded.
+    /// Performs everything that falls due up to `now`, in time order: automatic rotations
+    /// (a `RotateKey` event), on-demand rotations finishing, and deletions at the end of a
+    /// waiting window (the key, its material and its aliases go; a `DeleteKey` event).
     /// Each call does this first for its own `now`, so calls never see overdue state.
     pub fn advance_to(&mut self, now: Timestamp) {
         self.clock = self.clock.max(now);
-        while let Some(&(due, key_id)) = self.store.deletions.first() {
-            if due > now {
+        while let Some(&(at, due, key_id)) = self.store.due.first() {
+            if at > now {
                 break;
             }
-            self.store.deletions.pop_first();
-            let Some(key) = self.store.keys.remove(&key_id) else { continue };
-            let account = key.arn.account;
-            self.store.account_keys.remove(&(account, key_id));
-            let doomed: Vec<_> = self
-                .store
-                .aliases
-                .range((account, AliasName::lowest())..)
-                .take_while(|((alias_account, _), _)| *alias_account == account)
-                .filter(|(_, alias)| alias.target == key_id)
-                .map(|(slot, _)| slot.clone())
-                .collect();
-            for slot in doomed {
-                self.store.aliases.remove(&slot);
+            self.store.due.pop_first();
+            match due {
+                Due::Delete => self.delete_key(key_id, at),
+                Due::AutomaticRotation => rotation::automatic_rotation_due(self, key_id, at),
+                Due::FinishOnDemandRotation => rotation::finish_on_demand(self, key_id, at),
             }
-            self.service_event("DeleteKey", due, &key.arn, serde_json::json!(null));
-            self.events.push(EngineEvent::KeyDeleted { key: key.arn, at: due });
         }
+    }
+
+    fn delete_key(&mut self, key_id: KeyId, at: Timestamp) {
+        let Some(key) = self.store.keys.remove(&key_id) else { return };
+        let account = key.arn.account;
+        self.store.account_keys.remove(&(account, key_id));
+        // Whatever else was scheduled for the key goes with it.
+        self.store.due.retain(|&(_, _, id)| id != key_id);
+        let doomed: Vec<_> = self
+            .store
+            .aliases
+            .range((account, AliasName::lowest())..)
+            .take_while(|((alias_account, _), _)| *alias_account == account)
+            .filter(|(_, alias)| alias.target == key_id)
+            .map(|(slot, _)| slot.clone())
+            .collect();
+        for slot in doomed {
+            self.store.aliases.remove(&slot);
+        }
+        self.service_event("DeleteKey", at, &key.arn, serde_json::json!(null));
+        self.events.push(EngineEvent::KeyDeleted { key: key.arn, at });
     }
 
     /// Removes and returns what the engine did on its own since the last call.
@@ -717,8 +773,12 @@ engine_operations! {
         errors: "`NotFound`, `AccessDenied`, `Validation`.";
     DisableKey: disable_key(DisableKeyRequest) -> DisableKeyResponse = lifecycle::disable_key;
         errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    DisableKeyRotation: disable_key_rotation(DisableKeyRotationRequest) -> DisableKeyRotationResponse = rotation::disable_key_rotation;
+        errors: "`NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (keys that cannot rotate).";
     EnableKey: enable_key(EnableKeyRequest) -> EnableKeyResponse = lifecycle::enable_key;
         errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    EnableKeyRotation: enable_key_rotation(EnableKeyRotationRequest) -> EnableKeyRotationResponse = rotation::enable_key_rotation;
+        errors: "`Validation` (period outside 90..2560 days), `NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (keys that cannot rotate).";
     Encrypt: encrypt(EncryptRequest) -> EncryptResponse = data::encrypt;
         errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     GenerateDataKey: generate_data_key(GenerateDataKeyRequest) -> GenerateDataKeyResponse = data::generate_data_key;
@@ -729,14 +789,20 @@ engine_operations! {
         errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     GenerateRandom: generate_random(GenerateRandomRequest) -> GenerateRandomResponse = data::generate_random;
         errors: "`Validation`, `CustomKeyStoreNotFound`.";
+    GetKeyRotationStatus: get_key_rotation_status(GetKeyRotationStatusRequest) -> GetKeyRotationStatusResponse = rotation::get_key_rotation_status;
+        errors: "`NotFound`, `AccessDenied`, `UnsupportedOperation` (keys that cannot rotate).";
     ListAliases: list_aliases(ListAliasesRequest) -> ListAliasesResponse = aliases::list_aliases;
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
+    ListKeyRotations: list_key_rotations(ListKeyRotationsRequest) -> ListKeyRotationsResponse = rotation::list_key_rotations;
+        errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`, `UnsupportedOperation` (keys that cannot rotate).";
     ListKeys: list_keys(ListKeysRequest) -> ListKeysResponse = lifecycle::list_keys;
         errors: "`Validation`, `InvalidMarker`.";
     ListResourceTags: list_resource_tags(ListResourceTagsRequest) -> ListResourceTagsResponse = tags::list_resource_tags;
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
     ReEncrypt: re_encrypt(ReEncryptRequest) -> ReEncryptResponse = data::re_encrypt;
         errors: "As `decrypt` for the source and `encrypt` for the destination.";
+    RotateKeyOnDemand: rotate_key_on_demand(RotateKeyOnDemandRequest) -> RotateKeyOnDemandResponse = rotation::rotate_key_on_demand;
+        errors: "`NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation`, `LimitExceeded` (the per-key lifetime limit), `Conflict` (a rotation in progress or an automatic one due within 20 minutes).";
     ScheduleKeyDeletion: schedule_key_deletion(ScheduleKeyDeletionRequest) -> ScheduleKeyDeletionResponse = lifecycle::schedule_key_deletion;
         errors: "`Validation` (window outside 7..30 days), `NotFound`, `AccessDenied`, `KmsInvalidState`.";
     TagResource: tag_resource(TagResourceRequest) -> TagResourceResponse = tags::tag_resource;

@@ -12,6 +12,8 @@ pub enum ErrorKind {
     AccessDenied,
     /// `AlreadyExistsException`: the alias (or other named resource) exists already.
     AlreadyExists,
+    /// `ConflictException`: the request conflicts with work in progress (e.g. a rotation).
+    Conflict,
     /// `CustomKeyStoreNotFoundException`: no custom key store has the given id.
     CustomKeyStoreNotFound,
     /// `DependencyTimeoutException`: a dependency timed out (retryable).
@@ -59,9 +61,10 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (for exhaustive tests and metric tables).
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::AccessDenied,
         Self::AlreadyExists,
+        Self::Conflict,
         Self::CustomKeyStoreNotFound,
         Self::DependencyTimeout,
         Self::Disabled,
@@ -91,6 +94,7 @@ impl ErrorKind {
         match self {
             Self::AccessDenied => "AccessDeniedException",
             Self::AlreadyExists => "AlreadyExistsException",
+            Self::Conflict => "ConflictException",
             Self::CustomKeyStoreNotFound => "CustomKeyStoreNotFoundException",
             Self::DependencyTimeout => "DependencyTimeoutException",
             Self::Disabled => "DisabledException",

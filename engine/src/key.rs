@@ -8,7 +8,7 @@ use crate::id::{KeyArn, KeyMaterialId};
 use crate::secret::Plaintext;
 use crate::spec::{
     EncryptionAlgorithmSpec, KeyManager, KeySpec, KeyState, KeyUsage, MultiRegionKeyType,
-    OriginType,
+    OriginType, RotationType,
 };
 use crate::time::Timestamp;
 
@@ -17,6 +17,19 @@ use crate::time::Timestamp;
 pub(crate) struct KeyMaterial {
     pub(crate) id: KeyMaterialId,
     pub(crate) bytes: Plaintext,
+    /// When and how it became current; `None` for the key's first material.
+    pub(crate) rotation: Option<(Timestamp, RotationType)>,
+}
+
+/// A key's automatic rotation schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RotationSchedule {
+    pub(crate) period_in_days: u32,
+    /// When the next automatic rotation is due.
+    pub(crate) next_rotation: Timestamp,
+    /// A rotation fell due while the key was not Enabled: it happens when the key is
+    /// enabled again (AWS rotates a re-enabled key whose rotation is overdue).
+    pub(crate) overdue: bool,
 }
 
 /// A key as the engine stores it.
@@ -36,6 +49,12 @@ pub(crate) struct KeyRecord {
     pub(crate) alias_count: u32,
     /// Oldest first; the last one is current. Never empty for AWS_KMS keys.
     pub(crate) materials: Vec<KeyMaterial>,
+    /// Automatic rotation, when enabled.
+    pub(crate) rotation: Option<RotationSchedule>,
+    /// On-demand rotations so far (AWS limits them per key).
+    pub(crate) on_demand_rotations: u32,
+    /// When the on-demand rotation in progress started.
+    pub(crate) on_demand_rotation_start: Option<Timestamp>,
 }
 
 impl KeyRecord {

@@ -20,6 +20,12 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
     let invalid =
         |what: &str| Err(KmsError::new(ErrorKind::KmsInvalidState, format!("{arn} is {what}.")));
     let disabled = || Err(KmsError::new(ErrorKind::Disabled, format!("{arn} is disabled.")));
+    let origin_external = || {
+        Err(KmsError::new(
+            ErrorKind::UnsupportedOperation,
+            format!("{arn} origin is EXTERNAL which is not valid for this operation."),
+        ))
+    };
     let pending_deletion = || match state {
         S::PendingReplicaDeletion => invalid("pending replica deletion"),
         _ => invalid("pending deletion"),
@@ -56,6 +62,30 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
             // Unavailable: succeeds, and takes effect when the key becomes available.
             S::Enabled | S::Disabled | S::Unavailable => Ok(()),
         },
+        // Rotation management: footnotes 1, 3, 6, 14; Updating allows it.
+        O::EnableKeyRotation | O::DisableKeyRotation | O::RotateKeyOnDemand => match state {
+            S::Enabled | S::Updating => Ok(()),
+            S::Disabled => disabled(),
+            S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+            S::PendingImport => origin_external(),
+            // Footnote 7: only custom-key-store keys are Unavailable, and they cannot rotate.
+            S::Unavailable => Err(KmsError::new(
+                ErrorKind::UnsupportedOperation,
+                format!("{arn} is in a custom key store: its key material cannot rotate."),
+            )),
+            S::Creating => invalid("creating"),
+        },
+        // Footnotes 6 and 7; every other state answers (pending deletion reads disabled).
+        O::GetKeyRotationStatus => match state {
+            S::PendingImport => origin_external(),
+            S::Unavailable => Err(KmsError::new(
+                ErrorKind::UnsupportedOperation,
+                format!("{arn} is in a custom key store: its key material cannot rotate."),
+            )),
+            _ => Ok(()),
+        },
+        // Not in the 2023 table; a listing, like ListAliases, answers in every state.
+        O::ListKeyRotations => Ok(()),
         // Cryptographic operations. The table allows DisabledException or
         // KMSInvalidStateException for pending deletion; AWS answers the latter.
         O::Encrypt

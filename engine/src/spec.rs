@@ -250,3 +250,35 @@ aws_enum! {
         Replica = "REPLICA",
     }
 }
+
+aws_enum! {
+    /// How a key's material was rotated (`RotationType`).
+    RotationType as "rotationType" {
+        /// By the automatic schedule.
+        Automatic = "AUTOMATIC",
+        /// By RotateKeyOnDemand.
+        OnDemand = "ON_DEMAND",
+    }
+}
+
+aws_enum! {
+    /// What ListKeyRotations lists (`IncludeKeyMaterial`).
+    IncludeKeyMaterial as "includeKeyMaterial" {
+        /// Only the rotations: every material but the first.
+        RotationsOnly = "ROTATIONS_ONLY",
+        /// Every material, the first included.
+        AllKeyMaterial = "ALL_KEY_MATERIAL",
+    }
+}
+
+aws_enum! {
+    /// Whether a material is the one new encryptions use (`KeyMaterialState`).
+    KeyMaterialState as "keyMaterialState" {
+        /// The material new encryptions use.
+        Current = "CURRENT",
+        /// An older material, kept to decrypt older ciphertexts.
+        NonCurrent = "NON_CURRENT",
+        /// Imported material waiting to become current by RotateKeyOnDemand.
+        PendingRotation = "PENDING_ROTATION",
+    }
+}

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{
-    Audited, Engine, Touched, check_marker, invalid_marker, page_limit, paginate, random_array,
+    Audited, Due, Engine, Touched, check_marker, invalid_marker, page_limit, paginate, random_array,
 };
 use crate::api::*;
 use crate::engine::CallContext;
@@ -11,7 +11,7 @@ use crate::error::{ErrorKind, KmsError};
 use crate::id::{KeyArn, KeyId, KeyMaterialId};
 use crate::key::{KeyMaterial, KeyRecord};
 use crate::secret::Plaintext;
-use crate::spec::{KeyManager, KeySpec, KeyState, KeyUsage, OriginType};
+use crate::spec::{KeyManager, KeySpec, KeyState, KeyUsage, OriginType, RotationType};
 
 /// The longest key description AWS accepts [characters].
 const DESCRIPTION_MAX_CHARS: usize = 8192;
@@ -122,6 +122,7 @@ pub(super) fn create_key(
     let material = KeyMaterial {
         id: KeyMaterialId(random_array(&mut engine.rng)),
         bytes: Plaintext::new(material),
+        rotation: None,
     };
     let arn = KeyArn { region: engine.region, account, key_id };
     let record = KeyRecord {
@@ -138,6 +139,9 @@ pub(super) fn create_key(
         tags,
         alias_count: 0,
         materials: vec![material],
+        rotation: None,
+        on_demand_rotations: 0,
+        on_demand_rotation_start: None,
     };
     let key_metadata = record.metadata();
     touched.key(arn);
@@ -223,6 +227,11 @@ pub(super) fn enable_key(
 ) -> Result<EnableKeyResponse, KmsError> {
     let key = engine.key_mut(ctx, Operation::EnableKey, &req.key_id, touched)?;
     key.state = KeyState::Enabled;
+    let key_id = key.arn.key_id;
+    // A rotation that fell due while the key was disabled happens now.
+    if key.rotation.is_some_and(|schedule| schedule.overdue) {
+        super::rotation::rotate(engine, key_id, ctx.now, RotationType::Automatic);
+    }
     Ok(EnableKeyResponse {})
 }
 
@@ -291,7 +300,7 @@ pub(super) fn schedule_key_deletion(
     key.deletion_date = Some(deletion_date);
     key.pending_window_in_days = Some(days);
     let key_arn = key.arn;
-    engine.store.deletions.insert((deletion_date, key_arn.key_id));
+    engine.store.due.insert((deletion_date, Due::Delete, key_arn.key_id));
     Ok(ScheduleKeyDeletionResponse {
         key_id: key_arn,
         deletion_date,
@@ -313,7 +322,7 @@ pub(super) fn cancel_key_deletion(
     key.pending_window_in_days = None;
     let key_arn = key.arn;
     if let Some(due) = due {
-        engine.store.deletions.remove(&(due, key_arn.key_id));
+        engine.store.due.remove(&(due, Due::Delete, key_arn.key_id));
     }
     Ok(CancelKeyDeletionResponse { key_id: key_arn })
 }

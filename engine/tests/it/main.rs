@@ -12,4 +12,5 @@ mod determinism;
 mod key_states;
 mod lifecycle;
 mod properties;
+mod rotation;
 mod vectors;
