@@ -23,7 +23,12 @@ pub(crate) const BATCH: u64 = 32;
 
 fn engine(provider: ProviderKind, sink: AuditSink) -> (Engine, CallContext, ::engine::KeyId) {
     let mut kms = Engine::new(
-        EngineConfig::new(Region::US_EAST_1, 1).with_provider(provider).with_audit_sink(sink),
+        // Quotas off: every iteration calls at the same instant, and quotas are not what
+        // these benchmarks measure.
+        EngineConfig::new(Region::US_EAST_1, 1)
+            .with_provider(provider)
+            .with_audit_sink(sink)
+            .with_quotas(::engine::quota::QuotaConfig::disabled()),
     );
     let ctx = CallContext::new(
         "arn:aws:iam::111122223333:role/bench".parse().unwrap(),

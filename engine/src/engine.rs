@@ -22,11 +22,13 @@ use crate::api::*;
 use crate::audit::{
     AuditLog, AuditRecord, AuditResource, AuditSink, UserIdentity, caller_identity,
 };
+use crate::crypto::blob::BlobHeader;
 use crate::crypto::{CryptoProvider, ProviderKind};
 use crate::error::{ErrorKind, KmsError};
 use crate::id::{AccountId, AliasArn, AliasName, KeyArn, KeyId, KeyRef, PrincipalArn, Region};
 use crate::key::KeyRecord;
 use crate::key_state;
+use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::time::Timestamp;
 
 /// Who calls, from where, and when. The engine never reads a clock: `now` is the time of
@@ -148,6 +150,8 @@ pub struct EngineConfig {
     /// How long an on-demand rotation runs before its new material is current [ns]; AWS
     /// rotates in the background (seconds). 0 completes it within the call.
     pub on_demand_rotation_ns: u64,
+    /// Request-rate quotas: AWS's defaults for the Region unless overridden or disabled.
+    pub quotas: QuotaConfig,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -159,6 +163,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("audit_sink", &self.audit_sink)
             .field("limits", &self.limits)
             .field("on_demand_rotation_ns", &self.on_demand_rotation_ns)
+            .field("quotas", &self.quotas)
             .finish()
     }
 }
@@ -181,7 +186,15 @@ impl EngineConfig {
             audit_sink: AuditSink::default(),
             limits: EngineLimits::default(),
             on_demand_rotation_ns: 0,
+            quotas: QuotaConfig::default(),
         }
+    }
+
+    /// Sets the request-rate quotas; `QuotaConfig::disabled()` turns throttling off.
+    #[must_use]
+    pub fn with_quotas(mut self, quotas: QuotaConfig) -> Self {
+        self.quotas = quotas;
+        self
     }
 
     /// Sets the crypto provider.
@@ -282,9 +295,27 @@ impl Touched {
     }
 }
 
-/// A request's non-secret members, as CloudTrail's `requestParameters`.
+/// What the call path needs to know about a request before running it.
 pub(crate) trait Audited {
+    /// The non-secret members, as CloudTrail's `requestParameters`.
     fn audit_parameters(&self) -> Value;
+
+    /// The key the request uses, as far as the front door can tell: its quota class
+    /// depends on the key's type.
+    fn quota_key(&self) -> QuotaKey<'_> {
+        QuotaKey::None
+    }
+}
+
+/// How a request names the key its quota depends on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum QuotaKey<'r> {
+    /// No key, or one whose type does not change the quota.
+    None,
+    /// A key reference.
+    Ref(&'r KeyRef),
+    /// A ciphertext, whose header names the key.
+    Blob(&'r [u8]),
 }
 
 /// One Region's KMS. See the crate docs for an example.
@@ -294,6 +325,7 @@ pub struct Engine {
     provider: &'static CryptoProvider,
     limits: EngineLimits,
     on_demand_rotation_ns: u64,
+    quotas: Quotas,
     /// Key ids, key material, salts, nonces, data keys, random bytes.
     rng: ChaCha20Rng,
     /// Request and event ids for audit records: a separate stream, so choosing another
@@ -319,6 +351,7 @@ impl Engine {
             provider: config.provider.provider(),
             limits: config.limits,
             on_demand_rotation_ns: config.on_demand_rotation_ns,
+            quotas: Quotas::new(config.region, config.quotas),
             rng,
             id_rng,
             store: Store::default(),
@@ -477,10 +510,14 @@ impl Engine {
     ) -> Result<P, KmsError> {
         self.advance_to(ctx.now);
         let mut touched = Touched::default();
+        let admitted = self.admit(ctx, operation, &request);
         // The operation owns its request (Encrypt seals the plaintext in place), so the
         // audit parameters are taken first, and only if a record will be kept.
         let parameters = self.audit.keeps_records().then(|| request.audit_parameters());
-        let result = run(self, ctx, request, &mut touched);
+        let result = match admitted {
+            Ok(()) => run(self, ctx, request, &mut touched),
+            Err(throttled) => Err(throttled),
+        };
         self.audit.count_call(operation, result.is_err());
         if let Some(parameters) = parameters {
             let error = result.as_ref().err();
@@ -504,6 +541,26 @@ impl Engine {
             self.audit.push(record);
         }
         result
+    }
+
+    /// The front door: counts the call against its request-rate quota, in the caller's
+    /// account (cross-account calls too, as AWS does), before anything else happens.
+    fn admit<Q: Audited>(
+        &mut self,
+        ctx: &CallContext,
+        operation: Operation,
+        request: &Q,
+    ) -> Result<(), KmsError> {
+        let key_id = match request.quota_key() {
+            QuotaKey::None => None,
+            QuotaKey::Ref(key_ref) => self.resolve(ctx, key_ref, true).ok(),
+            QuotaKey::Blob(blob) => BlobHeader::parse(blob).map(|header| header.key_id),
+        };
+        let key_spec = key_id.and_then(|id| self.store.keys.get(&id)).map(|key| key.spec);
+        match class_for(operation, key_spec) {
+            Some(class) => self.quotas.admit(ctx.account(), class, ctx.now),
+            None => Ok(()),
+        }
     }
 
     /// Finds the key `key_ref` names, as seen by the caller.

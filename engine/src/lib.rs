@@ -48,6 +48,7 @@ pub mod error;
 pub mod id;
 mod key;
 pub mod key_state;
+pub mod quota;
 pub mod secret;
 pub mod spec;
 pub mod time;

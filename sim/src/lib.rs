@@ -30,6 +30,8 @@ pub struct SmokeConfig {
 
 /// The start of the run: 2026-11-30T00:00:00Z.
 const START: Timestamp = Timestamp::from_unix_seconds(1_796_000_000);
+/// Virtual time between two CreateKey calls of the setup [ns]: CreateKey's quota is 5/s.
+const CREATE_KEY_SPACING_NS: u64 = 200_000_000;
 /// Virtual time between two requests [ns].
 const REQUEST_SPACING_NS: u64 = 1_000_000;
 
@@ -95,21 +97,21 @@ pub fn smoke(config: SmokeConfig) -> SmokeSummary {
     };
     let mut fingerprint = 0xcbf2_9ce4_8422_2325_u64;
 
-    let keys: Vec<KeyId> = (0..config.keys.max(1))
-        .map(|_| {
-            kms.create_key(&ctx, CreateKeyRequest::new()).expect("CreateKey succeeds").key_id()
-        })
-        .collect();
-    let mac_key = kms
-        .create_key(&ctx, CreateKeyRequest::hmac(KeySpec::Hmac256))
-        .expect("CreateKey succeeds")
-        .key_id();
+    // Setup calls are spaced to stay within CreateKey's 5 requests/s quota.
+    let mut create = |request: CreateKeyRequest| {
+        ctx.now = ctx.now.plus_nanos(CREATE_KEY_SPACING_NS);
+        kms.create_key(&ctx, request).expect("CreateKey succeeds within its quota").key_id()
+    };
+    let keys: Vec<KeyId> =
+        (0..config.keys.max(1)).map(|_| create(CreateKeyRequest::new())).collect();
+    let mac_key = create(CreateKeyRequest::hmac(KeySpec::Hmac256));
+    let start = ctx.now;
     summary.requests_total += keys.len() as u64 + 1;
 
     let mut ciphertexts: Vec<(Vec<u8>, engine::crypto::blob::EncryptionContext)> = Vec::new();
     let deletion_at = u64::from(config.requests) * 3 / 4;
     for i in 0..u64::from(config.requests) {
-        ctx.now = START.plus_nanos(i * REQUEST_SPACING_NS);
+        ctx.now = start.plus_nanos(i * REQUEST_SPACING_NS);
         if i == deletion_at && keys.len() > 1 {
             let request = ScheduleKeyDeletionRequest::new(keys[0]).with_pending_window_in_days(7);
             summary.requests_total += 1;

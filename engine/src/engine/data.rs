@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Audited, Engine, Store, Touched, check_blob_len, check_grant_tokens, random_array};
+use super::{
+    Audited, Engine, QuotaKey, Store, Touched, check_blob_len, check_grant_tokens, random_array,
+};
 use crate::api::*;
 use crate::crypto::blob::{self, BlobHeader, EncryptionContext};
 use crate::engine::CallContext;
@@ -115,6 +117,10 @@ fn context_json(context: &EncryptionContext) -> Value {
 }
 
 impl Audited for EncryptRequest {
+    fn quota_key(&self) -> QuotaKey<'_> {
+        QuotaKey::Ref(&self.key_id)
+    }
+
     fn audit_parameters(&self) -> Value {
         json!({
             "keyId": self.key_id.to_string(),
@@ -155,6 +161,10 @@ pub(super) fn encrypt(
 }
 
 impl Audited for DecryptRequest {
+    fn quota_key(&self) -> QuotaKey<'_> {
+        self.key_id.as_ref().map_or(QuotaKey::Blob(&self.ciphertext_blob), QuotaKey::Ref)
+    }
+
     fn audit_parameters(&self) -> Value {
         json!({
             "keyId": self.key_id.as_ref().map(ToString::to_string),
@@ -201,6 +211,11 @@ pub(super) fn decrypt(
 }
 
 impl Audited for ReEncryptRequest {
+    // Charged once, by the source key's type (the quota module's `class_for` takes one).
+    fn quota_key(&self) -> QuotaKey<'_> {
+        self.source_key_id.as_ref().map_or(QuotaKey::Blob(&self.ciphertext_blob), QuotaKey::Ref)
+    }
+
     fn audit_parameters(&self) -> Value {
         json!({
             "sourceKeyId": self.source_key_id.as_ref().map(ToString::to_string),
@@ -265,6 +280,10 @@ pub(super) fn re_encrypt(
 }
 
 impl Audited for GenerateDataKeyRequest {
+    fn quota_key(&self) -> QuotaKey<'_> {
+        QuotaKey::Ref(&self.key_id)
+    }
+
     fn audit_parameters(&self) -> Value {
         json!({
             "keyId": self.key_id.to_string(),
@@ -277,6 +296,10 @@ impl Audited for GenerateDataKeyRequest {
 }
 
 impl Audited for GenerateDataKeyWithoutPlaintextRequest {
+    fn quota_key(&self) -> QuotaKey<'_> {
+        self.0.quota_key()
+    }
+
     fn audit_parameters(&self) -> Value {
         self.0.audit_parameters()
     }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Audited, Engine, Touched, check_blob_len, check_grant_tokens};
+use super::{Audited, Engine, QuotaKey, Touched, check_blob_len, check_grant_tokens};
 use crate::api::*;
 use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
@@ -44,6 +44,10 @@ fn mac_key<'e>(
 }
 
 impl Audited for GenerateMacRequest {
+    fn quota_key(&self) -> QuotaKey<'_> {
+        QuotaKey::Ref(&self.key_id)
+    }
+
     fn audit_parameters(&self) -> Value {
         json!({
             "keyId": self.key_id.to_string(),
@@ -71,6 +75,10 @@ pub(super) fn generate_mac(
 }
 
 impl Audited for VerifyMacRequest {
+    fn quota_key(&self) -> QuotaKey<'_> {
+        QuotaKey::Ref(&self.key_id)
+    }
+
     fn audit_parameters(&self) -> Value {
         json!({
             "keyId": self.key_id.to_string(),

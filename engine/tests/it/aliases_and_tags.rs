@@ -84,7 +84,8 @@ fn fifty_aliases_per_key() {
     let mut kms = engine::Engine::new(
         EngineConfig::new(Region::US_EAST_1, 5)
             .with_audit_sink(AuditSink::CountOnly)
-            .with_limits(EngineLimits::default()),
+            .with_limits(EngineLimits::default())
+            .with_quotas(engine::quota::QuotaConfig::disabled()),
     );
     let ctx = alice();
     let key = symmetric_key(&mut kms, &ctx);

@@ -12,5 +12,6 @@ mod determinism;
 mod key_states;
 mod lifecycle;
 mod properties;
+mod quotas;
 mod rotation;
 mod vectors;

@@ -144,7 +144,8 @@ fn the_twenty_sixth_on_demand_rotation_exceeds_the_limit() {
 
     // The limit is configurable (AWS's was 10 until 2025).
     let limits = EngineLimits { on_demand_rotations_per_key: 10, ..EngineLimits::default() };
-    let mut old = engine::Engine::new(EngineConfig::new(Region::US_EAST_1, 1).with_limits(limits));
+    let config = EngineConfig::new(Region::US_EAST_1, 1).with_limits(limits);
+    let mut old = engine::Engine::new(config.with_quotas(engine::quota::QuotaConfig::disabled()));
     let key = symmetric_key(&mut old, &ctx);
     for _ in 0..10 {
         old.rotate_key_on_demand(&ctx, RotateKeyOnDemandRequest::new(key)).unwrap();

@@ -2,17 +2,20 @@
 
 use engine::audit::AuditSink;
 use engine::crypto::ProviderKind;
+use engine::quota::QuotaConfig;
 use engine::{CallContext, Engine, EngineConfig, KeyId, Region, Timestamp};
 
 /// 2026-11-30T00:53:20Z, the time most tests call at.
 pub(crate) const T0: Timestamp = Timestamp::from_unix_seconds(1_796_000_000);
 
-/// An engine in us-east-1 keeping every audit record.
+/// An engine in us-east-1 keeping every audit record, with request quotas off (the
+/// `quotas` module tests them; elsewhere tests make many calls at one instant).
 pub(crate) fn engine_with(provider: ProviderKind, seed: u64) -> Engine {
     Engine::new(
         EngineConfig::new(Region::US_EAST_1, seed)
             .with_provider(provider)
-            .with_audit_sink(AuditSink::KeepAll),
+            .with_audit_sink(AuditSink::KeepAll)
+            .with_quotas(QuotaConfig::disabled()),
     )
 }
 
