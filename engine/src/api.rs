@@ -41,6 +41,22 @@ macro_rules! operation_enums {
                 match self { $(Self::$op => stringify!($op),)+ }
             }
 
+            /// Whether a success updates the key's GetKeyLastUsage: the cryptographic
+            /// operations AWS tracks.
+            #[must_use]
+            pub const fn tracks_last_usage(self) -> bool {
+                matches!(
+                    self,
+                    Self::Decrypt
+                        | Self::Encrypt
+                        | Self::GenerateDataKey
+                        | Self::GenerateDataKeyWithoutPlaintext
+                        | Self::GenerateMac
+                        | Self::ReEncrypt
+                        | Self::VerifyMac
+                )
+            }
+
             /// Whether CloudTrail records the call as read-only.
             #[must_use]
             pub const fn is_read_only(self) -> bool {
@@ -106,6 +122,7 @@ operation_enums! {
     GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest -> GenerateDataKeyWithoutPlaintextResponse) read_only: true;
     GenerateMac(GenerateMacRequest -> GenerateMacResponse) read_only: true;
     GenerateRandom(GenerateRandomRequest -> GenerateRandomResponse) read_only: true;
+    GetKeyLastUsage(GetKeyLastUsageRequest -> GetKeyLastUsageResponse) read_only: true;
     GetKeyRotationStatus(GetKeyRotationStatusRequest -> GetKeyRotationStatusResponse) read_only: true;
     ListAliases(ListAliasesRequest -> ListAliasesResponse) read_only: true;
     ListKeyRotations(ListKeyRotationsRequest -> ListKeyRotationsResponse) read_only: true;

@@ -26,7 +26,7 @@ use crate::crypto::blob::BlobHeader;
 use crate::crypto::{CryptoProvider, ProviderKind};
 use crate::error::{ErrorKind, KmsError};
 use crate::id::{AccountId, AliasArn, AliasName, KeyArn, KeyId, KeyRef, PrincipalArn, Region};
-use crate::key::KeyRecord;
+use crate::key::{KeyRecord, LastUsage};
 use crate::key_state;
 use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::time::Timestamp;
@@ -295,6 +295,29 @@ impl Touched {
     }
 }
 
+/// The ids of one call's audit record: `requestID` and `eventID`. Drawn for every call
+/// (16 random bytes each, formatted as UUIDs only when shown) so GetKeyLastUsage can name
+/// them whatever the audit sink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CallIds {
+    pub(crate) request_id: [u8; 16],
+    pub(crate) event_id: [u8; 16],
+}
+
+impl CallIds {
+    fn draw(rng: &mut ChaCha20Rng) -> Self {
+        Self { request_id: random_array(rng), event_id: random_array(rng) }
+    }
+
+    pub(crate) fn request_id(&self) -> String {
+        KeyId::single_region(self.request_id).to_string()
+    }
+
+    pub(crate) fn event_id(&self) -> String {
+        KeyId::single_region(self.event_id).to_string()
+    }
+}
+
 /// What the call path needs to know about a request before running it.
 pub(crate) trait Audited {
     /// The non-secret members, as CloudTrail's `requestParameters`.
@@ -510,6 +533,7 @@ impl Engine {
     ) -> Result<P, KmsError> {
         self.advance_to(ctx.now);
         let mut touched = Touched::default();
+        let ids = CallIds::draw(&mut self.id_rng);
         let admitted = self.admit(ctx, operation, &request);
         // The operation owns its request (Encrypt seals the plaintext in place), so the
         // audit parameters are taken first, and only if a record will be kept.
@@ -519,6 +543,13 @@ impl Engine {
             Err(throttled) => Err(throttled),
         };
         self.audit.count_call(operation, result.is_err());
+        if result.is_ok() && operation.tracks_last_usage() {
+            for arn in touched.keys.iter().flatten() {
+                if let Some(key) = self.store.keys.get_mut(&arn.key_id) {
+                    key.last_usage = Some(LastUsage { operation, at: ctx.now, ids });
+                }
+            }
+        }
         if let Some(parameters) = parameters {
             let error = result.as_ref().err();
             let record = AuditRecord {
@@ -536,6 +567,8 @@ impl Engine {
                 read_only: operation.is_read_only(),
                 resources: touched.keys.iter().flatten().map(AuditResource::key).collect(),
                 recipient_account_id: ctx.account(),
+                request_id: ids.request_id(),
+                event_id: ids.event_id(),
                 ..self.record_template()
             };
             self.audit.push(record);
@@ -846,6 +879,8 @@ engine_operations! {
         errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     GenerateRandom: generate_random(GenerateRandomRequest) -> GenerateRandomResponse = data::generate_random;
         errors: "`Validation`, `CustomKeyStoreNotFound`.";
+    GetKeyLastUsage: get_key_last_usage(GetKeyLastUsageRequest) -> GetKeyLastUsageResponse = lifecycle::get_key_last_usage;
+        errors: "`NotFound`, `AccessDenied`.";
     GetKeyRotationStatus: get_key_rotation_status(GetKeyRotationStatusRequest) -> GetKeyRotationStatusResponse = rotation::get_key_rotation_status;
         errors: "`NotFound`, `AccessDenied`, `UnsupportedOperation` (keys that cannot rotate).";
     ListAliases: list_aliases(ListAliasesRequest) -> ListAliasesResponse = aliases::list_aliases;

@@ -55,6 +55,16 @@ pub(crate) struct KeyRecord {
     pub(crate) on_demand_rotations: u32,
     /// When the on-demand rotation in progress started.
     pub(crate) on_demand_rotation_start: Option<Timestamp>,
+    /// The last successful cryptographic use (GetKeyLastUsage).
+    pub(crate) last_usage: Option<LastUsage>,
+}
+
+/// A key's last successful cryptographic use, with the ids of its audit record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LastUsage {
+    pub(crate) operation: crate::api::Operation,
+    pub(crate) at: Timestamp,
+    pub(crate) ids: crate::engine::CallIds,
 }
 
 impl KeyRecord {

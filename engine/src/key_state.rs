@@ -33,7 +33,7 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
     match operation {
         O::CreateKey | O::ListKeys | O::ListAliases | O::GenerateRandom => Ok(()),
         // Footnotes: always allowed.
-        O::DescribeKey | O::DeleteAlias | O::ListResourceTags => Ok(()),
+        O::DescribeKey | O::DeleteAlias | O::ListResourceTags | O::GetKeyLastUsage => Ok(()),
         O::CancelKeyDeletion => match state {
             S::PendingDeletion | S::PendingReplicaDeletion => Ok(()),
             _ => Err(KmsError::new(

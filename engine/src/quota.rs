@@ -287,6 +287,8 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::EnableKey => per_second(5),
         // "EnableKeyRotation 15;"
         Operation::EnableKeyRotation => per_second(15),
+        // "GetKeyLastUsage 5;"
+        Operation::GetKeyLastUsage => per_second(5),
         // "GetKeyRotationStatus 1000;"
         Operation::GetKeyRotationStatus => per_second(1_000),
         // "ListAliases 500;"
@@ -374,6 +376,7 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::DisableKeyRotation
         | Operation::EnableKey
         | Operation::EnableKeyRotation
+        | Operation::GetKeyLastUsage
         | Operation::GetKeyRotationStatus
         | Operation::ListAliases
         | Operation::ListKeyRotations

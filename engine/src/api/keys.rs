@@ -335,3 +335,42 @@ pub struct ScheduleKeyDeletionResponse {
     /// `PendingWindowInDays` [days].
     pub pending_window_in_days: u32,
 }
+
+/// `GetKeyLastUsage` request.
+#[derive(Clone, Debug)]
+pub struct GetKeyLastUsageRequest {
+    /// `KeyId`: a key id or key ARN.
+    pub key_id: KeyRef,
+}
+
+impl GetKeyLastUsageRequest {
+    /// When `key_id` was last used.
+    #[must_use]
+    pub fn new(key_id: impl Into<KeyRef>) -> Self {
+        Self { key_id: key_id.into() }
+    }
+}
+
+/// `KeyLastUsage`: the last successful cryptographic use of a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyLastUsage {
+    /// `Operation`.
+    pub operation: super::Operation,
+    /// `Timestamp`.
+    pub timestamp: Timestamp,
+    /// `CloudTrailEventId`: the `eventID` of the call's audit record.
+    pub cloud_trail_event_id: String,
+    /// `KmsRequestId`: the `requestID` of the call.
+    pub kms_request_id: String,
+}
+
+/// `GetKeyLastUsage` response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetKeyLastUsageResponse {
+    /// `KeyLastUsage`; absent if the key was never used since tracking started.
+    pub key_last_usage: Option<KeyLastUsage>,
+    /// `TrackingStartDate`: when tracking started for this key (its creation, in kmsim).
+    pub tracking_start_date: Timestamp,
+    /// `KeyCreationDate`.
+    pub key_creation_date: Timestamp,
+}

@@ -142,6 +142,7 @@ pub(super) fn create_key(
         rotation: None,
         on_demand_rotations: 0,
         on_demand_rotation_start: None,
+        last_usage: None,
     };
     let key_metadata = record.metadata();
     touched.key(arn);
@@ -325,4 +326,30 @@ pub(super) fn cancel_key_deletion(
         engine.store.due.remove(&(due, Due::Delete, key_arn.key_id));
     }
     Ok(CancelKeyDeletionResponse { key_id: key_arn })
+}
+
+impl Audited for GetKeyLastUsageRequest {
+    fn audit_parameters(&self) -> Value {
+        json!({ "keyId": self.key_id.to_string() })
+    }
+}
+
+pub(super) fn get_key_last_usage(
+    engine: &mut Engine,
+    ctx: &CallContext,
+    req: GetKeyLastUsageRequest,
+    touched: &mut Touched,
+) -> Result<GetKeyLastUsageResponse, KmsError> {
+    let key_id = engine.resolve(ctx, &req.key_id, false)?;
+    let key = Engine::authorize(&engine.store, ctx, Operation::GetKeyLastUsage, key_id, touched)?;
+    Ok(GetKeyLastUsageResponse {
+        key_last_usage: key.last_usage.map(|usage| KeyLastUsage {
+            operation: usage.operation,
+            timestamp: usage.at,
+            cloud_trail_event_id: usage.ids.event_id(),
+            kms_request_id: usage.ids.request_id(),
+        }),
+        tracking_start_date: key.creation_date,
+        key_creation_date: key.creation_date,
+    })
 }

@@ -332,6 +332,12 @@ fn trials(operation: Operation, state: KeyState) -> Option<Vec<Trial>> {
                 f.kms.disable_key_rotation(&f.ctx, DisableKeyRotationRequest::new(f.key)).map(drop);
             vec![Trial::new(&f, outcome)]
         }
+        O::GetKeyLastUsage => {
+            let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
+            let outcome =
+                f.kms.get_key_last_usage(&f.ctx, GetKeyLastUsageRequest::new(f.key)).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
         O::GetKeyRotationStatus => {
             let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
             let outcome = f

@@ -299,3 +299,55 @@ fn count_only_sink_counts_without_records() {
     assert_eq!((counts.total, counts.errors), (3, 1));
     assert_eq!(counts.by_event_name.get("Encrypt"), Some(&2));
 }
+
+#[test]
+fn get_key_last_usage_tracks_successful_cryptographic_calls() {
+    let (mut kms, ctx) = (engine(), alice());
+    let (a, b) = (symmetric_key(&mut kms, &ctx), symmetric_key(&mut kms, &ctx));
+    let fresh = kms.get_key_last_usage(&ctx, GetKeyLastUsageRequest::new(a)).unwrap();
+    assert_eq!(
+        (fresh.key_last_usage, fresh.key_creation_date, fresh.tracking_start_date),
+        (None, T0, T0)
+    );
+
+    let t1 = ctx.at(T0.plus_days(1));
+    let blob = kms.encrypt(&t1, EncryptRequest::new(a, "x")).unwrap().ciphertext_blob;
+    let usage = kms
+        .get_key_last_usage(&t1, GetKeyLastUsageRequest::new(a))
+        .unwrap()
+        .key_last_usage
+        .unwrap();
+    assert_eq!((usage.operation, usage.timestamp), (Operation::Encrypt, T0.plus_days(1)));
+    let record = kms.audit_log().records().find(|r| r.event_name == "Encrypt").unwrap();
+    assert_eq!(
+        (&usage.cloud_trail_event_id, &usage.kms_request_id),
+        (&record.event_id, &record.request_id)
+    );
+
+    // Failed calls and non-cryptographic calls do not count.
+    let t2 = ctx.at(T0.plus_days(2));
+    kms.decrypt(
+        &t2,
+        DecryptRequest::new(blob.clone()).with_encryption_context(context(&[("x", "y")])),
+    )
+    .unwrap_err();
+    kms.describe_key(&t2, DescribeKeyRequest::new(a)).unwrap();
+    let usage = kms
+        .get_key_last_usage(&t2, GetKeyLastUsageRequest::new(a))
+        .unwrap()
+        .key_last_usage
+        .unwrap();
+    assert_eq!(usage.operation, Operation::Encrypt);
+
+    // ReEncrypt records on both keys.
+    let t3 = ctx.at(T0.plus_days(3));
+    kms.re_encrypt(&t3, ReEncryptRequest::new(blob, b)).unwrap();
+    for key in [a, b] {
+        let usage = kms
+            .get_key_last_usage(&t3, GetKeyLastUsageRequest::new(key))
+            .unwrap()
+            .key_last_usage
+            .unwrap();
+        assert_eq!((usage.operation, usage.timestamp), (Operation::ReEncrypt, T0.plus_days(3)));
+    }
+}
