@@ -9,6 +9,7 @@ pub mod aliases;
 pub mod crypto;
 pub mod keys;
 pub mod mac;
+pub mod multi_region;
 pub mod rotation;
 pub mod tags;
 
@@ -16,6 +17,7 @@ pub use aliases::*;
 pub use crypto::*;
 pub use keys::*;
 pub use mac::*;
+pub use multi_region::*;
 pub use rotation::*;
 pub use tags::*;
 
@@ -129,12 +131,14 @@ operation_enums! {
     ListKeys(ListKeysRequest -> ListKeysResponse) read_only: true;
     ListResourceTags(ListResourceTagsRequest -> ListResourceTagsResponse) read_only: true;
     ReEncrypt(ReEncryptRequest -> ReEncryptResponse) read_only: true;
+    ReplicateKey(ReplicateKeyRequest -> ReplicateKeyResponse) read_only: false;
     RotateKeyOnDemand(RotateKeyOnDemandRequest -> RotateKeyOnDemandResponse) read_only: false;
     ScheduleKeyDeletion(ScheduleKeyDeletionRequest -> ScheduleKeyDeletionResponse) read_only: false;
     TagResource(TagResourceRequest -> TagResourceResponse) read_only: false;
     UntagResource(UntagResourceRequest -> UntagResourceResponse) read_only: false;
     UpdateAlias(UpdateAliasRequest -> UpdateAliasResponse) read_only: false;
     UpdateKeyDescription(UpdateKeyDescriptionRequest -> UpdateKeyDescriptionResponse) read_only: false;
+    UpdatePrimaryRegion(UpdatePrimaryRegionRequest -> UpdatePrimaryRegionResponse) read_only: false;
     VerifyMac(VerifyMacRequest -> VerifyMacResponse) read_only: true;
 }
 

@@ -8,6 +8,7 @@ mod aliases;
 mod data;
 mod lifecycle;
 mod mac;
+mod multi_region;
 mod rotation;
 mod tags;
 
@@ -29,6 +30,7 @@ use crate::id::{AccountId, AliasArn, AliasName, KeyArn, KeyId, KeyRef, Principal
 use crate::key::{KeyRecord, LastUsage};
 use crate::key_state;
 use crate::quota::{QuotaConfig, Quotas, class_for};
+use crate::replication::ReplicationMessage;
 use crate::time::Timestamp;
 
 /// Who calls, from where, and when. The engine never reads a clock: `now` is the time of
@@ -152,6 +154,9 @@ pub struct EngineConfig {
     pub on_demand_rotation_ns: u64,
     /// Request-rate quotas: AWS's defaults for the Region unless overridden or disabled.
     pub quotas: QuotaConfig,
+    /// How long a new multi-Region replica stays `Creating` after its first message
+    /// arrives [ns]; AWS says "a few seconds". 0 makes it usable at once.
+    pub replica_creation_ns: u64,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -164,6 +169,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("limits", &self.limits)
             .field("on_demand_rotation_ns", &self.on_demand_rotation_ns)
             .field("quotas", &self.quotas)
+            .field("replica_creation_ns", &self.replica_creation_ns)
             .finish()
     }
 }
@@ -187,7 +193,15 @@ impl EngineConfig {
             limits: EngineLimits::default(),
             on_demand_rotation_ns: 0,
             quotas: QuotaConfig::default(),
+            replica_creation_ns: 0,
         }
+    }
+
+    /// Sets how long a new replica stays `Creating` [ns].
+    #[must_use]
+    pub const fn with_replica_creation_ns(mut self, nanos: u64) -> Self {
+        self.replica_creation_ns = nanos;
+        self
     }
 
     /// Sets the request-rate quotas; `QuotaConfig::disabled()` turns throttling off.
@@ -266,11 +280,16 @@ pub(crate) struct Store {
     pub(crate) aliases: BTreeMap<(AccountId, AliasName), AliasRecord>,
     /// Work that falls due with time, in the order it is done: by time, then kind, then key.
     pub(crate) due: BTreeSet<(Timestamp, Due, KeyId)>,
+    /// Deleted multi-Region replicas and the shared-state version they had: a late message
+    /// of that version or older must not bring them back.
+    pub(crate) replica_tombstones: BTreeMap<(AccountId, KeyId), u64>,
 }
 
 /// Time-driven work. At one instant, rotations happen before deletions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Due {
+    /// A new multi-Region replica finishes `Creating`.
+    ReplicaCreated,
     /// An on-demand rotation's new material becomes current.
     FinishOnDemandRotation,
     /// The automatic rotation schedule fires.
@@ -349,6 +368,7 @@ pub struct Engine {
     limits: EngineLimits,
     on_demand_rotation_ns: u64,
     quotas: Quotas,
+    replica_creation_ns: u64,
     /// Key ids, key material, salts, nonces, data keys, random bytes.
     rng: ChaCha20Rng,
     /// Request and event ids for audit records: a separate stream, so choosing another
@@ -357,6 +377,8 @@ pub struct Engine {
     store: Store,
     audit: AuditLog,
     events: Vec<EngineEvent>,
+    /// Replication messages for other Regions, until the caller drains them.
+    outbox: Vec<ReplicationMessage>,
     /// The latest time the engine has advanced to.
     clock: Timestamp,
 }
@@ -375,11 +397,13 @@ impl Engine {
             limits: config.limits,
             on_demand_rotation_ns: config.on_demand_rotation_ns,
             quotas: Quotas::new(config.region, config.quotas),
+            replica_creation_ns: config.replica_creation_ns,
             rng,
             id_rng,
             store: Store::default(),
             audit: AuditLog::new(config.audit_sink),
             events: Vec::new(),
+            outbox: Vec::new(),
             clock: Timestamp::UNIX_EPOCH,
         }
     }
@@ -434,6 +458,7 @@ impl Engine {
                 Due::Delete => self.delete_key(key_id, at),
                 Due::AutomaticRotation => rotation::automatic_rotation_due(self, key_id, at),
                 Due::FinishOnDemandRotation => rotation::finish_on_demand(self, key_id, at),
+                Due::ReplicaCreated => multi_region::replica_created(self, key_id),
             }
         }
     }
@@ -457,6 +482,38 @@ impl Engine {
         }
         self.service_event("DeleteKey", at, &key.arn, serde_json::json!(null));
         self.events.push(EngineEvent::KeyDeleted { key: key.arn, at });
+        multi_region::key_deleted(self, &key, at);
+    }
+
+    /// Removes and returns the replication messages for other Regions, oldest first.
+    /// Deliver each to its `destination_region`'s engine with [`Engine::apply_replication`].
+    pub fn drain_outbox(&mut self) -> Vec<ReplicationMessage> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Applies a replication message from another Region's engine at `now` (after
+    /// performing what fell due by then). Duplicates and out-of-order messages are
+    /// harmless: only a newer shared state is applied, and material versions are merged.
+    ///
+    /// # Errors
+    /// `ValidationException` if the message is for another Region.
+    pub fn apply_replication(
+        &mut self,
+        message: ReplicationMessage,
+        now: Timestamp,
+    ) -> Result<(), KmsError> {
+        if message.destination_region != self.region {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                format!(
+                    "a replication message for {} was delivered to {}",
+                    message.destination_region, self.region
+                ),
+            ));
+        }
+        self.advance_to(now);
+        multi_region::apply(self, message, now);
+        Ok(())
     }
 
     /// Removes and returns what the engine did on its own since the last call.
@@ -893,6 +950,8 @@ engine_operations! {
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
     ReEncrypt: re_encrypt(ReEncryptRequest) -> ReEncryptResponse = data::re_encrypt;
         errors: "As `decrypt` for the source and `encrypt` for the destination.";
+    ReplicateKey: replicate_key(ReplicateKeyRequest) -> ReplicateKeyResponse = multi_region::replicate_key;
+        errors: "`Validation`, `Tag`, `NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (not a multi-Region primary), `AlreadyExists` (a replica in that Region).";
     RotateKeyOnDemand: rotate_key_on_demand(RotateKeyOnDemandRequest) -> RotateKeyOnDemandResponse = rotation::rotate_key_on_demand;
         errors: "`NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation`, `LimitExceeded` (the per-key lifetime limit), `Conflict` (a rotation in progress or an automatic one due within 20 minutes).";
     ScheduleKeyDeletion: schedule_key_deletion(ScheduleKeyDeletionRequest) -> ScheduleKeyDeletionResponse = lifecycle::schedule_key_deletion;
@@ -903,6 +962,8 @@ engine_operations! {
         errors: "`Tag`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
     UpdateAlias: update_alias(UpdateAliasRequest) -> UpdateAliasResponse = aliases::update_alias;
         errors: "`NotFound`, `Validation` (different key type or usage), `AccessDenied`, `KmsInvalidState`, `LimitExceeded`.";
+    UpdatePrimaryRegion: update_primary_region(UpdatePrimaryRegionRequest) -> UpdatePrimaryRegionResponse = multi_region::update_primary_region;
+        errors: "`NotFound` (no replica in that Region), `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (not a multi-Region primary).";
     UpdateKeyDescription: update_key_description(UpdateKeyDescriptionRequest) -> UpdateKeyDescriptionResponse = lifecycle::update_key_description;
         errors: "`Validation`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
     VerifyMac: verify_mac(VerifyMacRequest) -> VerifyMacResponse = mac::verify_mac;

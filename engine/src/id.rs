@@ -51,8 +51,8 @@ impl fmt::Debug for AccountId {
     }
 }
 
-/// An AWS Region name such as `us-east-1`, stored inline so it is `Copy`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// An AWS Region name such as `us-east-1`, stored inline so it is `Copy`. Ordered by name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Region {
     len: u8,
     bytes: [u8; Self::CAPACITY],
@@ -144,6 +144,18 @@ impl Region {
         } else {
             "aws"
         }
+    }
+}
+
+impl Ord for Region {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Region {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 

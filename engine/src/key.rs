@@ -57,6 +57,24 @@ pub(crate) struct KeyRecord {
     pub(crate) on_demand_rotation_start: Option<Timestamp>,
     /// The last successful cryptographic use (GetKeyLastUsage).
     pub(crate) last_usage: Option<LastUsage>,
+    /// For a multi-Region key: its role and its related keys.
+    pub(crate) multi_region: Option<MultiRegion>,
+    /// The state to return to when an UpdatePrimaryRegion finishes.
+    pub(crate) state_before_update: Option<KeyState>,
+}
+
+/// A multi-Region key's view of its family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MultiRegion {
+    pub(crate) role: MultiRegionKeyType,
+    pub(crate) primary_region: crate::id::Region,
+    /// Every replica's Region (the primary's, for a replica, is `primary_region`).
+    pub(crate) replica_regions: std::collections::BTreeSet<crate::id::Region>,
+    /// On the primary: how each replica is created, sent with every sync so a replica
+    /// whose first message was overtaken is still created.
+    pub(crate) replica_create: BTreeMap<crate::id::Region, crate::replication::ReplicaCreate>,
+    /// Version of the shared state held (the primary's: the latest sent).
+    pub(crate) version: u64,
 }
 
 /// A key's last successful cryptographic use, with the ids of its audit record.
@@ -108,10 +126,14 @@ impl KeyRecord {
             },
             mac_algorithms: self.spec.mac_algorithm().into_iter().collect(),
             multi_region,
-            multi_region_configuration: multi_region.then(|| MultiRegionConfiguration {
-                multi_region_key_type: MultiRegionKeyType::Primary,
-                primary_key: MultiRegionKey { arn: self.arn, region: self.arn.region },
-                replica_keys: Vec::new(),
+            multi_region_configuration: self.multi_region.as_ref().map(|family| {
+                let in_region =
+                    |region| MultiRegionKey { arn: KeyArn { region, ..self.arn }, region };
+                MultiRegionConfiguration {
+                    multi_region_key_type: family.role,
+                    primary_key: in_region(family.primary_region),
+                    replica_keys: family.replica_regions.iter().map(|&r| in_region(r)).collect(),
+                }
             }),
             pending_deletion_window_in_days: self.pending_window_in_days,
             current_key_material_id: if self.is_symmetric_encryption() {

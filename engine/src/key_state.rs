@@ -84,6 +84,18 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
             )),
             _ => Ok(()),
         },
+        // ReplicateKey and UpdatePrimaryRegion: footnotes 1, 3, 5, 14, 15 (UpdatePrimaryRegion
+        // allows Updating); custom-key-store keys (Unavailable) cannot be multi-Region.
+        O::ReplicateKey | O::UpdatePrimaryRegion => match state {
+            S::Enabled => Ok(()),
+            S::Updating if operation == O::UpdatePrimaryRegion => Ok(()),
+            S::Updating => invalid("updating"),
+            S::Disabled => disabled(),
+            S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+            S::PendingImport => invalid("pending import"),
+            S::Unavailable => invalid("unavailable"),
+            S::Creating => invalid("creating"),
+        },
         // Not in the 2023 table; a listing, like ListAliases, answers in every state.
         O::ListKeyRotations => Ok(()),
         // Cryptographic operations. The table allows DisabledException or

@@ -49,6 +49,7 @@ pub mod id;
 mod key;
 pub mod key_state;
 pub mod quota;
+pub mod replication;
 pub mod secret;
 pub mod spec;
 pub mod time;

@@ -299,6 +299,8 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::ListKeys => per_second(500),
         // "ListResourceTags 2000;"
         Operation::ListResourceTags => per_second(2_000),
+        // "ReplicateKey 5;"
+        Operation::ReplicateKey => per_second(5),
         // "RotateKeyOnDemand 5;"
         Operation::RotateKeyOnDemand => per_second(5),
         // "ScheduleKeyDeletion 15;"
@@ -309,6 +311,8 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::UntagResource => per_second(5),
         // "UpdateAlias 5;"
         Operation::UpdateAlias => per_second(5),
+        // "UpdatePrimaryRegion 5;"
+        Operation::UpdatePrimaryRegion => per_second(5),
         // "UpdateKeyDescription 5;"
         Operation::UpdateKeyDescription => per_second(5),
         // "Cryptographic operations (symmetric) — Decrypt, Encrypt, GenerateDataKey,
@@ -382,14 +386,14 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::ListKeyRotations
         | Operation::ListKeys
         | Operation::ListResourceTags
+        | Operation::ReplicateKey
         | Operation::RotateKeyOnDemand
         | Operation::ScheduleKeyDeletion
         | Operation::TagResource
         | Operation::UntagResource
         | Operation::UpdateAlias
-        | Operation::UpdateKeyDescription => {
-            api_rate(operation).map(|_| QuotaClass::Api(operation))
-        }
+        | Operation::UpdateKeyDescription
+        | Operation::UpdatePrimaryRegion => api_rate(operation).map(|_| QuotaClass::Api(operation)),
     }
 }
 

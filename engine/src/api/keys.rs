@@ -328,9 +328,10 @@ impl ScheduleKeyDeletionRequest {
 pub struct ScheduleKeyDeletionResponse {
     /// `KeyId`: the key ARN.
     pub key_id: KeyArn,
-    /// `DeletionDate`.
-    pub deletion_date: Timestamp,
-    /// `KeyState`: PendingDeletion.
+    /// `DeletionDate`; absent while a primary waits for its replicas to be deleted.
+    pub deletion_date: Option<Timestamp>,
+    /// `KeyState`: PendingDeletion, or PendingReplicaDeletion for a multi-Region primary
+    /// that still has replicas.
     pub key_state: KeyState,
     /// `PendingWindowInDays` [days].
     pub pending_window_in_days: u32,

@@ -9,9 +9,11 @@ use crate::api::*;
 use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
 use crate::id::{KeyArn, KeyId, KeyMaterialId};
-use crate::key::{KeyMaterial, KeyRecord};
+use crate::key::{KeyMaterial, KeyRecord, MultiRegion};
 use crate::secret::Plaintext;
-use crate::spec::{KeyManager, KeySpec, KeyState, KeyUsage, OriginType, RotationType};
+use crate::spec::{
+    KeyManager, KeySpec, KeyState, KeyUsage, MultiRegionKeyType, OriginType, RotationType,
+};
 
 /// The longest key description AWS accepts [characters].
 const DESCRIPTION_MAX_CHARS: usize = 8192;
@@ -143,6 +145,14 @@ pub(super) fn create_key(
         on_demand_rotations: 0,
         on_demand_rotation_start: None,
         last_usage: None,
+        multi_region: req.multi_region.then(|| MultiRegion {
+            role: MultiRegionKeyType::Primary,
+            primary_region: engine.region,
+            replica_regions: std::collections::BTreeSet::new(),
+            replica_create: std::collections::BTreeMap::new(),
+            version: 1,
+        }),
+        state_before_update: None,
     };
     let key_metadata = record.metadata();
     touched.key(arn);
@@ -296,15 +306,30 @@ pub(super) fn schedule_key_deletion(
         ));
     }
     let key = engine.key_mut(ctx, Operation::ScheduleKeyDeletion, &req.key_id, touched)?;
+    key.pending_window_in_days = Some(days);
+    let key_arn = key.arn;
+    // A multi-Region primary with replicas waits for them: its window starts when the last
+    // replica is gone (see `multi_region::replica_deleted`).
+    let has_replicas = key.multi_region.as_ref().is_some_and(|family| {
+        family.role == MultiRegionKeyType::Primary && !family.replica_regions.is_empty()
+    });
+    if has_replicas {
+        key.state = KeyState::PendingReplicaDeletion;
+        key.deletion_date = None;
+        return Ok(ScheduleKeyDeletionResponse {
+            key_id: key_arn,
+            deletion_date: None,
+            key_state: KeyState::PendingReplicaDeletion,
+            pending_window_in_days: days,
+        });
+    }
     let deletion_date = ctx.now.plus_days(days);
     key.state = KeyState::PendingDeletion;
     key.deletion_date = Some(deletion_date);
-    key.pending_window_in_days = Some(days);
-    let key_arn = key.arn;
     engine.store.due.insert((deletion_date, Due::Delete, key_arn.key_id));
     Ok(ScheduleKeyDeletionResponse {
         key_id: key_arn,
-        deletion_date,
+        deletion_date: Some(deletion_date),
         key_state: KeyState::PendingDeletion,
         pending_window_in_days: days,
     })

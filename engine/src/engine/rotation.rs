@@ -33,6 +33,20 @@ const DEFAULT_ROTATION_PERIOD_DAYS: u32 = 365;
 /// RotateKeyOnDemand is refused when an automatic rotation is due this soon [ns].
 const ON_DEMAND_CONFLICT_WINDOW_NS: u64 = 20 * 60 * NANOS_PER_SECOND;
 
+/// A multi-Region replica's rotation is its primary's: it cannot be changed there.
+fn check_not_replica(key: &KeyRecord) -> Result<(), KmsError> {
+    match &key.multi_region {
+        Some(family) if super::multi_region::is_replica(key) => Err(KmsError::new(
+            ErrorKind::UnsupportedOperation,
+            format!(
+                "{} is a multi-Region replica key: its rotation is managed by its primary key in {}.",
+                key.arn, family.primary_region
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Only symmetric encryption keys with KMS-generated material rotate.
 fn check_rotatable(key: &KeyRecord) -> Result<(), KmsError> {
     if key.origin == OriginType::External {
@@ -85,11 +99,16 @@ pub(super) fn rotate(
         json!({ "keyMaterialId": key_material_id.to_string(), "rotationType": rotation_type }),
     );
     engine.events.push(EngineEvent::KeyRotated { key: arn, key_material_id, rotation_type, at });
+    // New material is shared: it reaches the replicas as a message.
+    super::multi_region::sync_replicas(engine, key_id, at);
 }
 
 /// The automatic schedule fired at `at`.
 pub(super) fn automatic_rotation_due(engine: &mut Engine, key_id: KeyId, at: Timestamp) {
     let Some(key) = engine.store.keys.get_mut(&key_id) else { return };
+    if super::multi_region::is_replica(key) {
+        return; // replicas receive their primary's rotations
+    }
     let Some(schedule) = key.rotation.as_mut() else { return };
     if schedule.next_rotation != at {
         return; // a stale entry: the schedule changed since
@@ -138,6 +157,7 @@ pub(super) fn enable_key_rotation(
     }
     let key = engine.key_mut(ctx, Operation::EnableKeyRotation, &req.key_id, touched)?;
     check_rotatable(key)?;
+    check_not_replica(key)?;
     let key_id = key.arn.key_id;
     let next_rotation = match key.rotation {
         // Same anchor, new period.
@@ -158,6 +178,7 @@ pub(super) fn enable_key_rotation(
         engine.store.due.remove(&(old.next_rotation, Due::AutomaticRotation, key_id));
     }
     engine.store.due.insert((next_rotation, Due::AutomaticRotation, key_id));
+    super::multi_region::sync_replicas(engine, key_id, ctx.now);
     Ok(EnableKeyRotationResponse {})
 }
 
@@ -175,10 +196,12 @@ pub(super) fn disable_key_rotation(
 ) -> Result<DisableKeyRotationResponse, KmsError> {
     let key = engine.key_mut(ctx, Operation::DisableKeyRotation, &req.key_id, touched)?;
     check_rotatable(key)?;
+    check_not_replica(key)?;
     let key_id = key.arn.key_id;
     if let Some(old) = key.rotation.take() {
         engine.store.due.remove(&(old.next_rotation, Due::AutomaticRotation, key_id));
     }
+    super::multi_region::sync_replicas(engine, key_id, ctx.now);
     Ok(DisableKeyRotationResponse {})
 }
 
@@ -227,6 +250,7 @@ pub(super) fn rotate_key_on_demand(
     let duration_ns = engine.on_demand_rotation_ns;
     let key = engine.key_mut(ctx, Operation::RotateKeyOnDemand, &req.key_id, touched)?;
     check_rotatable(key)?;
+    check_not_replica(key)?;
     let arn = key.arn;
     if key.on_demand_rotation_start.is_some() {
         return Err(KmsError::new(

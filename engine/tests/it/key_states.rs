@@ -11,7 +11,7 @@ use std::panic::Location;
 use engine::api::*;
 use engine::key_state;
 use engine::spec::{DataKeySpec, KeySpec, KeyState, MacAlgorithmSpec};
-use engine::{AliasName, CallContext, Engine, KeyArn, KeyId, KmsError};
+use engine::{AliasName, CallContext, Engine, KeyArn, KeyId, KmsError, Region};
 
 use crate::support::*;
 
@@ -356,6 +356,35 @@ fn trials(operation: Operation, state: KeyState) -> Option<Vec<Trial>> {
             let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
             let outcome =
                 f.kms.list_key_rotations(&f.ctx, ListKeyRotationsRequest::new(f.key)).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::ReplicateKey => {
+            let mut f =
+                fixture(state, CreateKeyRequest::new().with_multi_region(true), |_, _, _| ());
+            let outcome = f
+                .kms
+                .replicate_key(&f.ctx, ReplicateKeyRequest::new(f.key, Region::EU_WEST_1))
+                .map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::UpdatePrimaryRegion => {
+            // A replica to promote, made while Enabled; only for the Enabled trial, since a
+            // primary with replicas goes PendingReplicaDeletion rather than PendingDeletion
+            // (the state check comes first in every other state).
+            let mut f =
+                fixture(state, CreateKeyRequest::new().with_multi_region(true), |kms, ctx, key| {
+                    if state == KeyState::Enabled {
+                        kms.replicate_key(ctx, ReplicateKeyRequest::new(key, Region::EU_WEST_1))
+                            .expect("replicate while Enabled");
+                    }
+                });
+            let outcome = f
+                .kms
+                .update_primary_region(
+                    &f.ctx,
+                    UpdatePrimaryRegionRequest::new(f.key, Region::EU_WEST_1),
+                )
+                .map(drop);
             vec![Trial::new(&f, outcome)]
         }
         O::EnableKey => {

@@ -198,7 +198,7 @@ fn schedule_and_cancel_deletion() {
     }
     let scheduled = kms.schedule_key_deletion(&ctx, ScheduleKeyDeletionRequest::new(key)).unwrap();
     assert_eq!(scheduled.pending_window_in_days, 30);
-    assert_eq!(scheduled.deletion_date, T0.plus_days(30));
+    assert_eq!(scheduled.deletion_date, Some(T0.plus_days(30)));
     assert_eq!(scheduled.key_state, KeyState::PendingDeletion);
     let metadata = kms.describe_key(&ctx, DescribeKeyRequest::new(key)).unwrap().key_metadata;
     assert_eq!(
@@ -234,7 +234,8 @@ fn deletion_happens_exactly_at_the_end_of_the_window() {
             ScheduleKeyDeletionRequest::new(key).with_pending_window_in_days(7),
         )
         .unwrap()
-        .deletion_date;
+        .deletion_date
+        .unwrap();
 
     let just_before = Timestamp::from_unix_nanos(due.unix_nanos() - 1);
     kms.advance_to(just_before);

@@ -11,6 +11,7 @@ mod data_plane;
 mod determinism;
 mod key_states;
 mod lifecycle;
+mod multi_region;
 mod properties;
 mod quotas;
 mod rotation;
