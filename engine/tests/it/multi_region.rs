@@ -41,7 +41,7 @@ fn shuffled_and_duplicated(
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        doubled.swap(i, (state % (i as u64 + 1)) as usize);
+        doubled.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
     }
     doubled
 }
