@@ -7,6 +7,7 @@
 
 pub mod aliases;
 pub mod crypto;
+pub mod custom_key_stores;
 pub mod keys;
 pub mod mac;
 pub mod multi_region;
@@ -15,6 +16,7 @@ pub mod tags;
 
 pub use aliases::*;
 pub use crypto::*;
+pub use custom_key_stores::*;
 pub use keys::*;
 pub use mac::*;
 pub use multi_region::*;
@@ -110,13 +112,18 @@ macro_rules! operation_enums {
 
 operation_enums! {
     CancelKeyDeletion(CancelKeyDeletionRequest -> CancelKeyDeletionResponse) read_only: false;
+    ConnectCustomKeyStore(ConnectCustomKeyStoreRequest -> ConnectCustomKeyStoreResponse) read_only: false;
     CreateAlias(CreateAliasRequest -> CreateAliasResponse) read_only: false;
+    CreateCustomKeyStore(CreateCustomKeyStoreRequest -> CreateCustomKeyStoreResponse) read_only: false;
     CreateKey(CreateKeyRequest -> CreateKeyResponse) read_only: false;
     Decrypt(DecryptRequest -> DecryptResponse) read_only: true;
     DeleteAlias(DeleteAliasRequest -> DeleteAliasResponse) read_only: false;
+    DeleteCustomKeyStore(DeleteCustomKeyStoreRequest -> DeleteCustomKeyStoreResponse) read_only: false;
+    DescribeCustomKeyStores(DescribeCustomKeyStoresRequest -> DescribeCustomKeyStoresResponse) read_only: true;
     DescribeKey(DescribeKeyRequest -> DescribeKeyResponse) read_only: true;
     DisableKey(DisableKeyRequest -> DisableKeyResponse) read_only: false;
     DisableKeyRotation(DisableKeyRotationRequest -> DisableKeyRotationResponse) read_only: false;
+    DisconnectCustomKeyStore(DisconnectCustomKeyStoreRequest -> DisconnectCustomKeyStoreResponse) read_only: false;
     EnableKey(EnableKeyRequest -> EnableKeyResponse) read_only: false;
     EnableKeyRotation(EnableKeyRotationRequest -> EnableKeyRotationResponse) read_only: false;
     Encrypt(EncryptRequest -> EncryptResponse) read_only: true;
@@ -137,6 +144,7 @@ operation_enums! {
     TagResource(TagResourceRequest -> TagResourceResponse) read_only: false;
     UntagResource(UntagResourceRequest -> UntagResourceResponse) read_only: false;
     UpdateAlias(UpdateAliasRequest -> UpdateAliasResponse) read_only: false;
+    UpdateCustomKeyStore(UpdateCustomKeyStoreRequest -> UpdateCustomKeyStoreResponse) read_only: false;
     UpdateKeyDescription(UpdateKeyDescriptionRequest -> UpdateKeyDescriptionResponse) read_only: false;
     UpdatePrimaryRegion(UpdatePrimaryRegionRequest -> UpdatePrimaryRegionResponse) read_only: false;
     VerifyMac(VerifyMacRequest -> VerifyMacResponse) read_only: true;

@@ -5,6 +5,7 @@
 //! sink) record it in the audit log.
 
 mod aliases;
+mod custom_key_stores;
 mod data;
 mod lifecycle;
 mod mac;
@@ -31,6 +32,7 @@ use crate::key::{KeyRecord, LastUsage};
 use crate::key_state;
 use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::replication::ReplicationMessage;
+use crate::spec::{ConnectionState, KeyState};
 use crate::time::Timestamp;
 
 /// Who calls, from where, and when. The engine never reads a clock: `now` is the time of
@@ -157,6 +159,9 @@ pub struct EngineConfig {
     /// How long a new multi-Region replica stays `Creating` after its first message
     /// arrives [ns]; AWS says "a few seconds". 0 makes it usable at once.
     pub replica_creation_ns: u64,
+    /// How long ConnectCustomKeyStore stays `CONNECTING` [ns]; AWS says "an extended
+    /// amount of time". 0 connects at once.
+    pub custom_key_store_connect_ns: u64,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -170,6 +175,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("on_demand_rotation_ns", &self.on_demand_rotation_ns)
             .field("quotas", &self.quotas)
             .field("replica_creation_ns", &self.replica_creation_ns)
+            .field("custom_key_store_connect_ns", &self.custom_key_store_connect_ns)
             .finish()
     }
 }
@@ -194,7 +200,15 @@ impl EngineConfig {
             on_demand_rotation_ns: 0,
             quotas: QuotaConfig::default(),
             replica_creation_ns: 0,
+            custom_key_store_connect_ns: 0,
         }
+    }
+
+    /// Sets how long a custom key store takes to connect [ns].
+    #[must_use]
+    pub const fn with_custom_key_store_connect_ns(mut self, nanos: u64) -> Self {
+        self.custom_key_store_connect_ns = nanos;
+        self
     }
 
     /// Sets how long a new replica stays `Creating` [ns].
@@ -283,6 +297,28 @@ pub(crate) struct Store {
     /// Deleted multi-Region replicas and the shared-state version they had: a late message
     /// of that version or older must not bring them back.
     pub(crate) replica_tombstones: BTreeMap<(AccountId, KeyId), u64>,
+    /// Custom key stores by id.
+    pub(crate) custom_key_stores: BTreeMap<String, custom_key_stores::CustomKeyStore>,
+    /// Custom key stores finishing a connection, by when.
+    pub(crate) store_connections: BTreeSet<(Timestamp, String)>,
+}
+
+impl Store {
+    /// A key's state as callers see it: a key in a custom key store that is not connected
+    /// is `Unavailable`, unless it is pending deletion (AWS footnote 13); its own state
+    /// (Enabled or Disabled) returns when the store reconnects.
+    pub(crate) fn effective_state(&self, key: &KeyRecord) -> KeyState {
+        let disconnected = key.custom_key_store.as_ref().is_some_and(|link| {
+            self.custom_key_stores
+                .get(&link.store_id)
+                .is_none_or(|store| store.connection_state != ConnectionState::Connected)
+        });
+        if disconnected && !matches!(key.state, KeyState::PendingDeletion) {
+            KeyState::Unavailable
+        } else {
+            key.state
+        }
+    }
 }
 
 /// Time-driven work. At one instant, rotations happen before deletions.
@@ -347,6 +383,11 @@ pub(crate) trait Audited {
     fn quota_key(&self) -> QuotaKey<'_> {
         QuotaKey::None
     }
+
+    /// A custom key store the request uses directly (GenerateRandom).
+    fn quota_store(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// How a request names the key its quota depends on.
@@ -369,6 +410,7 @@ pub struct Engine {
     on_demand_rotation_ns: u64,
     quotas: Quotas,
     replica_creation_ns: u64,
+    custom_key_store_connect_ns: u64,
     /// Key ids, key material, salts, nonces, data keys, random bytes.
     rng: ChaCha20Rng,
     /// Request and event ids for audit records: a separate stream, so choosing another
@@ -398,6 +440,7 @@ impl Engine {
             on_demand_rotation_ns: config.on_demand_rotation_ns,
             quotas: Quotas::new(config.region, config.quotas),
             replica_creation_ns: config.replica_creation_ns,
+            custom_key_store_connect_ns: config.custom_key_store_connect_ns,
             rng,
             id_rng,
             store: Store::default(),
@@ -449,6 +492,7 @@ impl Engine {
     /// Each call does this first for its own `now`, so calls never see overdue state.
     pub fn advance_to(&mut self, now: Timestamp) {
         self.clock = self.clock.max(now);
+        custom_key_stores::finish_connections(self, now);
         while let Some(&(at, due, key_id)) = self.store.due.first() {
             if at > now {
                 break;
@@ -646,11 +690,14 @@ impl Engine {
             QuotaKey::Ref(key_ref) => self.resolve(ctx, key_ref, true).ok(),
             QuotaKey::Blob(blob) => BlobHeader::parse(blob).map(|header| header.key_id),
         };
-        let key_spec = key_id.and_then(|id| self.store.keys.get(&id)).map(|key| key.spec);
-        match class_for(operation, key_spec) {
-            Some(class) => self.quotas.admit(ctx.account(), class, ctx.now),
-            None => Ok(()),
-        }
+        let key = key_id.and_then(|id| self.store.keys.get(&id));
+        let Some(class) = class_for(operation, key.map(|key| key.spec)) else { return Ok(()) };
+        // A cryptographic call on a custom-key-store key also counts against the store.
+        let store_id = key
+            .and_then(|key| key.custom_key_store.as_ref())
+            .map(|link| link.store_id.as_str())
+            .or_else(|| request.quota_store());
+        self.quotas.admit_with_store(ctx.account(), class, store_id, ctx.now)
     }
 
     /// Finds the key `key_ref` names, as seen by the caller.
@@ -728,7 +775,7 @@ impl Engine {
                 ),
             ));
         }
-        key_state::check(operation, key.state, &key.arn)?;
+        key_state::check(operation, store.effective_state(key), &key.arn)?;
         Ok(key)
     }
 
@@ -910,18 +957,28 @@ engine_operations! {
         errors: "`NotFound`, `AccessDenied`, `KmsInvalidState` (not pending deletion).";
     CreateAlias: create_alias(CreateAliasRequest) -> CreateAliasResponse = aliases::create_alias;
         errors: "`InvalidAliasName`, `AlreadyExists`, `NotFound`, `AccessDenied`, `KmsInvalidState`, `LimitExceeded`.";
+    ConnectCustomKeyStore: connect_custom_key_store(ConnectCustomKeyStoreRequest) -> ConnectCustomKeyStoreResponse = custom_key_stores::connect_custom_key_store;
+        errors: "`CustomKeyStoreNotFound`, `CustomKeyStoreInvalidState` (FAILED: disconnect first).";
+    CreateCustomKeyStore: create_custom_key_store(CreateCustomKeyStoreRequest) -> CreateCustomKeyStoreResponse = custom_key_stores::create_custom_key_store;
+        errors: "`Validation`, `CustomKeyStoreNameInUse`, `CloudHsmClusterInUse`, `LimitExceeded` (10 stores).";
     CreateKey: create_key(CreateKeyRequest) -> CreateKeyResponse = lifecycle::create_key;
         errors: "`Validation`, `Tag`, `UnsupportedOperation` (key specs and origins not built yet), `LimitExceeded`.";
     Decrypt: decrypt(DecryptRequest) -> DecryptResponse = data::decrypt;
         errors: "`Validation`, `NotFound`, `InvalidCiphertext`, `IncorrectKey`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     DeleteAlias: delete_alias(DeleteAliasRequest) -> DeleteAliasResponse = aliases::delete_alias;
         errors: "`NotFound`, `InvalidAliasName`.";
+    DeleteCustomKeyStore: delete_custom_key_store(DeleteCustomKeyStoreRequest) -> DeleteCustomKeyStoreResponse = custom_key_stores::delete_custom_key_store;
+        errors: "`CustomKeyStoreNotFound`, `CustomKeyStoreInvalidState` (not disconnected), `CustomKeyStoreHasCmks`.";
+    DescribeCustomKeyStores: describe_custom_key_stores(DescribeCustomKeyStoresRequest) -> DescribeCustomKeyStoresResponse = custom_key_stores::describe_custom_key_stores;
+        errors: "`CustomKeyStoreNotFound`, `Validation`, `InvalidMarker`.";
     DescribeKey: describe_key(DescribeKeyRequest) -> DescribeKeyResponse = lifecycle::describe_key;
         errors: "`NotFound`, `AccessDenied`, `Validation`.";
     DisableKey: disable_key(DisableKeyRequest) -> DisableKeyResponse = lifecycle::disable_key;
         errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`.";
     DisableKeyRotation: disable_key_rotation(DisableKeyRotationRequest) -> DisableKeyRotationResponse = rotation::disable_key_rotation;
         errors: "`NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (keys that cannot rotate).";
+    DisconnectCustomKeyStore: disconnect_custom_key_store(DisconnectCustomKeyStoreRequest) -> DisconnectCustomKeyStoreResponse = custom_key_stores::disconnect_custom_key_store;
+        errors: "`CustomKeyStoreNotFound`.";
     EnableKey: enable_key(EnableKeyRequest) -> EnableKeyResponse = lifecycle::enable_key;
         errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`.";
     EnableKeyRotation: enable_key_rotation(EnableKeyRotationRequest) -> EnableKeyRotationResponse = rotation::enable_key_rotation;
@@ -964,6 +1021,8 @@ engine_operations! {
         errors: "`NotFound`, `Validation` (different key type or usage), `AccessDenied`, `KmsInvalidState`, `LimitExceeded`.";
     UpdatePrimaryRegion: update_primary_region(UpdatePrimaryRegionRequest) -> UpdatePrimaryRegionResponse = multi_region::update_primary_region;
         errors: "`NotFound` (no replica in that Region), `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (not a multi-Region primary).";
+    UpdateCustomKeyStore: update_custom_key_store(UpdateCustomKeyStoreRequest) -> UpdateCustomKeyStoreResponse = custom_key_stores::update_custom_key_store;
+        errors: "`CustomKeyStoreNotFound`, `CustomKeyStoreNameInUse`, `CustomKeyStoreInvalidState`, `CloudHsmClusterInUse`.";
     UpdateKeyDescription: update_key_description(UpdateKeyDescriptionRequest) -> UpdateKeyDescriptionResponse = lifecycle::update_key_description;
         errors: "`Validation`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
     VerifyMac: verify_mac(VerifyMacRequest) -> VerifyMacResponse = mac::verify_mac;

@@ -12,8 +12,18 @@ pub enum ErrorKind {
     AccessDenied,
     /// `AlreadyExistsException`: the alias (or other named resource) exists already.
     AlreadyExists,
+    /// `CloudHsmClusterInUseException`: another custom key store uses the cluster.
+    CloudHsmClusterInUse,
+    /// `CloudHsmClusterInvalidConfigurationException`: the cluster has too few HSMs.
+    CloudHsmClusterInvalidConfiguration,
     /// `ConflictException`: the request conflicts with work in progress (e.g. a rotation).
     Conflict,
+    /// `CustomKeyStoreHasCMKsException`: the store still holds KMS keys.
+    CustomKeyStoreHasCmks,
+    /// `CustomKeyStoreInvalidStateException`: the store's connection state forbids this.
+    CustomKeyStoreInvalidState,
+    /// `CustomKeyStoreNameInUseException`: another store has that name.
+    CustomKeyStoreNameInUse,
     /// `CustomKeyStoreNotFoundException`: no custom key store has the given id.
     CustomKeyStoreNotFound,
     /// `DependencyTimeoutException`: a dependency timed out (retryable).
@@ -61,10 +71,15 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (for exhaustive tests and metric tables).
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 29] = [
         Self::AccessDenied,
         Self::AlreadyExists,
+        Self::CloudHsmClusterInUse,
+        Self::CloudHsmClusterInvalidConfiguration,
         Self::Conflict,
+        Self::CustomKeyStoreHasCmks,
+        Self::CustomKeyStoreInvalidState,
+        Self::CustomKeyStoreNameInUse,
         Self::CustomKeyStoreNotFound,
         Self::DependencyTimeout,
         Self::Disabled,
@@ -94,7 +109,14 @@ impl ErrorKind {
         match self {
             Self::AccessDenied => "AccessDeniedException",
             Self::AlreadyExists => "AlreadyExistsException",
+            Self::CloudHsmClusterInUse => "CloudHsmClusterInUseException",
+            Self::CloudHsmClusterInvalidConfiguration => {
+                "CloudHsmClusterInvalidConfigurationException"
+            }
             Self::Conflict => "ConflictException",
+            Self::CustomKeyStoreHasCmks => "CustomKeyStoreHasCMKsException",
+            Self::CustomKeyStoreInvalidState => "CustomKeyStoreInvalidStateException",
+            Self::CustomKeyStoreNameInUse => "CustomKeyStoreNameInUseException",
             Self::CustomKeyStoreNotFound => "CustomKeyStoreNotFoundException",
             Self::DependencyTimeout => "DependencyTimeoutException",
             Self::Disabled => "DisabledException",

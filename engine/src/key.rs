@@ -61,6 +61,16 @@ pub(crate) struct KeyRecord {
     pub(crate) multi_region: Option<MultiRegion>,
     /// The state to return to when an UpdatePrimaryRegion finishes.
     pub(crate) state_before_update: Option<KeyState>,
+    /// The custom key store holding the key, and its cluster or external key.
+    pub(crate) custom_key_store: Option<KeyStoreLink>,
+}
+
+/// Where a custom-key-store key lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct KeyStoreLink {
+    pub(crate) store_id: String,
+    pub(crate) cloud_hsm_cluster_id: Option<String>,
+    pub(crate) xks_key_id: Option<String>,
 }
 
 /// A multi-Region key's view of its family.
@@ -141,6 +151,12 @@ impl KeyRecord {
             } else {
                 None
             },
+            custom_key_store_id: self.custom_key_store.as_ref().map(|l| l.store_id.clone()),
+            cloud_hsm_cluster_id: self
+                .custom_key_store
+                .as_ref()
+                .and_then(|l| l.cloud_hsm_cluster_id.clone()),
+            xks_key_id: self.custom_key_store.as_ref().and_then(|l| l.xks_key_id.clone()),
         }
     }
 }

@@ -32,6 +32,13 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
     };
     match operation {
         O::CreateKey | O::ListKeys | O::ListAliases | O::GenerateRandom => Ok(()),
+        // Custom key store operations act on a store, not a key.
+        O::CreateCustomKeyStore
+        | O::DescribeCustomKeyStores
+        | O::UpdateCustomKeyStore
+        | O::DeleteCustomKeyStore
+        | O::ConnectCustomKeyStore
+        | O::DisconnectCustomKeyStore => Ok(()),
         // Footnotes: always allowed.
         O::DescribeKey | O::DeleteAlias | O::ListResourceTags | O::GetKeyLastUsage => Ok(()),
         O::CancelKeyDeletion => match state {

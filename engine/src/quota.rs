@@ -271,18 +271,28 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
     match operation {
         // "CancelKeyDeletion 5;"
         Operation::CancelKeyDeletion => per_second(5),
+        // "ConnectCustomKeyStore 5;"
+        Operation::ConnectCustomKeyStore => per_second(5),
         // "CreateAlias 5;"
         Operation::CreateAlias => per_second(5),
+        // "CreateCustomKeyStore 5;"
+        Operation::CreateCustomKeyStore => per_second(5),
         // "CreateKey 5;"
         Operation::CreateKey => per_second(5),
         // "DeleteAlias 15;"
         Operation::DeleteAlias => per_second(15),
+        // "DeleteCustomKeyStore 5;"
+        Operation::DeleteCustomKeyStore => per_second(5),
+        // "DescribeCustomKeyStores 5;"
+        Operation::DescribeCustomKeyStores => per_second(5),
         // "DescribeKey 2000;"
         Operation::DescribeKey => per_second(2_000),
         // "DisableKey 5;"
         Operation::DisableKey => per_second(5),
         // "DisableKeyRotation 5;"
         Operation::DisableKeyRotation => per_second(5),
+        // "DisconnectCustomKeyStore 5;"
+        Operation::DisconnectCustomKeyStore => per_second(5),
         // "EnableKey 5;"
         Operation::EnableKey => per_second(5),
         // "EnableKeyRotation 15;"
@@ -313,6 +323,8 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::UpdateAlias => per_second(5),
         // "UpdatePrimaryRegion 5;"
         Operation::UpdatePrimaryRegion => per_second(5),
+        // "UpdateCustomKeyStore 5;"
+        Operation::UpdateCustomKeyStore => per_second(5),
         // "UpdateKeyDescription 5;"
         Operation::UpdateKeyDescription => per_second(5),
         // "Cryptographic operations (symmetric) — Decrypt, Encrypt, GenerateDataKey,
@@ -372,6 +384,12 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::VerifyMac => Some(crypto_class(key_spec)),
         Operation::GenerateRandom => Some(QuotaClass::CryptoSymmetric),
         Operation::CancelKeyDeletion
+        | Operation::ConnectCustomKeyStore
+        | Operation::CreateCustomKeyStore
+        | Operation::DeleteCustomKeyStore
+        | Operation::DescribeCustomKeyStores
+        | Operation::DisconnectCustomKeyStore
+        | Operation::UpdateCustomKeyStore
         | Operation::CreateAlias
         | Operation::CreateKey
         | Operation::DeleteAlias

@@ -282,3 +282,49 @@ aws_enum! {
         PendingRotation = "PENDING_ROTATION",
     }
 }
+
+aws_enum! {
+    /// The kind of a custom key store (`CustomKeyStoreType`).
+    CustomKeyStoreType as "customKeyStoreType" {
+        /// Backed by an AWS CloudHSM cluster.
+        AwsCloudhsm = "AWS_CLOUDHSM",
+        /// Backed by an external key manager through an XKS proxy.
+        ExternalKeyStore = "EXTERNAL_KEY_STORE",
+    }
+}
+
+aws_enum! {
+    /// A custom key store's connection state (`ConnectionStateType`).
+    ConnectionState as "connectionState" {
+        /// Connected: its keys are usable.
+        Connected = "CONNECTED",
+        /// Connecting.
+        Connecting = "CONNECTING",
+        /// Connecting failed; disconnect before trying again.
+        Failed = "FAILED",
+        /// Disconnected: its keys are Unavailable.
+        Disconnected = "DISCONNECTED",
+        /// Disconnecting.
+        Disconnecting = "DISCONNECTING",
+    }
+}
+
+aws_enum! {
+    /// Why a connection failed (`ConnectionErrorCodeType`), the ones kmsim models.
+    ConnectionErrorCode as "connectionErrorCode" {
+        /// The CloudHSM cluster has no active HSM.
+        InsufficientCloudhsmHsms = "INSUFFICIENT_CLOUDHSM_HSMS",
+        /// The XKS proxy did not answer (a kmsim-modelled fault).
+        XksProxyTimedOut = "XKS_PROXY_TIMED_OUT",
+    }
+}
+
+aws_enum! {
+    /// How KMS reaches an XKS proxy (`XksProxyConnectivityType`).
+    XksProxyConnectivity as "xksProxyConnectivity" {
+        /// Over the internet.
+        PublicEndpoint = "PUBLIC_ENDPOINT",
+        /// Through a VPC endpoint service.
+        VpcEndpointService = "VPC_ENDPOINT_SERVICE",
+    }
+}

@@ -25,6 +25,11 @@ pub struct CreateKeyRequest {
     pub tags: Vec<Tag>,
     /// `MultiRegion`, default false.
     pub multi_region: bool,
+    /// `CustomKeyStoreId`: create the key in this store (Origin AWS_CLOUDHSM or
+    /// EXTERNAL_KEY_STORE).
+    pub custom_key_store_id: Option<String>,
+    /// `XksKeyId`: the external key, for Origin EXTERNAL_KEY_STORE.
+    pub xks_key_id: Option<String>,
 }
 
 impl CreateKeyRequest {
@@ -73,6 +78,21 @@ impl CreateKeyRequest {
     #[must_use]
     pub fn with_multi_region(mut self, multi_region: bool) -> Self {
         self.multi_region = multi_region;
+        self
+    }
+
+    /// A key in the custom key store `custom_key_store_id` with `origin` AWS_CLOUDHSM or
+    /// EXTERNAL_KEY_STORE (then `xks_key_id` names the external key).
+    #[must_use]
+    pub fn in_custom_key_store(
+        mut self,
+        origin: OriginType,
+        custom_key_store_id: impl Into<String>,
+        xks_key_id: Option<String>,
+    ) -> Self {
+        self.origin = Some(origin);
+        self.custom_key_store_id = Some(custom_key_store_id.into());
+        self.xks_key_id = xks_key_id;
         self
     }
 
@@ -144,6 +164,12 @@ pub struct KeyMetadata {
     pub pending_deletion_window_in_days: Option<u32>,
     /// `CurrentKeyMaterialId`, for symmetric encryption keys.
     pub current_key_material_id: Option<KeyMaterialId>,
+    /// `CustomKeyStoreId`, for keys in a custom key store.
+    pub custom_key_store_id: Option<String>,
+    /// `CloudHsmClusterId`, for keys in a CloudHSM key store.
+    pub cloud_hsm_cluster_id: Option<String>,
+    /// `XksKeyConfiguration.Id`, for keys in an external key store.
+    pub xks_key_id: Option<String>,
 }
 
 /// `CreateKey` response.

@@ -383,6 +383,10 @@ pub(super) fn generate_data_key_without_plaintext(
 }
 
 impl Audited for GenerateRandomRequest {
+    fn quota_store(&self) -> Option<&str> {
+        self.custom_key_store_id.as_deref()
+    }
+
     fn audit_parameters(&self) -> Value {
         json!({ "numberOfBytes": self.number_of_bytes, "customKeyStoreId": self.custom_key_store_id })
     }
@@ -390,7 +394,7 @@ impl Audited for GenerateRandomRequest {
 
 pub(super) fn generate_random(
     engine: &mut Engine,
-    _ctx: &CallContext,
+    ctx: &CallContext,
     req: GenerateRandomRequest,
     _touched: &mut Touched,
 ) -> Result<GenerateRandomResponse, KmsError> {
@@ -416,10 +420,7 @@ pub(super) fn generate_random(
                 "Member must have length between 1 and 64",
             ));
         }
-        return Err(KmsError::new(
-            ErrorKind::CustomKeyStoreNotFound,
-            format!("Custom key store '{store_id}' does not exist in this account and Region."),
-        ));
+        super::custom_key_stores::check_random_source(engine, ctx, store_id)?;
     }
     let mut plaintext = Plaintext::new(vec![0u8; n as usize]);
     rand_core::Rng::fill_bytes(&mut engine.rng, plaintext.expose_mut());

@@ -85,12 +85,38 @@ pub(super) fn create_key(
         }
     };
     let origin = req.origin.unwrap_or(OriginType::AwsKms);
-    if origin != OriginType::AwsKms {
-        return Err(KmsError::new(
-            ErrorKind::UnsupportedOperation,
-            format!("Origin {origin} is not supported by kmsim yet: it implements AWS_KMS"),
-        ));
-    }
+    let custom_key_store = match origin {
+        OriginType::AwsKms => {
+            if req.custom_key_store_id.is_some() {
+                return Err(KmsError::new(
+                    ErrorKind::Validation,
+                    "CustomKeyStoreId requires Origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE",
+                ));
+            }
+            None
+        }
+        OriginType::AwsCloudhsm | OriginType::ExternalKeyStore => {
+            if spec != KeySpec::SymmetricDefault || req.multi_region {
+                return Err(KmsError::new(
+                    ErrorKind::UnsupportedOperation,
+                    "Custom key stores hold only single-Region SYMMETRIC_DEFAULT keys",
+                ));
+            }
+            Some(super::custom_key_stores::key_store_link(
+                engine,
+                ctx,
+                origin,
+                req.custom_key_store_id.as_deref(),
+                req.xks_key_id.as_deref(),
+            )?)
+        }
+        OriginType::External => {
+            return Err(KmsError::new(
+                ErrorKind::UnsupportedOperation,
+                "Origin EXTERNAL (imported key material) is not supported by kmsim yet",
+            ));
+        }
+    };
     let tags = super::tags::validated_tags(&req.tags, engine.limits.tags_per_key)?;
     let account = ctx.account();
     let account_key_count = engine
@@ -153,6 +179,7 @@ pub(super) fn create_key(
             version: 1,
         }),
         state_before_update: None,
+        custom_key_store,
     };
     let key_metadata = record.metadata();
     touched.key(arn);
@@ -182,7 +209,10 @@ pub(super) fn describe_key(
     super::check_grant_tokens(&req.grant_tokens)?;
     let key_id = engine.resolve(ctx, &req.key_id, true)?;
     let key = Engine::authorize(&engine.store, ctx, Operation::DescribeKey, key_id, touched)?;
-    Ok(DescribeKeyResponse { key_metadata: key.metadata() })
+    let mut key_metadata = key.metadata();
+    key_metadata.key_state = engine.store.effective_state(key);
+    key_metadata.enabled = key_metadata.key_state == KeyState::Enabled;
+    Ok(DescribeKeyResponse { key_metadata })
 }
 
 impl Audited for ListKeysRequest {

@@ -343,6 +343,7 @@ fn create_replica(
             version,
         }),
         state_before_update: None,
+        custom_key_store: None,
     };
     engine.store.keys.insert(key_id, record);
     engine.store.account_keys.insert((account, key_id));

@@ -7,8 +7,10 @@ mod support;
 
 mod aliases_and_tags;
 mod audit;
+mod custom_key_stores;
 mod data_plane;
 mod determinism;
+mod import_crypto;
 mod key_states;
 mod lifecycle;
 mod multi_region;
