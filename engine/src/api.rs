@@ -8,6 +8,7 @@
 pub mod aliases;
 pub mod crypto;
 pub mod custom_key_stores;
+pub mod import;
 pub mod keys;
 pub mod mac;
 pub mod multi_region;
@@ -17,6 +18,7 @@ pub mod tags;
 pub use aliases::*;
 pub use crypto::*;
 pub use custom_key_stores::*;
+pub use import::*;
 pub use keys::*;
 pub use mac::*;
 pub use multi_region::*;
@@ -119,6 +121,7 @@ operation_enums! {
     Decrypt(DecryptRequest -> DecryptResponse) read_only: true;
     DeleteAlias(DeleteAliasRequest -> DeleteAliasResponse) read_only: false;
     DeleteCustomKeyStore(DeleteCustomKeyStoreRequest -> DeleteCustomKeyStoreResponse) read_only: false;
+    DeleteImportedKeyMaterial(DeleteImportedKeyMaterialRequest -> DeleteImportedKeyMaterialResponse) read_only: false;
     DescribeCustomKeyStores(DescribeCustomKeyStoresRequest -> DescribeCustomKeyStoresResponse) read_only: true;
     DescribeKey(DescribeKeyRequest -> DescribeKeyResponse) read_only: true;
     DisableKey(DisableKeyRequest -> DisableKeyResponse) read_only: false;
@@ -133,6 +136,8 @@ operation_enums! {
     GenerateRandom(GenerateRandomRequest -> GenerateRandomResponse) read_only: true;
     GetKeyLastUsage(GetKeyLastUsageRequest -> GetKeyLastUsageResponse) read_only: true;
     GetKeyRotationStatus(GetKeyRotationStatusRequest -> GetKeyRotationStatusResponse) read_only: true;
+    GetParametersForImport(GetParametersForImportRequest -> GetParametersForImportResponse) read_only: true;
+    ImportKeyMaterial(ImportKeyMaterialRequest -> ImportKeyMaterialResponse) read_only: false;
     ListAliases(ListAliasesRequest -> ListAliasesResponse) read_only: true;
     ListKeyRotations(ListKeyRotationsRequest -> ListKeyRotationsResponse) read_only: true;
     ListKeys(ListKeysRequest -> ListKeysResponse) read_only: true;

@@ -7,6 +7,7 @@
 mod aliases;
 mod custom_key_stores;
 mod data;
+mod import;
 mod lifecycle;
 mod mac;
 mod multi_region;
@@ -268,6 +269,13 @@ pub enum EngineEvent {
         /// When the rotation happened.
         at: Timestamp,
     },
+    /// Imported key material reached its `ValidTo`: the key is PendingImport again.
+    KeyMaterialExpired {
+        /// The key.
+        key: KeyArn,
+        /// When the material expired.
+        at: Timestamp,
+    },
     /// A key's deletion window ended: the key, its material and its aliases are gone.
     KeyDeleted {
         /// The deleted key.
@@ -301,6 +309,8 @@ pub(crate) struct Store {
     pub(crate) custom_key_stores: BTreeMap<String, custom_key_stores::CustomKeyStore>,
     /// Custom key stores finishing a connection, by when.
     pub(crate) store_connections: BTreeSet<(Timestamp, String)>,
+    /// Wrapping key pairs issued by GetParametersForImport, by token id.
+    pub(crate) import_tokens: BTreeMap<[u8; 32], import::ImportParameters>,
 }
 
 impl Store {
@@ -330,6 +340,8 @@ pub(crate) enum Due {
     FinishOnDemandRotation,
     /// The automatic rotation schedule fires.
     AutomaticRotation,
+    /// Imported key material reaches its `ValidTo`.
+    MaterialExpires,
     /// The deletion window ends.
     Delete,
 }
@@ -503,6 +515,7 @@ impl Engine {
                 Due::AutomaticRotation => rotation::automatic_rotation_due(self, key_id, at),
                 Due::FinishOnDemandRotation => rotation::finish_on_demand(self, key_id, at),
                 Due::ReplicaCreated => multi_region::replica_created(self, key_id),
+                Due::MaterialExpires => import::material_expired(self, key_id, at),
             }
         }
     }
@@ -967,6 +980,8 @@ engine_operations! {
         errors: "`Validation`, `NotFound`, `InvalidCiphertext`, `IncorrectKey`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     DeleteAlias: delete_alias(DeleteAliasRequest) -> DeleteAliasResponse = aliases::delete_alias;
         errors: "`NotFound`, `InvalidAliasName`.";
+    DeleteImportedKeyMaterial: delete_imported_key_material(DeleteImportedKeyMaterialRequest) -> DeleteImportedKeyMaterialResponse = import::delete_imported_key_material;
+        errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`, `UnsupportedOperation` (not imported material).";
     DeleteCustomKeyStore: delete_custom_key_store(DeleteCustomKeyStoreRequest) -> DeleteCustomKeyStoreResponse = custom_key_stores::delete_custom_key_store;
         errors: "`CustomKeyStoreNotFound`, `CustomKeyStoreInvalidState` (not disconnected), `CustomKeyStoreHasCmks`.";
     DescribeCustomKeyStores: describe_custom_key_stores(DescribeCustomKeyStoresRequest) -> DescribeCustomKeyStoresResponse = custom_key_stores::describe_custom_key_stores;
@@ -995,6 +1010,10 @@ engine_operations! {
         errors: "`Validation`, `CustomKeyStoreNotFound`.";
     GetKeyLastUsage: get_key_last_usage(GetKeyLastUsageRequest) -> GetKeyLastUsageResponse = lifecycle::get_key_last_usage;
         errors: "`NotFound`, `AccessDenied`.";
+    GetParametersForImport: get_parameters_for_import(GetParametersForImportRequest) -> GetParametersForImportResponse = import::get_parameters_for_import;
+        errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`, `UnsupportedOperation` (not Origin EXTERNAL; SM2; PKCS#1 v1.5).";
+    ImportKeyMaterial: import_key_material(ImportKeyMaterialRequest) -> ImportKeyMaterialResponse = import::import_key_material;
+        errors: "`Validation`, `NotFound`, `AccessDenied`, `KmsInvalidState`, `UnsupportedOperation`, `InvalidImportToken`, `ExpiredImportToken`, `InvalidCiphertext` (the material does not unwrap), `IncorrectKeyMaterial`.";
     GetKeyRotationStatus: get_key_rotation_status(GetKeyRotationStatusRequest) -> GetKeyRotationStatusResponse = rotation::get_key_rotation_status;
         errors: "`NotFound`, `AccessDenied`, `UnsupportedOperation` (keys that cannot rotate).";
     ListAliases: list_aliases(ListAliasesRequest) -> ListAliasesResponse = aliases::list_aliases;

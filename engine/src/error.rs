@@ -32,8 +32,12 @@ pub enum ErrorKind {
     Disabled,
     /// `DryRunOperationException`: the request would have succeeded but `DryRun` was set.
     DryRunOperation,
+    /// `ExpiredImportTokenException`: the import token is more than 24 hours old.
+    ExpiredImportToken,
     /// `IncorrectKeyException`: the ciphertext was made under a different key than the one named.
     IncorrectKey,
+    /// `IncorrectKeyMaterialException`: other material than the key had before.
+    IncorrectKeyMaterial,
     /// `InvalidAliasNameException`: the alias name is malformed or reserved.
     InvalidAliasName,
     /// `InvalidArnException`: an ARN is malformed.
@@ -43,6 +47,8 @@ pub enum ErrorKind {
     InvalidCiphertext,
     /// `InvalidGrantTokenException`: a grant token is malformed.
     InvalidGrantToken,
+    /// `InvalidImportTokenException`: the import token is not one issued for this key.
+    InvalidImportToken,
     /// `InvalidKeyUsageException`: the key's usage or spec does not allow the operation.
     InvalidKeyUsage,
     /// `InvalidMarkerException`: the pagination marker was not issued by this list operation.
@@ -71,7 +77,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (for exhaustive tests and metric tables).
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 32] = [
         Self::AccessDenied,
         Self::AlreadyExists,
         Self::CloudHsmClusterInUse,
@@ -84,11 +90,14 @@ impl ErrorKind {
         Self::DependencyTimeout,
         Self::Disabled,
         Self::DryRunOperation,
+        Self::ExpiredImportToken,
         Self::IncorrectKey,
+        Self::IncorrectKeyMaterial,
         Self::InvalidAliasName,
         Self::InvalidArn,
         Self::InvalidCiphertext,
         Self::InvalidGrantToken,
+        Self::InvalidImportToken,
         Self::InvalidKeyUsage,
         Self::InvalidMarker,
         Self::KeyUnavailable,
@@ -121,11 +130,14 @@ impl ErrorKind {
             Self::DependencyTimeout => "DependencyTimeoutException",
             Self::Disabled => "DisabledException",
             Self::DryRunOperation => "DryRunOperationException",
+            Self::ExpiredImportToken => "ExpiredImportTokenException",
             Self::IncorrectKey => "IncorrectKeyException",
+            Self::IncorrectKeyMaterial => "IncorrectKeyMaterialException",
             Self::InvalidAliasName => "InvalidAliasNameException",
             Self::InvalidArn => "InvalidArnException",
             Self::InvalidCiphertext => "InvalidCiphertextException",
             Self::InvalidGrantToken => "InvalidGrantTokenException",
+            Self::InvalidImportToken => "InvalidImportTokenException",
             Self::InvalidKeyUsage => "InvalidKeyUsageException",
             Self::InvalidMarker => "InvalidMarkerException",
             Self::KeyUnavailable => "KeyUnavailableException",

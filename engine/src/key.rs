@@ -63,6 +63,18 @@ pub(crate) struct KeyRecord {
     pub(crate) state_before_update: Option<KeyState>,
     /// The custom key store holding the key, and its cluster or external key.
     pub(crate) custom_key_store: Option<KeyStoreLink>,
+    /// For Origin EXTERNAL: the imported material's id and expiry.
+    pub(crate) imported: Option<Imported>,
+}
+
+/// What a key with imported material remembers about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Imported {
+    /// The id of the material first imported: only the same material may come back.
+    pub(crate) material_id: Option<KeyMaterialId>,
+    /// When the current material expires.
+    pub(crate) valid_to: Option<Timestamp>,
+    pub(crate) expiration_model: Option<crate::spec::ExpirationModel>,
 }
 
 /// Where a custom-key-store key lives.
@@ -157,6 +169,8 @@ impl KeyRecord {
                 .as_ref()
                 .and_then(|l| l.cloud_hsm_cluster_id.clone()),
             xks_key_id: self.custom_key_store.as_ref().and_then(|l| l.xks_key_id.clone()),
+            valid_to: self.imported.and_then(|i| i.valid_to),
+            expiration_model: self.imported.and_then(|i| i.expiration_model),
         }
     }
 }

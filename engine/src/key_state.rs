@@ -103,6 +103,27 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
             S::Unavailable => invalid("unavailable"),
             S::Creating => invalid("creating"),
         },
+        // Imported material (footnotes 8, 9, 14, 15): the table's GetParametersForImport and
+        // ImportKeyMaterial rows; only custom-key-store keys are Unavailable, and they have no
+        // imported material (footnote 9).
+        O::GetParametersForImport | O::ImportKeyMaterial | O::DeleteImportedKeyMaterial => {
+            match state {
+                S::Enabled | S::Disabled | S::PendingImport => Ok(()),
+                S::PendingDeletion | S::PendingReplicaDeletion
+                    if operation == O::DeleteImportedKeyMaterial =>
+                {
+                    Ok(())
+                }
+                S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+                S::Unavailable => Err(KmsError::new(
+                    ErrorKind::UnsupportedOperation,
+                    format!("{arn} is in a custom key store: it has no imported key material."),
+                )),
+                S::Creating => invalid("creating"),
+                S::Updating if operation == O::ImportKeyMaterial => Ok(()),
+                S::Updating => invalid("updating"),
+            }
+        }
         // Not in the 2023 table; a listing, like ListAliases, answers in every state.
         O::ListKeyRotations => Ok(()),
         // Cryptographic operations. The table allows DisabledException or

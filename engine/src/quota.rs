@@ -285,6 +285,8 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::DeleteCustomKeyStore => per_second(5),
         // "DescribeCustomKeyStores 5;"
         Operation::DescribeCustomKeyStores => per_second(5),
+        // "DeleteImportedKeyMaterial 15 (2023: 5);"
+        Operation::DeleteImportedKeyMaterial => per_second(15),
         // "DescribeKey 2000;"
         Operation::DescribeKey => per_second(2_000),
         // "DisableKey 5;"
@@ -299,6 +301,10 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::EnableKeyRotation => per_second(15),
         // "GetKeyLastUsage 5;"
         Operation::GetKeyLastUsage => per_second(5),
+        // "GetParametersForImport 1 (2023: 0.25);"
+        Operation::GetParametersForImport => per_second(1),
+        // "ImportKeyMaterial 15 (2023: 5);"
+        Operation::ImportKeyMaterial => per_second(15),
         // "GetKeyRotationStatus 1000;"
         Operation::GetKeyRotationStatus => per_second(1_000),
         // "ListAliases 500;"
@@ -400,6 +406,9 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::EnableKeyRotation
         | Operation::GetKeyLastUsage
         | Operation::GetKeyRotationStatus
+        | Operation::GetParametersForImport
+        | Operation::ImportKeyMaterial
+        | Operation::DeleteImportedKeyMaterial
         | Operation::ListAliases
         | Operation::ListKeyRotations
         | Operation::ListKeys

@@ -328,3 +328,45 @@ aws_enum! {
         VpcEndpointService = "VPC_ENDPOINT_SERVICE",
     }
 }
+
+aws_enum! {
+    /// How imported key material is wrapped (`AlgorithmSpec`).
+    WrappingAlgorithm as "wrappingAlgorithm" {
+        /// RSAES-PKCS1-v1_5 (deprecated by AWS; refused by kmsim).
+        RsaesPkcs1V15 = "RSAES_PKCS1_V1_5",
+        /// RSAES-OAEP with SHA-1.
+        RsaesOaepSha1 = "RSAES_OAEP_SHA_1",
+        /// RSAES-OAEP with SHA-256.
+        RsaesOaepSha256 = "RSAES_OAEP_SHA_256",
+        /// RSA-OAEP (SHA-1) of an AES key, then AES key wrap with padding of the material.
+        RsaAesKeyWrapSha1 = "RSA_AES_KEY_WRAP_SHA_1",
+        /// RSA-OAEP (SHA-256) of an AES key, then AES key wrap with padding of the material.
+        RsaAesKeyWrapSha256 = "RSA_AES_KEY_WRAP_SHA_256",
+        /// SM2 public-key encryption (China Regions only; refused by kmsim).
+        Sm2Pke = "SM2PKE",
+    }
+}
+
+aws_enum! {
+    /// The wrapping key pair's spec (`WrappingKeySpec`).
+    WrappingKeySpec as "wrappingKeySpec" {
+        /// RSA 2048-bit.
+        Rsa2048 = "RSA_2048",
+        /// RSA 3072-bit.
+        Rsa3072 = "RSA_3072",
+        /// RSA 4096-bit.
+        Rsa4096 = "RSA_4096",
+        /// SM2 (China Regions only; refused by kmsim).
+        Sm2 = "SM2",
+    }
+}
+
+aws_enum! {
+    /// Whether imported key material expires (`ExpirationModelType`).
+    ExpirationModel as "expirationModel" {
+        /// It expires at `ValidTo`.
+        KeyMaterialExpires = "KEY_MATERIAL_EXPIRES",
+        /// It does not expire.
+        KeyMaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE",
+    }
+}

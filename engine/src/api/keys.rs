@@ -170,6 +170,10 @@ pub struct KeyMetadata {
     pub cloud_hsm_cluster_id: Option<String>,
     /// `XksKeyConfiguration.Id`, for keys in an external key store.
     pub xks_key_id: Option<String>,
+    /// `ValidTo`: when imported material expires.
+    pub valid_to: Option<Timestamp>,
+    /// `ExpirationModel`, for keys with imported material.
+    pub expiration_model: Option<crate::spec::ExpirationModel>,
 }
 
 /// `CreateKey` response.

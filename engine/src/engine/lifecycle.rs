@@ -110,13 +110,19 @@ pub(super) fn create_key(
                 req.xks_key_id.as_deref(),
             )?)
         }
+        // Imported material: symmetric, single-Region keys (HMAC and multi-Region imports
+        // are not built yet).
         OriginType::External => {
-            return Err(KmsError::new(
-                ErrorKind::UnsupportedOperation,
-                "Origin EXTERNAL (imported key material) is not supported by kmsim yet",
-            ));
+            if spec != KeySpec::SymmetricDefault || req.multi_region {
+                return Err(KmsError::new(
+                    ErrorKind::UnsupportedOperation,
+                    "kmsim imports key material into single-Region SYMMETRIC_DEFAULT keys only",
+                ));
+            }
+            None
         }
     };
+    let external = origin == OriginType::External;
     let tags = super::tags::validated_tags(&req.tags, engine.limits.tags_per_key)?;
     let account = ctx.account();
     let account_key_count = engine
@@ -144,13 +150,19 @@ pub(super) fn create_key(
             break id;
         }
     };
-    let material_len = spec.mac_algorithm().map_or(32, |mac| mac.output_len());
-    let mut material = vec![0u8; material_len];
-    rand_core::Rng::fill_bytes(&mut engine.rng, &mut material);
-    let material = KeyMaterial {
-        id: KeyMaterialId(random_array(&mut engine.rng)),
-        bytes: Plaintext::new(material),
-        rotation: None,
+    // An imported-material key starts without material, PendingImport.
+    let materials = if external {
+        Vec::new()
+    } else {
+        let material_len = spec.mac_algorithm().map_or(32, |mac| mac.output_len());
+        let mut material = vec![0u8; material_len];
+        rand_core::Rng::fill_bytes(&mut engine.rng, &mut material);
+        let material = KeyMaterial {
+            id: KeyMaterialId(random_array(&mut engine.rng)),
+            bytes: Plaintext::new(material),
+            rotation: None,
+        };
+        vec![material]
     };
     let arn = KeyArn { region: engine.region, account, key_id };
     let record = KeyRecord {
@@ -161,12 +173,12 @@ pub(super) fn create_key(
         usage,
         origin,
         manager: KeyManager::Customer,
-        state: KeyState::Enabled,
+        state: if external { KeyState::PendingImport } else { KeyState::Enabled },
         deletion_date: None,
         pending_window_in_days: None,
         tags,
         alias_count: 0,
-        materials: vec![material],
+        materials,
         rotation: None,
         on_demand_rotations: 0,
         on_demand_rotation_start: None,
@@ -180,13 +192,14 @@ pub(super) fn create_key(
         }),
         state_before_update: None,
         custom_key_store,
+        imported: external.then(crate::key::Imported::default),
     };
     let key_metadata = record.metadata();
     touched.key(arn);
     if engine.audit.keeps_records() {
         touched.response_elements = Some(json!({"keyMetadata": {
             "keyId": key_id.to_string(), "arn": arn.to_string(), "keySpec": spec, "keyUsage": usage,
-            "keyState": KeyState::Enabled, "origin": origin, "multiRegion": req.multi_region,
+            "keyState": key_metadata.key_state, "origin": origin, "multiRegion": req.multi_region,
         }}));
     }
     engine.store.keys.insert(key_id, record);

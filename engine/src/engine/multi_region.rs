@@ -344,6 +344,7 @@ fn create_replica(
         }),
         state_before_update: None,
         custom_key_store: None,
+        imported: None,
     };
     engine.store.keys.insert(key_id, record);
     engine.store.account_keys.insert((account, key_id));

@@ -10,7 +10,9 @@ use std::panic::Location;
 
 use engine::api::*;
 use engine::key_state;
-use engine::spec::{DataKeySpec, KeySpec, KeyState, MacAlgorithmSpec};
+use engine::spec::{
+    DataKeySpec, KeySpec, KeyState, MacAlgorithmSpec, WrappingAlgorithm, WrappingKeySpec,
+};
 use engine::{AliasName, CallContext, Engine, KeyArn, KeyId, KmsError, Region};
 
 use crate::support::*;
@@ -252,6 +254,10 @@ fn alias(name: &str) -> AliasName {
     name.parse().expect("a valid alias name")
 }
 
+fn external() -> CreateKeyRequest {
+    CreateKeyRequest::new().with_origin(engine::spec::OriginType::External)
+}
+
 fn hmac() -> CreateKeyRequest {
     CreateKeyRequest::hmac(KeySpec::Hmac256)
 }
@@ -391,6 +397,42 @@ fn trials(operation: Operation, state: KeyState) -> Option<Vec<Trial>> {
                     &f.ctx,
                     UpdatePrimaryRegionRequest::new(f.key, Region::EU_WEST_1),
                 )
+                .map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        // Imported material: an EXTERNAL key, given material while Enabled.
+        O::GetParametersForImport => {
+            let mut f = fixture(state, external(), |kms, ctx, key| {
+                import_material(kms, ctx, key, &[5; 32], None).expect("import while PendingImport");
+            });
+            let outcome = f
+                .kms
+                .get_parameters_for_import(
+                    &f.ctx,
+                    GetParametersForImportRequest::new(
+                        f.key,
+                        WrappingAlgorithm::RsaesOaepSha256,
+                        WrappingKeySpec::Rsa2048,
+                    ),
+                )
+                .map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::ImportKeyMaterial => {
+            let mut f = fixture(state, external(), |kms, ctx, key| {
+                import_material(kms, ctx, key, &[5; 32], None).expect("import while PendingImport");
+            });
+            let (kms, ctx, key) = (&mut f.kms, f.ctx.clone(), f.key);
+            let outcome = import_material(kms, &ctx, key, &[5; 32], None).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::DeleteImportedKeyMaterial => {
+            let mut f = fixture(state, external(), |kms, ctx, key| {
+                import_material(kms, ctx, key, &[5; 32], None).expect("import while PendingImport");
+            });
+            let outcome = f
+                .kms
+                .delete_imported_key_material(&f.ctx, DeleteImportedKeyMaterialRequest::new(f.key))
                 .map(drop);
             vec![Trial::new(&f, outcome)]
         }

@@ -69,7 +69,7 @@ fn create_key_rejects_what_aws_rejects() {
     assert_eq!(e.kind, ErrorKind::UnsupportedOperation);
     assert!(e.message.contains("RSA_2048"), "{e}");
     assert_eq!(
-        kind(&mut kms, CreateKeyRequest::new().with_origin(OriginType::External)),
+        kind(&mut kms, CreateKeyRequest::hmac(KeySpec::Hmac256).with_origin(OriginType::External)),
         ErrorKind::UnsupportedOperation
     );
     kms.create_key(&ctx, CreateKeyRequest::new().with_description("d".repeat(8192))).unwrap();

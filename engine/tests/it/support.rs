@@ -48,3 +48,43 @@ pub(crate) fn hmac_key(kms: &mut Engine, ctx: &CallContext, spec: engine::spec::
 pub(crate) fn context(pairs: &[(&str, &str)]) -> engine::crypto::blob::EncryptionContext {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
+
+/// Imports `material` into the EXTERNAL key `key`: GetParametersForImport (RSA_2048,
+/// RSAES_OAEP_SHA_256), a real RSA-OAEP wrap, ImportKeyMaterial.
+pub(crate) fn import_material(
+    kms: &mut Engine,
+    ctx: &CallContext,
+    key: KeyId,
+    material: &[u8],
+    valid_to: Option<Timestamp>,
+) -> Result<engine::api::ImportKeyMaterialResponse, engine::KmsError> {
+    use engine::api::{GetParametersForImportRequest, ImportKeyMaterialRequest};
+    use engine::spec::{WrappingAlgorithm, WrappingKeySpec};
+    use rand_core::SeedableRng as _;
+    let parameters = kms.get_parameters_for_import(
+        ctx,
+        GetParametersForImportRequest::new(
+            key,
+            WrappingAlgorithm::RsaesOaepSha256,
+            WrappingKeySpec::Rsa2048,
+        ),
+    )?;
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+    let wrapped = ProviderKind::RustCrypto
+        .provider()
+        .rsa_oaep
+        .encrypt(&parameters.public_key, engine::crypto::OaepHash::Sha256, material, &mut rng)
+        .unwrap();
+    let mut request = ImportKeyMaterialRequest::new(key, parameters.import_token, wrapped);
+    if let Some(valid_to) = valid_to {
+        request = request.with_valid_to(valid_to);
+    }
+    kms.import_key_material(ctx, request)
+}
+
+/// A new key with Origin EXTERNAL (PendingImport until material is imported).
+pub(crate) fn external_key(kms: &mut Engine, ctx: &CallContext) -> KeyId {
+    let request =
+        engine::api::CreateKeyRequest::new().with_origin(engine::spec::OriginType::External);
+    kms.create_key(ctx, request).unwrap().key_id()
+}
