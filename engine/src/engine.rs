@@ -698,6 +698,9 @@ impl Engine {
         operation: Operation,
         request: &Q,
     ) -> Result<(), KmsError> {
+        if !self.quotas.is_enabled() {
+            return Ok(());
+        }
         let key_id = match request.quota_key() {
             QuotaKey::None => None,
             QuotaKey::Ref(key_ref) => self.resolve(ctx, key_ref, true).ok(),

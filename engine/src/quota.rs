@@ -523,8 +523,14 @@ impl Quotas {
         Self { region, config, accounts: BTreeMap::new(), stores: BTreeMap::new() }
     }
 
-    /// The rate `class` is held to [requests/s]: the override, else AWS's default; `None`
-    /// if the class has no quota or quotas are disabled.
+    /// Whether any request can be throttled.
+    #[must_use]
+    pub const fn is_enabled(&self) -> bool {
+        self.config.enabled
+    }
+
+    /// The rate of `class` [requests/s]: the override, else AWS's default; `None` when
+    /// quotas are disabled or the class has none.
     #[must_use]
     pub fn rate(&self, class: QuotaClass) -> Option<RequestRate> {
         if !self.config.enabled {

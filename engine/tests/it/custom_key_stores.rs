@@ -253,3 +253,66 @@ fn external_key_stores() {
         ErrorKind::UnsupportedOperation
     );
 }
+
+#[test]
+fn store_names_limits_and_lookups() {
+    let (mut kms, ctx) = (engine(), alice());
+    let first = cloud_hsm(&mut kms, &ctx, "s0", 2);
+    for i in 1..10 {
+        cloud_hsm(&mut kms, &ctx, &format!("s{i}"), 2);
+    }
+    let e = kms
+        .create_custom_key_store(
+            &ctx,
+            CreateCustomKeyStoreRequest::cloud_hsm("s10", "cluster-s10abcdefgh", 2),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "10 stores per account and Region");
+    let mut rename = UpdateCustomKeyStoreRequest::new(&first);
+    rename.new_custom_key_store_name = Some("s1".into());
+    assert_eq!(
+        kms.update_custom_key_store(&ctx, rename).unwrap_err().kind,
+        ErrorKind::CustomKeyStoreNameInUse
+    );
+    let by_name = DescribeCustomKeyStoresRequest {
+        custom_key_store_name: Some("nope".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        kms.describe_custom_key_stores(&ctx, by_name).unwrap_err().kind,
+        ErrorKind::CustomKeyStoreNotFound
+    );
+    let by_name = DescribeCustomKeyStoresRequest {
+        custom_key_store_name: Some("s3".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        kms.describe_custom_key_stores(&ctx, by_name).unwrap().custom_key_stores[0]
+            .custom_key_store_name,
+        "s3"
+    );
+    // Pages of 4 list all 10, in id order.
+    let mut seen = Vec::new();
+    let mut marker = None;
+    loop {
+        let request = DescribeCustomKeyStoresRequest {
+            page: Page { limit: Some(4), marker },
+            ..Default::default()
+        };
+        let page = kms.describe_custom_key_stores(&ctx, request).unwrap();
+        seen.extend(page.custom_key_stores.into_iter().map(|s| s.custom_key_store_id));
+        if !page.page_info.truncated {
+            break;
+        }
+        marker = page.page_info.next_marker;
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!((seen.len(), &seen), (10, &sorted));
+    assert_eq!(
+        kms.connect_custom_key_store(&mallory(), ConnectCustomKeyStoreRequest::new(&first))
+            .unwrap_err()
+            .kind,
+        ErrorKind::CustomKeyStoreNotFound
+    );
+}
