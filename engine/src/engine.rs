@@ -302,8 +302,8 @@ pub(crate) struct Store {
     pub(crate) aliases: BTreeMap<(AccountId, AliasName), AliasRecord>,
     /// Work that falls due with time, in the order it is done: by time, then kind, then key.
     pub(crate) due: BTreeSet<(Timestamp, Due, KeyId)>,
-    /// Deleted multi-Region replicas and the shared-state version they had: a late message
-    /// of that version or older must not bring them back.
+    /// Deleted multi-Region replicas and the generation (ReplicateKey) that made them: only
+    /// a later ReplicateKey may create them again, whatever late messages arrive.
     pub(crate) replica_tombstones: BTreeMap<(AccountId, KeyId), u64>,
     /// Custom key stores by id.
     pub(crate) custom_key_stores: BTreeMap<String, custom_key_stores::CustomKeyStore>,
@@ -524,8 +524,9 @@ impl Engine {
         let Some(key) = self.store.keys.remove(&key_id) else { return };
         let account = key.arn.account;
         self.store.account_keys.remove(&(account, key_id));
-        // Whatever else was scheduled for the key goes with it.
+        // Whatever else was scheduled or issued for the key goes with it.
         self.store.due.retain(|&(_, _, id)| id != key_id);
+        self.store.import_tokens.retain(|_, parameters| parameters.key_id != key_id);
         let doomed: Vec<_> = self
             .store
             .aliases
@@ -580,6 +581,8 @@ impl Engine {
 
     fn service_event(&mut self, name: &'static str, at: Timestamp, key: &KeyArn, params: Value) {
         self.audit.count_service_event(name);
+        // Drawn whatever the sink, so the id stream (and every id after) does not depend on it.
+        let ids = CallIds::draw(&mut self.id_rng);
         if !self.audit.keeps_records() {
             return;
         }
@@ -601,14 +604,13 @@ impl Engine {
             resources: vec![AuditResource::key(key)],
             event_type: "AwsServiceEvent",
             recipient_account_id: key.account,
-            ..self.record_template()
+            ..self.record_template(ids)
         };
         self.audit.push(record);
     }
 
-    fn record_template(&mut self) -> AuditRecord {
-        let request_id = uuid(&mut self.id_rng);
-        let event_id = uuid(&mut self.id_rng);
+    fn record_template(&self, ids: CallIds) -> AuditRecord {
+        let (request_id, event_id) = (ids.request_id(), ids.event_id());
         AuditRecord {
             event_version: "1.08",
             user_identity: UserIdentity {
@@ -681,9 +683,7 @@ impl Engine {
                 read_only: operation.is_read_only(),
                 resources: touched.keys.iter().flatten().map(AuditResource::key).collect(),
                 recipient_account_id: ctx.account(),
-                request_id: ids.request_id(),
-                event_id: ids.event_id(),
-                ..self.record_template()
+                ..self.record_template(ids)
             };
             self.audit.push(record);
         }
@@ -709,10 +709,13 @@ impl Engine {
         let key = key_id.and_then(|id| self.store.keys.get(&id));
         let Some(class) = class_for(operation, key.map(|key| key.spec)) else { return Ok(()) };
         // A cryptographic call on a custom-key-store key also counts against the store.
+        let caller_store = request.quota_store().filter(|id| {
+            self.store.custom_key_stores.get(*id).is_some_and(|s| s.account == ctx.account())
+        });
         let store_id = key
             .and_then(|key| key.custom_key_store.as_ref())
             .map(|link| link.store_id.as_str())
-            .or_else(|| request.quota_store());
+            .or(caller_store);
         self.quotas.admit_with_store(ctx.account(), class, store_id, ctx.now)
     }
 
@@ -815,13 +818,6 @@ fn without_nulls(mut parameters: Value) -> Value {
         members.retain(|_, value| !value.is_null());
     }
     parameters
-}
-
-/// A random (version 4) UUID string from `rng`.
-fn uuid(rng: &mut ChaCha20Rng) -> String {
-    let mut bytes = [0u8; 16];
-    rng.fill_bytes(&mut bytes);
-    KeyId::single_region(bytes).to_string()
 }
 
 /// `N` random bytes from `rng`.

@@ -97,6 +97,8 @@ pub(crate) struct MultiRegion {
     pub(crate) replica_create: BTreeMap<crate::id::Region, crate::replication::ReplicaCreate>,
     /// Version of the shared state held (the primary's: the latest sent).
     pub(crate) version: u64,
+    /// For a replica: the ReplicateKey that created it (see `ReplicaCreate::generation`).
+    pub(crate) generation: u64,
 }
 
 /// A key's last successful cryptographic use, with the ids of its audit record.

@@ -34,6 +34,9 @@ pub struct ReplicationMessage {
     pub sent_at: Timestamp,
     pub(crate) version: u64,
     pub(crate) kind: MessageKind,
+    /// How many engines forwarded it (a ReplicaDeleted that reached a former primary goes
+    /// on to the primary it knows); dropped after a few, so stale views cannot loop it.
+    pub(crate) hops: u8,
 }
 
 impl ReplicationMessage {
@@ -98,6 +101,9 @@ pub(crate) struct SharedState {
 /// The independent properties a replica starts with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ReplicaCreate {
+    /// Which ReplicateKey made this replica: the primary's version at the time. A deleted
+    /// replica's tombstone keeps it, so only a later ReplicateKey can create it again.
+    pub(crate) generation: u64,
     pub(crate) description: String,
     pub(crate) tags: BTreeMap<String, String>,
 }

@@ -104,6 +104,8 @@ pub(super) fn get_parameters_for_import(
         .map_err(|_| KmsError::internal())?;
     let token_id: [u8; 32] = random_array(&mut engine.rng);
     let valid_to = ctx.now.plus_nanos(IMPORT_TOKEN_LIFETIME_NS);
+    // Expired wrapping keys are of no further use: drop them.
+    engine.store.import_tokens.retain(|_, parameters| parameters.valid_to >= ctx.now);
     engine.store.import_tokens.insert(
         token_id,
         ImportParameters {

@@ -189,6 +189,7 @@ pub(super) fn create_key(
             replica_regions: std::collections::BTreeSet::new(),
             replica_create: std::collections::BTreeMap::new(),
             version: 1,
+            generation: 0,
         }),
         state_before_update: None,
         custom_key_store,
@@ -385,8 +386,13 @@ pub(super) fn cancel_key_deletion(
     touched: &mut Touched,
 ) -> Result<CancelKeyDeletionResponse, KmsError> {
     let key = engine.key_mut(ctx, Operation::CancelKeyDeletion, &req.key_id, touched)?;
-    // AWS leaves a key whose deletion is cancelled Disabled: it must be enabled again.
-    key.state = KeyState::Disabled;
+    // AWS leaves a key whose deletion is cancelled Disabled: it must be enabled again; a key
+    // whose imported material is gone waits for it again.
+    key.state = if key.origin == OriginType::External && key.materials.is_empty() {
+        KeyState::PendingImport
+    } else {
+        KeyState::Disabled
+    };
     let due = key.deletion_date.take();
     key.pending_window_in_days = None;
     let key_arn = key.arn;

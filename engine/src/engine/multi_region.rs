@@ -72,18 +72,17 @@ pub(super) fn sync_replicas(engine: &mut Engine, key_id: KeyId, at: Timestamp) {
             sent_at: at,
             version: family.version,
             kind: MessageKind::Sync(shared_state(key, family, create)),
+            hops: 0,
         });
     }
 }
 
-/// Merges material versions by id: nothing the receiver holds is ever dropped.
+/// Merges material versions by id: nothing the receiver holds is ever dropped, and the
+/// sender's current material stays current (versions only the receiver has go first).
 fn merge_materials(local: &mut Vec<KeyMaterial>, incoming: Vec<KeyMaterial>) {
-    let mut merged = incoming;
-    for material in local.drain(..) {
-        if !merged.iter().any(|m| m.id == material.id) {
-            merged.push(material);
-        }
-    }
+    let mut merged: Vec<KeyMaterial> =
+        local.drain(..).filter(|m| !incoming.iter().any(|i| i.id == m.id)).collect();
+    merged.extend(incoming);
     *local = merged;
 }
 
@@ -147,7 +146,10 @@ pub(super) fn replicate_key(
         return Err(KmsError::internal());
     };
     family.replica_regions.insert(region);
-    family.replica_create.insert(region, ReplicaCreate { description: description.clone(), tags });
+    let generation = family.version + 1;
+    family
+        .replica_create
+        .insert(region, ReplicaCreate { generation, description: description.clone(), tags });
     let replica_regions: Vec<Region> = family.replica_regions.iter().copied().collect();
     sync_replicas(engine, key_id, ctx.now);
 
@@ -212,6 +214,8 @@ pub(super) fn update_primary_region(
         ));
     }
     // Demote at once; `Updating` until the new primary's first sync arrives.
+    // The Promote carries the replica's creation, in case it arrives first.
+    let create = family.replica_create.get(&region).cloned();
     family.role = MultiRegionKeyType::Replica;
     family.primary_region = region;
     family.replica_regions.remove(&region);
@@ -224,9 +228,9 @@ pub(super) fn update_primary_region(
     if let Some(schedule) = key.rotation {
         engine.store.due.remove(&(schedule.next_rotation, Due::AutomaticRotation, arn.key_id));
     }
-    let key = &engine.store.keys[&arn.key_id];
+    let Some(key) = engine.store.keys.get(&arn.key_id) else { return Err(KmsError::internal()) };
     let Some(family) = key.multi_region.as_ref() else { return Err(KmsError::internal()) };
-    let state = shared_state(key, family, None);
+    let state = shared_state(key, family, create);
     engine.outbox.push(ReplicationMessage {
         source_region: this_region,
         destination_region: region,
@@ -235,6 +239,7 @@ pub(super) fn update_primary_region(
         sent_at: ctx.now,
         version,
         kind: MessageKind::Promote(state),
+        hops: 0,
     });
     Ok(UpdatePrimaryRegionResponse {})
 }
@@ -246,7 +251,7 @@ pub(super) fn apply(engine: &mut Engine, message: ReplicationMessage, now: Times
         MessageKind::Sync(state) => apply_sync(engine, account, key_id, version, state, now),
         MessageKind::Promote(state) => apply_promote(engine, account, key_id, version, state, now),
         MessageKind::ReplicaDeleted => {
-            replica_deleted(engine, account, key_id, message.source_region, now);
+            replica_deleted(engine, account, key_id, message.source_region, message.hops, now);
         }
     }
 }
@@ -263,12 +268,9 @@ fn apply_sync(
     state: SharedState,
     now: Timestamp,
 ) {
-    if engine.store.replica_tombstones.get(&(account, key_id)).is_some_and(|&v| v >= version) {
-        return; // a late message for a replica that was deleted since
-    }
     let this_region = engine.region;
     let Some(key) = local_key(engine, account, key_id) else {
-        create_replica(engine, account, key_id, version, state, now);
+        create_replica(engine, account, key_id, version, state, now, false);
         return;
     };
     let Some(family) = key.multi_region.as_mut() else { return };
@@ -306,9 +308,30 @@ fn create_replica(
     version: u64,
     state: SharedState,
     now: Timestamp,
+    promoting: bool,
 ) {
     let Some(create) = state.create else { return };
-    if state.primary_region == engine.region {
+    if state.primary_region == engine.region && !promoting {
+        return;
+    }
+    // A replica deleted here is created again only by a later ReplicateKey; a late message
+    // of the deleted one is answered with ReplicaDeleted, so the primary forgets it.
+    if engine
+        .store
+        .replica_tombstones
+        .get(&(account, key_id))
+        .is_some_and(|&g| g >= create.generation)
+    {
+        engine.outbox.push(ReplicationMessage {
+            source_region: engine.region,
+            destination_region: state.primary_region,
+            account,
+            key_id,
+            sent_at: now,
+            version,
+            kind: MessageKind::ReplicaDeleted,
+            hops: 0,
+        });
         return;
     }
     let arn = KeyArn { region: engine.region, account, key_id };
@@ -341,6 +364,7 @@ fn create_replica(
             replica_regions: state.replica_regions.into_iter().collect::<BTreeSet<_>>(),
             replica_create: BTreeMap::new(),
             version,
+            generation: create.generation,
         }),
         state_before_update: None,
         custom_key_store: None,
@@ -374,6 +398,18 @@ fn apply_promote(
     now: Timestamp,
 ) {
     let this_region = engine.region;
+    if local_key(engine, account, key_id).is_none() {
+        // The Promote overtook the replica's creation: create it, then promote it.
+        create_replica(
+            engine,
+            account,
+            key_id,
+            version.saturating_sub(1),
+            state.clone(),
+            now,
+            true,
+        );
+    }
     let Some(key) = local_key(engine, account, key_id) else { return };
     let Some(family) = key.multi_region.as_mut() else { return };
     if version <= family.version {
@@ -391,6 +427,22 @@ fn apply_promote(
         next_rotation,
         overdue: false,
     });
+    // A swap back ends this key's own earlier Updating.
+    if key.state == KeyState::Updating
+        && let Some(before) = key.state_before_update.take()
+    {
+        key.state = before;
+    }
+    // A primary has replicas: one pending deletion now waits for them.
+    if key.state == KeyState::PendingDeletion {
+        if let Some(due) = key.deletion_date.take() {
+            engine.store.due.remove(&(due, Due::Delete, key_id));
+        }
+        if let Some(key) = engine.store.keys.get_mut(&key_id) {
+            key.state = KeyState::PendingReplicaDeletion;
+        }
+    }
+    let Some(key) = engine.store.keys.get_mut(&key_id) else { return };
     // The new primary drives the rotation schedule from now on.
     if let Some(schedule) = key.rotation {
         engine.store.due.insert((schedule.next_rotation.max(now), Due::AutomaticRotation, key_id));
@@ -404,17 +456,37 @@ fn apply_promote(
     sync_replicas(engine, key_id, now);
 }
 
-/// At the primary: a replica was deleted.
+/// At the primary: a replica was deleted. A former primary passes the news on.
 fn replica_deleted(
     engine: &mut Engine,
     account: AccountId,
     key_id: KeyId,
     region: Region,
+    hops: u8,
     now: Timestamp,
 ) {
+    /// Enough for any chain of primaries a real sequence of UpdatePrimaryRegion makes.
+    const MAX_HOPS: u8 = 4;
+    let this_region = engine.region;
     let Some(key) = local_key(engine, account, key_id) else { return };
     let Some(family) = key.multi_region.as_mut() else { return };
-    if family.role != MultiRegionKeyType::Primary || !family.replica_regions.remove(&region) {
+    if family.role != MultiRegionKeyType::Primary {
+        if hops < MAX_HOPS && family.primary_region != this_region {
+            let (primary, version) = (family.primary_region, family.version);
+            engine.outbox.push(ReplicationMessage {
+                source_region: region,
+                destination_region: primary,
+                account,
+                key_id,
+                sent_at: now,
+                version,
+                kind: MessageKind::ReplicaDeleted,
+                hops: hops + 1,
+            });
+        }
+        return;
+    }
+    if !family.replica_regions.remove(&region) {
         return;
     }
     family.replica_create.remove(&region);
@@ -435,7 +507,7 @@ pub(super) fn key_deleted(engine: &mut Engine, key: &KeyRecord, at: Timestamp) {
     if family.role != MultiRegionKeyType::Replica {
         return;
     }
-    engine.store.replica_tombstones.insert((key.arn.account, key.arn.key_id), family.version);
+    engine.store.replica_tombstones.insert((key.arn.account, key.arn.key_id), family.generation);
     engine.outbox.push(ReplicationMessage {
         source_region: engine.region,
         destination_region: family.primary_region,
@@ -444,6 +516,7 @@ pub(super) fn key_deleted(engine: &mut Engine, key: &KeyRecord, at: Timestamp) {
         sent_at: at,
         version: family.version,
         kind: MessageKind::ReplicaDeleted,
+        hops: 0,
     });
 }
 

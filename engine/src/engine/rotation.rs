@@ -89,7 +89,10 @@ pub(super) fn rotate(
     {
         schedule.next_rotation = at.plus_days(schedule.period_in_days);
         schedule.overdue = false;
-        engine.store.due.insert((schedule.next_rotation, Due::AutomaticRotation, key_id));
+        // At the end of representable time the next date saturates: it never comes.
+        if schedule.next_rotation > at {
+            engine.store.due.insert((schedule.next_rotation, Due::AutomaticRotation, key_id));
+        }
     }
     let arn = key.arn;
     engine.service_event(
@@ -123,7 +126,12 @@ pub(super) fn automatic_rotation_due(engine: &mut Engine, key_id: KeyId, at: Tim
 /// An on-demand rotation started earlier completes at `at`.
 pub(super) fn finish_on_demand(engine: &mut Engine, key_id: KeyId, at: Timestamp) {
     let Some(key) = engine.store.keys.get_mut(&key_id) else { return };
-    if key.on_demand_rotation_start.take().is_some() {
+    let started = key.on_demand_rotation_start.take().is_some();
+    // A key demoted to replica meanwhile gets its material from the new primary instead; a
+    // key pending deletion is not rotated.
+    let rotatable = !super::multi_region::is_replica(key)
+        && !matches!(key.state, KeyState::PendingDeletion | KeyState::PendingReplicaDeletion);
+    if started && rotatable {
         rotate(engine, key_id, at, RotationType::OnDemand);
     }
 }
@@ -328,7 +336,7 @@ pub(super) fn list_key_rotations(
         }
     };
     let include_first = req.include_key_material == Some(IncludeKeyMaterial::AllKeyMaterial);
-    let current = key.materials.len() - 1;
+    let current = key.materials.len().saturating_sub(1);
     let entries = key
         .materials
         .iter()

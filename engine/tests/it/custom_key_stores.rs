@@ -316,3 +316,45 @@ fn store_names_limits_and_lookups() {
         ErrorKind::CustomKeyStoreNotFound
     );
 }
+
+#[test]
+fn another_accounts_store_quota_cannot_be_drained() {
+    let quotas = QuotaConfig::default().with_custom_key_store_rate(RequestRate::per_second(10));
+    let mut kms = Engine::new(EngineConfig::new(Region::US_EAST_1, 1).with_quotas(quotas));
+    let (owner, other) = (alice(), mallory());
+    let store = cloud_hsm(&mut kms, &owner, "mine", 2);
+    kms.connect_custom_key_store(&owner, ConnectCustomKeyStoreRequest::new(&store)).unwrap();
+    let mut request = GenerateRandomRequest::new(8);
+    request.custom_key_store_id = Some(store);
+    for _ in 0..20 {
+        assert_eq!(
+            kms.generate_random(&other, request.clone()).unwrap_err().kind,
+            ErrorKind::CustomKeyStoreNotFound
+        );
+    }
+    kms.generate_random(&owner, request).unwrap();
+}
+
+#[test]
+fn store_ids_do_not_depend_on_the_audit_sink() {
+    use engine::audit::AuditSink;
+    let ids = |sink| {
+        let mut kms = Engine::new(
+            EngineConfig::new(Region::US_EAST_1, 9)
+                .with_audit_sink(sink)
+                .with_quotas(QuotaConfig::disabled()),
+        );
+        let ctx = alice();
+        let key = symmetric_key(&mut kms, &ctx);
+        kms.schedule_key_deletion(
+            &ctx,
+            ScheduleKeyDeletionRequest::new(key).with_pending_window_in_days(7),
+        )
+        .unwrap();
+        kms.advance_to(T0.plus_days(7));
+        (0..3)
+            .map(|i| cloud_hsm(&mut kms, &ctx.at(T0.plus_days(7)), &format!("s{i}"), 2))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(AuditSink::KeepAll), ids(AuditSink::CountOnly));
+}

@@ -254,3 +254,21 @@ fn deleting_imported_material() {
         KeyState::PendingDeletion
     );
 }
+
+#[test]
+fn cancelling_the_deletion_of_a_key_without_material_leaves_it_pending_import() {
+    let (mut kms, ctx) = (engine(), alice());
+    let key = external_key(&mut kms, &ctx);
+    import_material(&mut kms, &ctx, key, &[1; 32], Some(T0.plus_days(2))).unwrap();
+    kms.schedule_key_deletion(&ctx, ScheduleKeyDeletionRequest::new(key)).unwrap();
+    let later = ctx.at(T0.plus_days(3));
+    kms.cancel_key_deletion(&later, CancelKeyDeletionRequest::new(key)).unwrap();
+    assert_eq!(
+        kms.describe_key(&later, DescribeKeyRequest::new(key)).unwrap().key_metadata.key_state,
+        KeyState::PendingImport
+    );
+    assert_eq!(
+        kms.enable_key(&later, EnableKeyRequest::new(key)).unwrap_err().kind,
+        ErrorKind::KmsInvalidState
+    );
+}

@@ -387,3 +387,79 @@ fn a_replica_is_creating_for_the_configured_time() {
         ErrorKind::Validation
     );
 }
+
+#[test]
+fn a_newer_message_of_a_deleted_replica_does_not_revive_it_either() {
+    let (mut east, mut west) = (in_region(Region::US_EAST_1, 1), in_region(Region::EU_WEST_1, 2));
+    let ctx = alice();
+    let key =
+        east.create_key(&ctx, CreateKeyRequest::new().with_multi_region(true)).unwrap().key_id();
+    east.replicate_key(&ctx, ReplicateKeyRequest::new(key, Region::EU_WEST_1)).unwrap();
+    let created = east.drain_outbox();
+    east.rotate_key_on_demand(&ctx, RotateKeyOnDemandRequest::new(key)).unwrap();
+    let rotation_in_flight = east.drain_outbox();
+    deliver(created, &mut [&mut west], T0);
+    west.schedule_key_deletion(
+        &ctx,
+        ScheduleKeyDeletionRequest::new(key).with_pending_window_in_days(7),
+    )
+    .unwrap();
+    let day7 = T0.plus_days(7);
+    west.advance_to(day7);
+    let deleted = west.drain_outbox();
+    // The newer rotation message arrives after the deletion: no revival, and the primary is told.
+    deliver(rotation_in_flight, &mut [&mut west], day7);
+    assert_eq!(
+        west.describe_key(&ctx.at(day7), DescribeKeyRequest::new(key)).unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+    let answers = west.drain_outbox();
+    assert_eq!(
+        answers.iter().map(ReplicationMessage::kind_name).collect::<Vec<_>>(),
+        ["ReplicaDeleted"]
+    );
+    deliver(deleted.into_iter().chain(answers).collect(), &mut [&mut east], day7);
+    let config = east
+        .describe_key(&ctx.at(day7), DescribeKeyRequest::new(key))
+        .unwrap()
+        .key_metadata
+        .multi_region_configuration
+        .unwrap();
+    assert!(config.replica_keys.is_empty());
+}
+
+#[test]
+fn a_promote_that_overtakes_the_replicas_creation_still_makes_one_primary() {
+    let (mut east, mut west) = (in_region(Region::US_EAST_1, 1), in_region(Region::EU_WEST_1, 2));
+    let ctx = alice();
+    let key =
+        east.create_key(&ctx, CreateKeyRequest::new().with_multi_region(true)).unwrap().key_id();
+    east.replicate_key(&ctx, ReplicateKeyRequest::new(key, Region::EU_WEST_1)).unwrap();
+    east.update_primary_region(&ctx, UpdatePrimaryRegionRequest::new(key, Region::EU_WEST_1))
+        .unwrap();
+    let mut messages = east.drain_outbox();
+    messages.reverse(); // the Promote first
+    deliver(messages, &mut [&mut west], T0);
+    deliver(west.drain_outbox(), &mut [&mut east], T0);
+    let role = |kms: &mut Engine| {
+        let metadata = kms.describe_key(&ctx, DescribeKeyRequest::new(key)).unwrap().key_metadata;
+        (metadata.multi_region_configuration.unwrap().multi_region_key_type, metadata.key_state)
+    };
+    assert_eq!(role(&mut west), (MultiRegionKeyType::Primary, KeyState::Enabled));
+    assert_eq!(role(&mut east), (MultiRegionKeyType::Replica, KeyState::Enabled));
+}
+
+#[test]
+fn rotation_at_the_end_of_time_does_not_loop() {
+    let mut east = in_region(Region::US_EAST_1, 1);
+    let ctx = alice();
+    let key = east.create_key(&ctx, CreateKeyRequest::new()).unwrap().key_id();
+    east.enable_key_rotation(&ctx, EnableKeyRotationRequest::new(key)).unwrap();
+    let end = ctx.at(Timestamp::from_unix_nanos(u64::MAX));
+    east.describe_key(&end, DescribeKeyRequest::new(key)).unwrap();
+    // Yearly until the last representable instant, where the next date saturates and the
+    // schedule stops instead of firing forever.
+    let year_ns = 365 * 86_400 * 1_000_000_000_u64;
+    let yearly = (u64::MAX - T0.unix_nanos()) / year_ns;
+    assert_eq!(east.drain_events().len() as u64, yearly + 1);
+}
