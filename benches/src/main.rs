@@ -9,6 +9,7 @@ use criterion::{criterion_group, criterion_main};
 
 mod crypto;
 mod engine;
+mod sim;
 
-criterion_group!(benches, crypto::define, engine::define);
+criterion_group!(benches, crypto::define, engine::define, sim::define);
 criterion_main!(benches);

@@ -1,8 +1,16 @@
 //! `sim`: drives engines through simulated time.
 //!
-//! The discrete-event simulator is still to come (see the project's issues); today this crate
-//! holds [`smoke`], a deterministic mix of calls against one engine that exercises the whole
-//! call path and summarises the outcome, which is what `kmsim smoke` prints.
+//! The discrete-event simulator is being built (see the project's issues). Today this crate
+//! holds its kernel, [`time`] (integer-nanosecond virtual time), [`queue`] (the pending-event
+//! set, ordered by time then insertion) and [`rng`] (named streams of one master seed); a
+//! service [`station`] (c servers, one FIFO queue) checked against queueing theory; and
+//! [`smoke`], a deterministic mix of calls against one engine that exercises the whole call
+//! path and summarises the outcome, which is what `kmsim smoke` prints.
+
+pub mod queue;
+pub mod rng;
+pub mod station;
+pub mod time;
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,7 @@
 //! Integration tests of the `sim` crate and the `kmsim` binary.
 
+mod queueing;
+
 use engine::crypto::ProviderKind;
 use sim::{SmokeConfig, smoke};
 
