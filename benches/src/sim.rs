@@ -33,17 +33,40 @@ pub(crate) fn define(c: &mut Criterion) {
         });
     });
 
-    // The same number of events through std's BinaryHeap alone: the floor of an event loop.
-    group.bench_function("bare-binary-heap", |b| {
+    // The kernel's own cost: the hold model (pop the earliest, schedule one later) with a
+    // thousand pending events, through the kernel's queue and through std's BinaryHeap of
+    // bare (time, seq) pairs, the floor of any event loop, on the same random increments.
+    const HELD: u64 = 1_000;
+    const HOLDS: u64 = 200_000;
+    group.throughput(Throughput::Elements(HOLDS));
+    group.bench_function("hold-1k/kernel", |b| {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut queue = EventQueue::with_capacity(2_000);
+        for i in 0..HELD {
+            queue.schedule(SimTime(rng.next_u64() >> 44), i);
+        }
         b.iter(|| {
-            let mut heap = BinaryHeap::with_capacity(64);
-            heap.push(Reverse((0u64, 0u64)));
-            for seq in 1..=events {
-                let Some(Reverse((now, _))) = heap.pop() else { break };
-                heap.push(Reverse((now + (rng.next_u64() >> 44), seq)));
+            for _ in 0..HOLDS {
+                let (now, event) = queue.pop().unwrap();
+                queue.schedule(now.plus_nanos(rng.next_u64() >> 44), black_box(event));
             }
-            assert_eq!(heap.len(), 1);
+            assert_eq!(queue.len() as u64, HELD);
+        });
+    });
+    group.bench_function("hold-1k/bare-binary-heap", |b| {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut heap = BinaryHeap::with_capacity(2_000);
+        for i in 0..HELD {
+            heap.push(Reverse((rng.next_u64() >> 44, i)));
+        }
+        let mut seq = HELD;
+        b.iter(|| {
+            for _ in 0..HOLDS {
+                let Reverse((now, _)) = heap.pop().unwrap();
+                heap.push(Reverse((now + (rng.next_u64() >> 44), black_box(seq))));
+                seq += 1;
+            }
+            assert_eq!(heap.len() as u64, HELD);
         });
     });
 
