@@ -77,6 +77,31 @@ pub(super) fn sync_replicas(engine: &mut Engine, key_id: KeyId, at: Timestamp) {
     }
 }
 
+/// The rotation schedule a replica shows: its primary's (it does not rotate on its own).
+fn schedule(rotation: Option<(u32, Timestamp)>) -> Option<RotationSchedule> {
+    rotation.map(|(period_in_days, next_rotation)| RotationSchedule {
+        period_in_days,
+        next_rotation,
+        overdue: false,
+    })
+}
+
+/// Takes a newer shared state's materials and rotation schedule, and ends an
+/// UpdatePrimaryRegion this key was waiting on.
+fn take_shared(
+    key: &mut KeyRecord,
+    materials: Vec<KeyMaterial>,
+    rotation: Option<(u32, Timestamp)>,
+) {
+    merge_materials(&mut key.materials, materials);
+    key.rotation = schedule(rotation);
+    if key.state == KeyState::Updating
+        && let Some(before) = key.state_before_update.take()
+    {
+        key.state = before;
+    }
+}
+
 /// Merges material versions by id: nothing the receiver holds is ever dropped, and the
 /// sender's current material stays current (versions only the receiver has go first).
 fn merge_materials(local: &mut Vec<KeyMaterial>, incoming: Vec<KeyMaterial>) {
@@ -285,18 +310,8 @@ fn apply_sync(
     };
     family.primary_region = state.primary_region;
     family.replica_regions = state.replica_regions.into_iter().collect();
-    merge_materials(&mut key.materials, state.materials);
-    key.rotation = state.rotation.map(|(period_in_days, next_rotation)| RotationSchedule {
-        period_in_days,
-        next_rotation,
-        overdue: false,
-    });
     // The new primary's sync ends this (old primary's) UpdatePrimaryRegion.
-    if key.state == KeyState::Updating
-        && let Some(before) = key.state_before_update.take()
-    {
-        key.state = before;
-    }
+    take_shared(key, state.materials, state.rotation);
     let arn = key.arn;
     engine.service_event("SynchronizeMultiRegionKey", now, &arn, json!({ "version": version }));
 }
@@ -350,11 +365,7 @@ fn create_replica(
         tags: create.tags,
         alias_count: 0,
         materials: state.materials,
-        rotation: state.rotation.map(|(period_in_days, next_rotation)| RotationSchedule {
-            period_in_days,
-            next_rotation,
-            overdue: false,
-        }),
+        rotation: schedule(state.rotation),
         on_demand_rotations: 0,
         on_demand_rotation_start: None,
         last_usage: None,
@@ -421,18 +432,8 @@ fn apply_promote(
     family.replica_regions =
         state.replica_regions.into_iter().filter(|&r| r != this_region).collect();
     family.replica_create.clear();
-    merge_materials(&mut key.materials, state.materials);
-    key.rotation = state.rotation.map(|(period_in_days, next_rotation)| RotationSchedule {
-        period_in_days,
-        next_rotation,
-        overdue: false,
-    });
     // A swap back ends this key's own earlier Updating.
-    if key.state == KeyState::Updating
-        && let Some(before) = key.state_before_update.take()
-    {
-        key.state = before;
-    }
+    take_shared(key, state.materials, state.rotation);
     // A primary has replicas: one pending deletion now waits for them.
     if key.state == KeyState::PendingDeletion {
         if let Some(due) = key.deletion_date.take() {
