@@ -2,12 +2,14 @@
 //!
 //! The discrete-event simulator is being built (see the project's issues). Today this crate
 //! holds its kernel, [`time`] (integer-nanosecond virtual time), [`queue`] (the pending-event
-//! set, ordered by time then insertion) and [`rng`] (named streams of one master seed); a
+//! set, ordered by time then insertion) and [`rng`] (named streams of one master seed); the
+//! SDK [`retry`] model; a
 //! service [`station`] (c servers, one FIFO queue) checked against queueing theory; and
 //! [`smoke`], a deterministic mix of calls against one engine that exercises the whole call
 //! path and summarises the outcome, which is what `kmsim smoke` prints.
 
 pub mod queue;
+pub mod retry;
 pub mod rng;
 pub mod station;
 pub mod time;
