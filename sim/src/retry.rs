@@ -203,7 +203,7 @@ impl Attempts {
         let cap = config.backoff_cap_ns(class, self.made.saturating_sub(1));
         // Full jitter: U · cap with U uniform on [0, 1), in integers (53 random bits).
         let jitter = u128::from(rng.next_u64() >> 11);
-        let delay_ns = u64::try_from(u128::from(cap) * jitter >> 53).unwrap_or(cap);
+        let delay_ns = u64::try_from((u128::from(cap) * jitter) >> 53).unwrap_or(cap);
         self.made += 1;
         self.last_cost = Some(cost);
         Decision::Retry { delay_ns, cost }
