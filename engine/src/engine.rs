@@ -297,8 +297,10 @@ pub(crate) struct AliasRecord {
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     pub(crate) keys: BTreeMap<KeyId, KeyRecord>,
-    /// Every key by account, for ListKeys and the per-account key limit.
+    /// Every key by account, for ListKeys.
     pub(crate) account_keys: BTreeSet<(AccountId, KeyId)>,
+    /// Keys per account, for the per-account key limit without counting on every CreateKey.
+    pub(crate) key_counts: BTreeMap<AccountId, usize>,
     pub(crate) aliases: BTreeMap<(AccountId, AliasName), AliasRecord>,
     /// Work that falls due with time, in the order it is done: by time, then kind, then key.
     pub(crate) due: BTreeSet<(Timestamp, Due, KeyId)>,
@@ -314,6 +316,31 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// Stores a new key and indexes it.
+    pub(crate) fn insert_key(&mut self, record: KeyRecord) {
+        let (account, key_id) = (record.arn.account, record.arn.key_id);
+        if self.keys.insert(key_id, record).is_none() {
+            self.account_keys.insert((account, key_id));
+            *self.key_counts.entry(account).or_default() += 1;
+        }
+    }
+
+    /// Removes a key and its index entries.
+    pub(crate) fn remove_key(&mut self, key_id: KeyId) -> Option<KeyRecord> {
+        let key = self.keys.remove(&key_id)?;
+        let account = key.arn.account;
+        self.account_keys.remove(&(account, key_id));
+        if let Some(count) = self.key_counts.get_mut(&account) {
+            *count = count.saturating_sub(1);
+        }
+        Some(key)
+    }
+
+    /// The keys `account` has in this Region, in every state.
+    pub(crate) fn key_count(&self, account: AccountId) -> usize {
+        self.key_counts.get(&account).copied().unwrap_or(0)
+    }
+
     /// A key's state as callers see it: a key in a custom key store that is not connected
     /// is `Unavailable`, unless it is pending deletion (AWS footnote 13); its own state
     /// (Enabled or Disabled) returns when the store reconnects.
@@ -521,11 +548,24 @@ impl Engine {
     }
 
     fn delete_key(&mut self, key_id: KeyId, at: Timestamp) {
-        let Some(key) = self.store.keys.remove(&key_id) else { return };
+        let Some(key) = self.store.remove_key(key_id) else { return };
         let account = key.arn.account;
-        self.store.account_keys.remove(&(account, key_id));
-        // Whatever else was scheduled or issued for the key goes with it.
-        self.store.due.retain(|&(_, _, id)| id != key_id);
+        // Whatever else was scheduled or issued for the key goes with it: the entries it can
+        // have are known, so no scan of the whole queue.
+        if let Some(schedule) = key.rotation {
+            self.store.due.remove(&(schedule.next_rotation, Due::AutomaticRotation, key_id));
+        }
+        if let Some(valid_to) = key.imported.and_then(|i| i.valid_to) {
+            self.store.due.remove(&(valid_to, Due::MaterialExpires, key_id));
+        }
+        if let Some(started) = key.on_demand_rotation_start {
+            let done = started.plus_nanos(self.on_demand_rotation_ns);
+            self.store.due.remove(&(done, Due::FinishOnDemandRotation, key_id));
+        }
+        if key.state == KeyState::Creating {
+            let created = key.creation_date.plus_nanos(self.replica_creation_ns);
+            self.store.due.remove(&(created, Due::ReplicaCreated, key_id));
+        }
         self.store.import_tokens.retain(|_, parameters| parameters.key_id != key_id);
         let doomed: Vec<_> = self
             .store

@@ -125,12 +125,7 @@ pub(super) fn create_key(
     let external = origin == OriginType::External;
     let tags = super::tags::validated_tags(&req.tags, engine.limits.tags_per_key)?;
     let account = ctx.account();
-    let account_key_count = engine
-        .store
-        .account_keys
-        .range((account, KeyId::from_parts([0; 16], false))..)
-        .take_while(|(a, _)| *a == account)
-        .count();
+    let account_key_count = engine.store.key_count(account);
     if account_key_count >= engine.limits.keys_per_account as usize {
         return Err(KmsError::new(
             ErrorKind::LimitExceeded,
@@ -203,8 +198,7 @@ pub(super) fn create_key(
             "keyState": key_metadata.key_state, "origin": origin, "multiRegion": req.multi_region,
         }}));
     }
-    engine.store.keys.insert(key_id, record);
-    engine.store.account_keys.insert((account, key_id));
+    engine.store.insert_key(record);
     Ok(CreateKeyResponse { key_metadata })
 }
 

@@ -381,8 +381,7 @@ fn create_replica(
         custom_key_store: None,
         imported: None,
     };
-    engine.store.keys.insert(key_id, record);
-    engine.store.account_keys.insert((account, key_id));
+    engine.store.insert_key(record);
     engine.store.replica_tombstones.remove(&(account, key_id));
     if creating {
         engine.store.due.insert((
