@@ -10,6 +10,7 @@
 
 pub mod aws_lc;
 pub mod blob;
+pub mod insecure;
 pub mod rust_crypto;
 pub mod wrap;
 
@@ -290,18 +291,24 @@ pub enum ProviderKind {
     AwsLcRs,
     /// The pure-Rust RustCrypto crates (`aes-gcm`, `hkdf`, `hmac`, `sha2`, `rsa`, `aes-kw`).
     RustCrypto,
+    /// NO SECURITY: the modelling provider of [`insecure`], for simulations too large to run
+    /// real cryptography on every request. Same sizes and outcomes, no protection at all.
+    InsecureModelling,
 }
 
 impl ProviderKind {
-    /// Every provider.
+    /// Every real provider: the ones that protect data and pass the known-answer tests.
+    /// [`ProviderKind::InsecureModelling`] is not among them.
     pub const ALL: [Self; 2] = [Self::AwsLcRs, Self::RustCrypto];
 
-    /// The provider's name as used on command lines and in results: `aws-lc-rs`, `rustcrypto`.
+    /// The provider's name as used on command lines and in results: `aws-lc-rs`,
+    /// `rustcrypto`, `insecure-modelling`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::AwsLcRs => "aws-lc-rs",
             Self::RustCrypto => "rustcrypto",
+            Self::InsecureModelling => "insecure-modelling",
         }
     }
 
@@ -311,6 +318,7 @@ impl ProviderKind {
         match self {
             Self::AwsLcRs => &aws_lc::PROVIDER,
             Self::RustCrypto => &rust_crypto::PROVIDER,
+            Self::InsecureModelling => &insecure::PROVIDER,
         }
     }
 }
@@ -318,10 +326,13 @@ impl ProviderKind {
 impl FromStr for ProviderKind {
     type Err = KmsError;
     fn from_str(s: &str) -> Result<Self, KmsError> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == s).ok_or_else(|| {
+        let every = [Self::AwsLcRs, Self::RustCrypto, Self::InsecureModelling];
+        every.into_iter().find(|kind| kind.as_str() == s).ok_or_else(|| {
             KmsError::new(
                 ErrorKind::Validation,
-                format!("unknown crypto provider '{s}': expected aws-lc-rs or rustcrypto"),
+                format!(
+                    "unknown crypto provider '{s}': expected aws-lc-rs, rustcrypto or insecure-modelling"
+                ),
             )
         })
     }

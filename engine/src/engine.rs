@@ -412,6 +412,15 @@ impl CallIds {
     }
 }
 
+/// Whether a call still has to pass the quota front door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Admission {
+    /// Count it against its quota first (every call, unless the caller says otherwise).
+    FrontDoor,
+    /// [`Engine::admit`] already did.
+    Admitted,
+}
+
 /// What the call path needs to know about a request before running it.
 pub(crate) trait Audited {
     /// The non-secret members, as CloudTrail's `requestParameters`.
@@ -685,12 +694,16 @@ impl Engine {
         ctx: &CallContext,
         operation: Operation,
         request: Q,
+        admission: Admission,
         run: fn(&mut Self, &CallContext, Q, &mut Touched) -> Result<P, KmsError>,
     ) -> Result<P, KmsError> {
         self.advance_to(ctx.now);
         let mut touched = Touched::default();
         let ids = CallIds::draw(&mut self.id_rng);
-        let admitted = self.admit(ctx, operation, &request);
+        let admitted = match admission {
+            Admission::FrontDoor => self.check_quota(ctx, operation, &request),
+            Admission::Admitted => Ok(()),
+        };
         // The operation owns its request (Encrypt seals the plaintext in place), so the
         // audit parameters are taken first, and only if a record will be kept.
         let parameters = self.audit.keeps_records().then(|| request.audit_parameters());
@@ -698,8 +711,45 @@ impl Engine {
             Ok(()) => run(self, ctx, request, &mut touched),
             Err(throttled) => Err(throttled),
         };
-        self.audit.count_call(operation, result.is_err());
-        if result.is_ok() && operation.tracks_last_usage() {
+        self.finish_call(ctx, operation, parameters, result.as_ref().err(), &mut touched, ids);
+        result
+    }
+
+    /// The front door alone, for [`Engine::admit`]: a refused call is counted and audited
+    /// exactly as [`Engine::call`] would; an admitted one leaves no trace until it runs.
+    fn front_door<Q: Audited>(
+        &mut self,
+        ctx: &CallContext,
+        operation: Operation,
+        request: &Q,
+    ) -> Result<(), KmsError> {
+        self.advance_to(ctx.now);
+        let Err(throttled) = self.check_quota(ctx, operation, request) else { return Ok(()) };
+        let ids = CallIds::draw(&mut self.id_rng);
+        let parameters = self.audit.keeps_records().then(|| request.audit_parameters());
+        self.finish_call(
+            ctx,
+            operation,
+            parameters,
+            Some(&throttled),
+            &mut Touched::default(),
+            ids,
+        );
+        Err(throttled)
+    }
+
+    /// What every call leaves behind: its count, the keys' last usage, its audit record.
+    fn finish_call(
+        &mut self,
+        ctx: &CallContext,
+        operation: Operation,
+        parameters: Option<Value>,
+        error: Option<&KmsError>,
+        touched: &mut Touched,
+        ids: CallIds,
+    ) {
+        self.audit.count_call(operation, error.is_some());
+        if error.is_none() && operation.tracks_last_usage() {
             for arn in touched.keys.iter().flatten() {
                 if let Some(key) = self.store.keys.get_mut(&arn.key_id) {
                     key.last_usage = Some(LastUsage { operation, at: ctx.now, ids });
@@ -707,7 +757,6 @@ impl Engine {
             }
         }
         if let Some(parameters) = parameters {
-            let error = result.as_ref().err();
             let record = AuditRecord {
                 user_identity: caller_identity(&ctx.principal, ctx.service_principal.as_deref()),
                 event_time: ctx.now,
@@ -727,12 +776,11 @@ impl Engine {
             };
             self.audit.push(record);
         }
-        result
     }
 
     /// The front door: counts the call against its request-rate quota, in the caller's
     /// account (cross-account calls too, as AWS does), before anything else happens.
-    fn admit<Q: Audited>(
+    fn check_quota<Q: Audited>(
         &mut self,
         ctx: &CallContext,
         operation: Operation,
@@ -990,6 +1038,31 @@ macro_rules! engine_operations {
                 }
             }
 
+            /// The front door alone: counts `request` against its request-rate quota at
+            /// `ctx.now`, as the first step of [`Engine::handle`] does, without running it.
+            /// A simulator that queues admitted requests (for an HSM, say) calls this on
+            /// arrival and [`Engine::handle_admitted`] when the request is served.
+            ///
+            /// # Errors
+            /// `ThrottlingException` if the quota has no token; the refused call is counted
+            /// and audited as [`Engine::handle`] would.
+            pub fn admit(&mut self, ctx: &CallContext, request: &Request) -> Result<(), KmsError> {
+                match request {
+                    $( Request::$op(req) => self.front_door(ctx, Operation::$op, req), )+
+                }
+            }
+
+            /// Runs a request that [`Engine::admit`] has already admitted, so it is not
+            /// counted against its quota a second time.
+            ///
+            /// # Errors
+            /// As [`Engine::handle`], except `ThrottlingException`.
+            pub fn handle_admitted(&mut self, ctx: &CallContext, request: Request) -> Result<Response, KmsError> {
+                match request {
+                    $( Request::$op(req) => self.call(ctx, Operation::$op, req, Admission::Admitted, $run).map(Response::$op), )+
+                }
+            }
+
             $(
                 #[doc = concat!(
                     "Mirrors AWS KMS [`", stringify!($op),
@@ -997,7 +1070,7 @@ macro_rules! engine_operations {
                     "# Errors\n", $errors
                 )]
                 pub fn $method(&mut self, ctx: &CallContext, request: $req) -> Result<$resp, KmsError> {
-                    self.call(ctx, Operation::$op, request, $run)
+                    self.call(ctx, Operation::$op, request, Admission::FrontDoor, $run)
                 }
             )+
         }

@@ -121,7 +121,7 @@ impl Hmac for AwsLcHmac {
     }
 }
 
-struct AwsLcRsaOaep;
+pub(super) struct AwsLcRsaOaep;
 
 fn rsa_private_key(private_pkcs8: &[u8]) -> Result<rsa::PrivateDecryptingKey, CryptoError> {
     rsa::PrivateDecryptingKey::from_pkcs8(private_pkcs8).map_err(|_| CryptoError)
@@ -185,7 +185,7 @@ impl RsaOaep for AwsLcRsaOaep {
     }
 }
 
-struct AwsLcAesKeyWrap;
+pub(super) struct AwsLcAesKeyWrap;
 
 fn aes_kek(kek: &[u8]) -> Result<key_wrap::AesKek, CryptoError> {
     let cipher = match kek.len() {

@@ -99,3 +99,26 @@ fn disabled_quotas_never_throttle() {
     }
     assert_eq!(kms.key_count(), 50);
 }
+
+#[test]
+fn admit_then_handle_admitted_counts_a_request_once() {
+    let mut kms = engine_10k();
+    let ctx = alice();
+    let key = symmetric_key(&mut kms, &ctx);
+    let request = || Request::Encrypt(EncryptRequest::new(key, "x"));
+    // 10,000 admitted at the front door, served later without a second count.
+    for _ in 0..10_000 {
+        kms.admit(&ctx, &request()).unwrap();
+    }
+    let refused = kms.admit(&ctx, &request()).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::Throttling);
+    let served = ctx.at(T0.plus_nanos(1));
+    for _ in 0..100 {
+        kms.handle_admitted(&served, request()).unwrap();
+    }
+    // The bucket is still empty (1 ns refills 0.01 of a request): a plain call is refused.
+    assert_eq!(kms.handle(&served, request()).unwrap_err().kind, ErrorKind::Throttling);
+    // The refusal at the front door was counted as a failed Encrypt.
+    let counts = kms.audit_log().counts();
+    assert_eq!((counts.by_event_name["Encrypt"], counts.errors), (102, 2));
+}
