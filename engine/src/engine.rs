@@ -528,6 +528,13 @@ impl Engine {
         self.store.keys.len()
     }
 
+    /// The request-rate quota of `class` in this Region [requests/s], as the front door
+    /// applies it; `None` when quotas are off or the class has none.
+    #[must_use]
+    pub fn quota_rate(&self, class: crate::quota::QuotaClass) -> Option<crate::quota::RequestRate> {
+        self.quotas.rate(class)
+    }
+
     /// The latest time the engine has advanced to.
     #[must_use]
     pub const fn clock(&self) -> Timestamp {

@@ -8,11 +8,20 @@
 //! [`smoke`], a deterministic mix of calls against one engine that exercises the whole call
 //! path and summarises the outcome, which is what `kmsim smoke` prints.
 
+pub mod dist;
+pub mod metrics;
+mod node;
 pub mod queue;
 pub mod retry;
 pub mod rng;
+pub mod scenario;
+pub mod simulation;
 pub mod station;
 pub mod time;
+mod workload;
+
+pub use scenario::Scenario;
+pub use simulation::{Report, SimError, Simulation};
 
 use std::collections::BTreeMap;
 

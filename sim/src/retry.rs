@@ -17,7 +17,9 @@
 //! on [0, 1) ("full jitter"). A success that needed no retry returns 1 token to the quota; a
 //! success after retries returns what the last retry cost; the quota never exceeds its
 //! capacity; a retry the quota cannot pay is not made. Adaptive mode (the CUBIC client rate
-//! limiter) is not built yet.
+//! limiter) is in [`adaptive`].
+
+pub mod adaptive;
 
 use engine::ErrorKind;
 use rand_chacha::ChaCha8Rng;

@@ -1,6 +1,10 @@
 //! Integration tests of the `sim` crate and the `kmsim` binary.
 
+// Helpers outside `#[test]` functions unwrap too: a failure there is the test failing.
+#![expect(clippy::unwrap_used, reason = "test helpers; a panic is the test failing")]
+
 mod queueing;
+mod simulation;
 
 use engine::crypto::ProviderKind;
 use sim::{SmokeConfig, smoke};

@@ -1,0 +1,647 @@
+//! What to simulate, as plain data: the world, the keys, the workloads, the faults and the
+//! clients. Tests and the command line build a [`Scenario`] in code; the TOML scenario files
+//! map onto the same structure.
+
+use engine::api::Operation;
+use engine::crypto::ProviderKind;
+use engine::quota::QuotaConfig;
+use engine::spec::KeySpec;
+use engine::{AccountId, Region};
+
+use crate::dist::Dist;
+use crate::retry::RetryConfig;
+
+/// Nanoseconds in a second [ns].
+pub const SECOND_NS: u64 = 1_000_000_000;
+/// Nanoseconds in a millisecond [ns].
+pub const MILLISECOND_NS: u64 = 1_000_000;
+
+/// One simulation's input.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// A short name, for reports.
+    pub name: String,
+    /// How long the workloads run [ns of simulated time].
+    pub duration_ns: u64,
+    /// The crypto provider of every Region's engine.
+    pub provider: ProviderKind,
+    /// Regions, AZs, HSMs and the network between them.
+    pub world: World,
+    /// Keys created before the workloads start.
+    pub keys: Vec<KeyGroup>,
+    /// Who calls KMS, how often, with what.
+    pub workloads: Vec<Workload>,
+    /// What goes wrong, and when.
+    pub faults: Vec<Fault>,
+    /// Control-plane calls made at given times (rotations, for instance).
+    pub actions: Vec<Action>,
+    /// How the SDK clients behave.
+    pub client: ClientConfig,
+    /// Time-series resolution [ns]; one row per interval.
+    pub interval_ns: u64,
+}
+
+impl Scenario {
+    /// An empty scenario in `world`: no keys, no workloads, no faults; one-second time series;
+    /// the default provider; SDK standard retries with a 10-second attempt timeout.
+    #[must_use]
+    pub fn new(name: impl Into<String>, world: World, duration_ns: u64) -> Self {
+        Self {
+            name: name.into(),
+            duration_ns,
+            provider: ProviderKind::default(),
+            world,
+            keys: Vec::new(),
+            workloads: Vec::new(),
+            faults: Vec::new(),
+            actions: Vec::new(),
+            client: ClientConfig::default(),
+            interval_ns: SECOND_NS,
+        }
+    }
+}
+
+/// The cloud: Regions, and the network between them.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// The Regions, each with its AZs.
+    pub regions: Vec<RegionConfig>,
+    /// One-way latency between two Regions [ns]; pairs not listed use
+    /// [`World::default_inter_region`].
+    pub inter_region: Vec<RegionLink>,
+    /// The part of replication lag beyond the network: the time the control plane takes to
+    /// apply a change in another Region [ns]. AWS publishes no figure (sim-facts §5.6).
+    pub replication_delay: Dist,
+}
+
+impl World {
+    /// A world of `regions`, each with three AZs of `hsms_per_az` HSMs.
+    #[must_use]
+    pub fn standard(regions: &[Region], hsms_per_az: u32) -> Self {
+        Self {
+            regions: regions.iter().map(|&r| RegionConfig::three_azs(r, hsms_per_az)).collect(),
+            inter_region: Vec::new(),
+            replication_delay: Dist::lognormal_ms(500.0, 2_000.0),
+        }
+    }
+
+    /// The one-way latency from `a` to `b` when no link says otherwise: half the 2017
+    /// average ping of sim-facts §5.1 where the table has the pair, else 40 ms, as a
+    /// lognormal whose p99 is 5 ms above its median.
+    #[must_use]
+    pub fn default_inter_region(a: Region, b: Region) -> Dist {
+        const RTT_MS: &[(&str, &str, f64)] = &[
+            ("us-east-1", "us-west-1", 72.74),
+            ("us-east-1", "us-west-2", 86.98),
+            ("us-east-1", "eu-west-1", 80.55),
+            ("us-east-1", "eu-central-1", 88.66),
+            ("us-east-1", "ap-northeast-1", 145.3),
+            ("us-east-1", "ap-southeast-1", 216.7),
+            ("us-east-1", "ap-southeast-2", 230.0),
+            ("us-east-1", "sa-east-1", 119.5),
+            ("us-west-2", "us-west-1", 19.2),
+            ("us-west-2", "eu-west-1", 137.0),
+            ("us-west-2", "ap-northeast-1", 89.1),
+            ("eu-west-1", "eu-central-1", 19.56),
+            ("eu-west-1", "ap-northeast-1", 212.4),
+            ("ap-northeast-1", "ap-southeast-1", 73.79),
+        ];
+        let (a, b) = (a.as_str(), b.as_str());
+        let rtt_ms = RTT_MS
+            .iter()
+            .find(|(x, y, _)| (*x == a && *y == b) || (*x == b && *y == a))
+            .map_or(80.0, |&(_, _, rtt)| rtt);
+        Dist::lognormal_ms(rtt_ms / 2.0, rtt_ms / 2.0 + 5.0)
+    }
+
+    /// The latency of the link from `a` to `b`.
+    #[must_use]
+    pub fn link(&self, a: Region, b: Region) -> Dist {
+        self.inter_region
+            .iter()
+            .find(|link| (link.a == a && link.b == b) || (link.a == b && link.b == a))
+            .map_or_else(|| Self::default_inter_region(a, b), |link| link.one_way.clone())
+    }
+}
+
+/// A network link between two Regions (symmetric).
+#[derive(Clone, Debug)]
+pub struct RegionLink {
+    /// One end.
+    pub a: Region,
+    /// The other end.
+    pub b: Region,
+    /// One-way latency [ns].
+    pub one_way: Dist,
+}
+
+/// One Region: its KMS endpoint, quotas and AZs.
+#[derive(Clone, Debug)]
+pub struct RegionConfig {
+    /// Which Region.
+    pub region: Region,
+    /// Its request quotas; by default AWS's for the Region (its quota tier).
+    pub quotas: QuotaConfig,
+    /// Its AZs.
+    pub azs: Vec<AzConfig>,
+    /// One-way latency between a client in this Region and its endpoint [ns].
+    pub client_latency: Dist,
+    /// One-way latency from the endpoint's front end to an AZ's HSMs [ns].
+    pub inter_az_latency: Dist,
+    /// How long the load balancer keeps sending requests to an AZ that went down before it
+    /// notices and drains it [ns].
+    pub detection_delay_ns: u64,
+    /// How long the HSM work of each operation takes.
+    pub service_times: ServiceTimes,
+}
+
+impl RegionConfig {
+    /// `region` with AWS's quotas and three AZs (`a`, `b`, `c`) of `hsms_per_az` HSMs,
+    /// unbounded queues, the default latencies and service times.
+    #[must_use]
+    pub fn three_azs(region: Region, hsms_per_az: u32) -> Self {
+        Self {
+            region,
+            quotas: QuotaConfig::default(),
+            azs: ["a", "b", "c"]
+                .into_iter()
+                .map(|suffix| AzConfig {
+                    name: format!("{region}{suffix}"),
+                    hsms: hsms_per_az,
+                    queue_limit: None,
+                })
+                .collect(),
+            client_latency: Dist::lognormal_ms(2.0, 10.0),
+            inter_az_latency: Dist::lognormal_ms(0.5, 2.0),
+            detection_delay_ns: 5 * SECOND_NS,
+            service_times: ServiceTimes::default(),
+        }
+    }
+}
+
+/// One Availability Zone's HSM pool: `hsms` servers behind one FIFO queue.
+#[derive(Clone, Debug)]
+pub struct AzConfig {
+    /// Its name, e.g. `us-east-1a`.
+    pub name: String,
+    /// HSMs (servers) [count].
+    pub hsms: u32,
+    /// Requests that may wait for an HSM; beyond it the AZ answers `ThrottlingException`
+    /// at once (as KMS does when a CloudHSM cluster is busy). `None` is unbounded.
+    pub queue_limit: Option<u32>,
+}
+
+/// HSM service time per operation.
+#[derive(Clone, Debug)]
+pub struct ServiceTimes {
+    /// Operations with their own distribution [ns].
+    pub per_operation: Vec<(Operation, Dist)>,
+    /// Every other operation [ns].
+    pub default: Dist,
+}
+
+impl Default for ServiceTimes {
+    /// An assumption, configurable per scenario (AWS publishes no HSM service time): a
+    /// symmetric operation holds an HSM for a lognormal time with median 1 ms and p99 4 ms;
+    /// GenerateDataKey (which also draws random bytes) and ReEncrypt (two operations) 1.5 ms
+    /// and 6 ms; control-plane calls 5 ms and 20 ms. With client latency this gives the
+    /// client-observed p50 of about 10 ms that sim-facts §5.3 reports.
+    fn default() -> Self {
+        let symmetric = Dist::lognormal_ms(1.0, 4.0);
+        let heavier = Dist::lognormal_ms(1.5, 6.0);
+        let control = Dist::lognormal_ms(5.0, 20.0);
+        let mut per_operation: Vec<(Operation, Dist)> = [
+            Operation::Encrypt,
+            Operation::Decrypt,
+            Operation::GenerateMac,
+            Operation::VerifyMac,
+            Operation::DescribeKey,
+        ]
+        .into_iter()
+        .map(|op| (op, symmetric.clone()))
+        .collect();
+        for op in [
+            Operation::GenerateDataKey,
+            Operation::GenerateDataKeyWithoutPlaintext,
+            Operation::GenerateRandom,
+            Operation::ReEncrypt,
+        ] {
+            per_operation.push((op, heavier.clone()));
+        }
+        Self { per_operation, default: control }
+    }
+}
+
+impl ServiceTimes {
+    /// Every operation takes `dist`.
+    #[must_use]
+    pub const fn uniform(dist: Dist) -> Self {
+        Self { per_operation: Vec::new(), default: dist }
+    }
+
+    /// The distribution of `operation`.
+    #[must_use]
+    pub fn of(&self, operation: Operation) -> &Dist {
+        self.per_operation
+            .iter()
+            .find(|(op, _)| *op == operation)
+            .map_or(&self.default, |(_, dist)| dist)
+    }
+}
+
+/// Keys created before the workloads start.
+#[derive(Clone, Debug)]
+pub struct KeyGroup {
+    /// The name workloads refer to.
+    pub name: String,
+    /// How many keys.
+    pub count: u32,
+    /// `SYMMETRIC_DEFAULT` or an HMAC spec.
+    pub spec: KeySpec,
+    /// The owner's account.
+    pub account: AccountId,
+    /// The Region the keys are created in (the primary, for multi-Region keys).
+    pub region: Region,
+    /// Replica Regions; non-empty makes the keys multi-Region.
+    pub replicas: Vec<Region>,
+    /// Automatic rotation period, if enabled [days].
+    pub rotation_period_days: Option<u32>,
+}
+
+impl KeyGroup {
+    /// `count` single-Region symmetric keys named `name` in `region`, account 111122223333.
+    #[must_use]
+    pub fn symmetric(name: impl Into<String>, count: u32, region: Region) -> Self {
+        Self {
+            name: name.into(),
+            count,
+            spec: KeySpec::SymmetricDefault,
+            account: DEFAULT_ACCOUNT,
+            region,
+            replicas: Vec::new(),
+            rotation_period_days: None,
+        }
+    }
+
+    /// The same keys, multi-Region, replicated to `replicas`.
+    #[must_use]
+    pub fn with_replicas(mut self, replicas: &[Region]) -> Self {
+        self.replicas = replicas.to_vec();
+        self
+    }
+}
+
+/// The account of keys and callers unless a scenario says otherwise.
+pub const DEFAULT_ACCOUNT: AccountId = match AccountId::new(111_122_223_333) {
+    Some(account) => account,
+    None => panic!("a 12-digit account id"),
+};
+
+/// What a workload's requests do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OpKind {
+    /// Encrypt the payload under the key.
+    Encrypt,
+    /// Decrypt a ciphertext an earlier Encrypt or GenerateDataKey of the same key group
+    /// produced (an Encrypt first, while there is none).
+    Decrypt,
+    /// GenerateDataKey (AES_256).
+    GenerateDataKey,
+    /// GenerateDataKeyWithoutPlaintext (AES_256).
+    GenerateDataKeyWithoutPlaintext,
+    /// ReEncrypt an earlier ciphertext under the same key.
+    ReEncrypt,
+    /// GenerateMac over the payload (HMAC keys).
+    GenerateMac,
+    /// DescribeKey.
+    DescribeKey,
+    /// GenerateRandom of 32 bytes.
+    GenerateRandom,
+    /// Envelope encryption of one object of the payload size, as the AWS Encryption SDK
+    /// does: a data key from the client's cache, or GenerateDataKey when the cache has none.
+    EnvelopeEncrypt,
+}
+
+impl OpKind {
+    /// The name in results.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Encrypt => "Encrypt",
+            Self::Decrypt => "Decrypt",
+            Self::GenerateDataKey => "GenerateDataKey",
+            Self::GenerateDataKeyWithoutPlaintext => "GenerateDataKeyWithoutPlaintext",
+            Self::ReEncrypt => "ReEncrypt",
+            Self::GenerateMac => "GenerateMac",
+            Self::DescribeKey => "DescribeKey",
+            Self::GenerateRandom => "GenerateRandom",
+            Self::EnvelopeEncrypt => "EnvelopeEncrypt",
+        }
+    }
+
+    /// Every kind, in result order.
+    pub const ALL: [Self; 9] = [
+        Self::Encrypt,
+        Self::Decrypt,
+        Self::GenerateDataKey,
+        Self::GenerateDataKeyWithoutPlaintext,
+        Self::ReEncrypt,
+        Self::GenerateMac,
+        Self::DescribeKey,
+        Self::GenerateRandom,
+        Self::EnvelopeEncrypt,
+    ];
+}
+
+/// When requests arrive.
+#[derive(Clone, Debug)]
+pub enum Arrivals {
+    /// Open loop, Poisson [requests/s].
+    Poisson {
+        /// Mean rate [requests/s].
+        rate_per_s: f64,
+    },
+    /// Open loop, evenly spaced [requests/s].
+    Constant {
+        /// Rate [requests/s].
+        rate_per_s: f64,
+    },
+    /// Open loop, Poisson with a rate that follows a day:
+    /// `mean · (1 − amplitude · cos(2π (t − peak_at) / period))`, peaking at `peak_at_ns`.
+    Diurnal {
+        /// Mean rate [requests/s].
+        mean_per_s: f64,
+        /// Relative swing, 0 to 1.
+        amplitude: f64,
+        /// Length of a cycle [ns].
+        period_ns: u64,
+        /// When the first peak is [ns from the start].
+        peak_at_ns: u64,
+    },
+    /// Open loop, Poisson at `base_per_s`, and at `burst_per_s` for `length_ns` at the start
+    /// of every `period_ns`.
+    Bursts {
+        /// Rate between bursts [requests/s].
+        base_per_s: f64,
+        /// Rate during a burst [requests/s].
+        burst_per_s: f64,
+        /// Time from one burst's start to the next [ns].
+        period_ns: u64,
+        /// Length of a burst [ns].
+        length_ns: u64,
+        /// When the first burst starts [ns from the start].
+        first_at_ns: u64,
+    },
+    /// Open loop, replaying arrival times [ns from the start, ascending].
+    Trace {
+        /// Arrival times [ns].
+        times_ns: Vec<u64>,
+    },
+    /// Closed loop: `clients` callers, each sending its next request a think time after its
+    /// previous one completed.
+    Closed {
+        /// Concurrent callers.
+        clients: u32,
+        /// Think time between a response and the next request [ns].
+        think: Dist,
+    },
+}
+
+impl Arrivals {
+    /// Parses a trace: a CSV with a header line `time_ms` and one arrival time per line
+    /// [ms from the start, decimals allowed], ascending.
+    ///
+    /// # Errors
+    /// The line number and what was wrong with it.
+    pub fn trace_from_csv(csv: &str) -> Result<Self, String> {
+        let mut lines = csv.lines().enumerate();
+        match lines.next() {
+            Some((_, header)) if header.trim() == "time_ms" => {}
+            _ => return Err("line 1: expected the header `time_ms`".to_owned()),
+        }
+        let mut times_ns = Vec::new();
+        for (index, line) in lines {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let ms: f64 = line.parse().map_err(|_| {
+                format!("line {}: expected a time in milliseconds, got `{line}`", index + 1)
+            })?;
+            if !(ms.is_finite() && ms >= 0.0) {
+                return Err(format!("line {}: time must be a non-negative number", index + 1));
+            }
+            let ns = crate::dist::round(ms * 1e6);
+            if times_ns.last().is_some_and(|&last| ns < last) {
+                return Err(format!("line {}: times must not go backwards", index + 1));
+            }
+            times_ns.push(ns);
+        }
+        Ok(Self::Trace { times_ns })
+    }
+}
+
+/// Which key of the group a request uses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum KeyChoice {
+    /// Every key equally likely.
+    Uniform,
+    /// Zipf over the group's keys: key `k` (from 1) with weight `1/k^exponent`.
+    Zipf {
+        /// The exponent `s` (> 0; 1 is classic Zipf).
+        exponent: f64,
+    },
+}
+
+/// The client-side data-key cache of an envelope-encryption client (the AWS Encryption
+/// SDK's caching cryptographic materials manager): an entry is reused until one of its
+/// limits would be exceeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataKeyCache {
+    /// Age after which an entry is not used [ns].
+    pub max_age_ns: u64,
+    /// Messages one data key may encrypt.
+    pub max_messages: u64,
+    /// Bytes one data key may encrypt [bytes].
+    pub max_bytes: u64,
+}
+
+/// One stream of requests from one SDK client (one retry quota, one rate limiter).
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// A short name, for reports.
+    pub name: String,
+    /// The Region the clients run in; they call its endpoint first.
+    pub region: Region,
+    /// The key group requests use.
+    pub keys: String,
+    /// How a key is chosen.
+    pub key_choice: KeyChoice,
+    /// When requests arrive.
+    pub arrivals: Arrivals,
+    /// What they do, with integer weights.
+    pub mix: Vec<(OpKind, u32)>,
+    /// Payload size [bytes] (Encrypt's plaintext, GenerateMac's message, an envelope
+    /// object).
+    pub payload_bytes: Dist,
+    /// Encryption context pairs per request (`tenant` = one of `tenants` values; 0 for
+    /// none).
+    pub context_tenants: u32,
+    /// The client's data-key cache for `EnvelopeEncrypt`; `None` calls GenerateDataKey for
+    /// every object.
+    pub data_key_cache: Option<DataKeyCache>,
+    /// When the workload starts and stops [ns from the start]; `None` is the whole run.
+    pub window_ns: Option<(u64, u64)>,
+    /// SDK client instances the requests are spread over (round robin; a closed-loop
+    /// caller keeps one): each has its own retry quota and adaptive rate limiter, as each
+    /// process of a fleet would.
+    pub sdk_clients: u32,
+}
+
+impl Workload {
+    /// A Poisson workload of Encrypt at `rate_per_s` in `region` on `keys`, uniform keys,
+    /// 1 KiB payloads, no encryption context.
+    #[must_use]
+    pub fn poisson(
+        name: impl Into<String>,
+        region: Region,
+        keys: impl Into<String>,
+        rate_per_s: f64,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            region,
+            keys: keys.into(),
+            key_choice: KeyChoice::Uniform,
+            arrivals: Arrivals::Poisson { rate_per_s },
+            mix: vec![(OpKind::Encrypt, 1)],
+            payload_bytes: Dist::constant(1024),
+            context_tenants: 0,
+            data_key_cache: None,
+            window_ns: None,
+            sdk_clients: 1,
+        }
+    }
+
+    /// The same workload with this operation mix.
+    #[must_use]
+    pub fn with_mix(mut self, mix: &[(OpKind, u32)]) -> Self {
+        self.mix = mix.to_vec();
+        self
+    }
+}
+
+/// Something that goes wrong from `start_ns` to `end_ns` (ns from the start).
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// When it starts [ns].
+    pub start_ns: u64,
+    /// When it heals [ns]; `u64::MAX` never.
+    pub end_ns: u64,
+    /// What it is.
+    pub kind: FaultKind,
+}
+
+/// The faults the simulator knows.
+#[derive(Clone, Debug)]
+pub enum FaultKind {
+    /// An AZ is lost: its HSMs drop what they hold and answer nothing (clients time out)
+    /// until the load balancer drains it after the Region's detection delay.
+    AzDown {
+        /// The Region.
+        region: Region,
+        /// The AZ's name.
+        az: String,
+    },
+    /// A gray AZ: still in service, but slower and failing some requests.
+    GrayAz {
+        /// The Region.
+        region: Region,
+        /// The AZ's name.
+        az: String,
+        /// Added to each service [ns].
+        extra_latency: Dist,
+        /// Share of requests answered `KMSInternalException` [parts per million].
+        error_ppm: u32,
+    },
+    /// A whole Region's endpoint is unreachable.
+    RegionDown {
+        /// The Region.
+        region: Region,
+    },
+    /// An AZ's HSMs run slower: service times multiplied by `slowdown_permille / 1000`.
+    HsmDegraded {
+        /// The Region.
+        region: Region,
+        /// The AZ's name.
+        az: String,
+        /// Service-time factor [‰]; 2000 is twice as slow.
+        slowdown_permille: u32,
+    },
+    /// Two Regions cannot reach each other: replication between them is held, and clients
+    /// in one cannot call the other.
+    Partition {
+        /// One side.
+        a: Region,
+        /// The other side.
+        b: Region,
+    },
+    /// Replication messages sent during the fault take this much longer [ns].
+    ReplicationDelay {
+        /// Added lag [ns].
+        extra: Dist,
+    },
+}
+
+/// A control-plane call made at a given time, outside the workloads.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// When [ns from the start].
+    pub at_ns: u64,
+    /// What.
+    pub kind: ActionKind,
+}
+
+/// The control-plane calls a scenario can schedule.
+#[derive(Clone, Debug)]
+pub enum ActionKind {
+    /// RotateKeyOnDemand on every key of a group (in its primary Region).
+    RotateOnDemand {
+        /// The key group.
+        keys: String,
+    },
+}
+
+/// How the SDK clients retry.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RetryMode {
+    /// No retries: one attempt.
+    Off,
+    /// Standard mode with these constants ([`RetryConfig::standard`] or
+    /// [`RetryConfig::standard_2026`]).
+    Standard(RetryConfig),
+    /// Adaptive mode: standard, plus the CUBIC client-side rate limiter.
+    Adaptive(RetryConfig),
+}
+
+/// How every workload's SDK client behaves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClientConfig {
+    /// The retry mode.
+    pub retry: RetryMode,
+    /// How long an attempt may take before the client gives up on it and retries [ns].
+    pub attempt_timeout_ns: u64,
+    /// For multi-Region keys: when the SDK gives up on a Region with a retryable error, the
+    /// application tries the key's next Region (primary first, then replicas in order).
+    pub failover: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            retry: RetryMode::Standard(RetryConfig::standard()),
+            attempt_timeout_ns: 10 * SECOND_NS,
+            failover: false,
+        }
+    }
+}

@@ -1,0 +1,1876 @@
+//! The simulation: the event loop that drives one engine per Region through a scenario.
+//!
+//! ```text
+//!  workload ──arrival──▶ client ──network──▶ Region front door ──▶ AZ (HSM queue) ──▶ engine
+//!     ▲                    │  ▲               (quota admission,      (servers, FIFO)   call at
+//!     │                    │  └──retry/backoff─ routing to a                            `now`
+//!     │                    │     failover       healthy AZ)                               │
+//!     └──latency recorded◀─┴◀─────────────────────────network────────────────────────────┘
+//!
+//!  engine outboxes ──sampled lag, held during partitions──▶ other Regions' engines
+//! ```
+//!
+//! Every random draw comes from a named stream of the master seed (`network`, `service`,
+//! `faults`, `workload/<name>`, `arrivals/<name>`, `retry/<name>`), so the same scenario and
+//! seed give byte-identical results.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use engine::api::*;
+use engine::audit::AuditSink;
+use engine::crypto::blob::EncryptionContext;
+use engine::quota::QuotaClass;
+use engine::replication::ReplicationMessage;
+use engine::spec::{DataKeySpec, KeySpec};
+use engine::{
+    AccountId, CallContext, Engine, EngineConfig, ErrorKind, KeyId, KmsError, PrincipalArn, Region,
+    Request, Response, Timestamp,
+};
+use rand_chacha::ChaCha8Rng;
+use rand_core::Rng as _;
+use serde::Serialize;
+
+use crate::dist::{Dist, uniform_below};
+use crate::metrics::{
+    IntervalRow, Latency, LatencyHistograms, LatencyKey, LatencyRow, SerialisedHistogram,
+    UsageCounters,
+};
+use crate::node::{LittleCounters, RegionNode, Waiting};
+use crate::queue::EventQueue;
+use crate::retry::adaptive::{ClientRateLimiter, RequestKind};
+use crate::retry::{Attempts, Decision, ErrorClass, RetryConfig, RetryQuota, classify};
+use crate::rng::Streams;
+use crate::scenario::{
+    ActionKind, Arrivals, FaultKind, OpKind, RetryMode, SECOND_NS, Scenario, Workload,
+};
+use crate::time::SimTime;
+use crate::workload::{ArrivalProcess, KeyCache, KeyPicker, MixPicker};
+
+/// The engine time of the start of every run: 2026-11-30T00:00:00Z.
+pub const START: Timestamp = Timestamp::from_unix_seconds(1_796_000_000);
+/// Engine time between two setup calls [ns]: the per-API quotas of CreateKey, ReplicateKey
+/// and EnableKeyRotation are 5 per second.
+const SETUP_SPACING_NS: u64 = 200_000_000;
+/// How long a run may go on after its duration to let requests in flight finish [ns].
+const DRAIN_LIMIT_NS: u64 = 300 * SECOND_NS;
+/// Ciphertexts kept per key for Decrypt and ReEncrypt.
+const POOL_PER_KEY: usize = 4;
+/// No closed-loop caller.
+const NO_THREAD: u32 = u32::MAX;
+
+/// A scenario that cannot run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimError {
+    /// What is wrong, naming the scenario item.
+    pub message: String,
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SimError {}
+
+fn invalid(message: impl Into<String>) -> SimError {
+    SimError { message: message.into() }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Arrival {
+        workload: u32,
+    },
+    Think {
+        workload: u32,
+        thread: u32,
+    },
+    /// An attempt is due to leave the client (after a backoff).
+    Send {
+        slot: u32,
+    },
+    /// The attempt leaves now (the rate limiter has been paid).
+    Transmit {
+        slot: u32,
+    },
+    FrontDoor {
+        slot: u32,
+        attempt: u64,
+    },
+    AtAz {
+        slot: u32,
+        attempt: u64,
+        region: u16,
+        az: u16,
+        epoch: u32,
+    },
+    ServiceDone {
+        slot: u32,
+        attempt: u64,
+        region: u16,
+        az: u16,
+        epoch: u32,
+        arrived: SimTime,
+    },
+    Reply {
+        slot: u32,
+        attempt: u64,
+    },
+    Timeout {
+        slot: u32,
+        attempt: u64,
+    },
+    Replicate {
+        message: u32,
+    },
+    FaultStart {
+        fault: u32,
+    },
+    FaultEnd {
+        fault: u32,
+    },
+    Drain {
+        region: u16,
+        az: u16,
+        epoch: u32,
+    },
+    Action {
+        action: u32,
+        key: u32,
+    },
+    Tick,
+    End,
+}
+
+/// What an attempt came back with.
+#[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "lives in the request's slot, reused; boxing would allocate per answer"
+)]
+enum Answer {
+    Engine(Result<Response, KmsError>),
+    ConnectionError,
+}
+
+/// What a decrypted plaintext must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    /// The payload made from this token.
+    Payload { token: u64, len: u32 },
+    /// A data key with this fingerprint.
+    DataKey(u64),
+}
+
+/// An acknowledged ciphertext.
+#[derive(Clone, Debug)]
+struct Pooled {
+    blob: Vec<u8>,
+    tenant: u32,
+    expect: Expect,
+    origin: u16,
+}
+
+/// One request, from arrival to its final answer.
+#[derive(Debug)]
+struct InFlight {
+    workload: u32,
+    thread: u32,
+    /// The SDK client instance of the workload that sends it.
+    client: u32,
+    op: OpKind,
+    key: u32,
+    payload_len: u32,
+    token: u64,
+    tenant: u32,
+    intended: SimTime,
+    /// The current attempt's id; answers to older attempts are ignored.
+    attempt: u64,
+    outstanding: bool,
+    attempts: Attempts,
+    limiter_kind: RequestKind,
+    /// Index into the key's Regions of the Region tried now.
+    region_choice: u8,
+    failovers: u8,
+    target: u16,
+    /// The ciphertext a Decrypt or ReEncrypt works on.
+    source: Option<Pooled>,
+    request: Option<Request>,
+    answer: Option<Answer>,
+}
+
+#[derive(Debug)]
+struct SimKey {
+    id: KeyId,
+    spec: KeySpec,
+    account: AccountId,
+    /// Region indices, primary first.
+    regions: Vec<u16>,
+}
+
+#[derive(Debug)]
+struct KeyGroupInfo {
+    name: String,
+    first: u32,
+    count: u32,
+}
+
+#[derive(Debug)]
+struct WorkloadState {
+    config: Workload,
+    home: u16,
+    first_key: u32,
+    key_count: u32,
+    keys: KeyPicker,
+    mix: MixPicker,
+    arrivals: ArrivalProcess,
+    rng: ChaCha8Rng,
+    arrival_rng: ChaCha8Rng,
+    retry_rng: ChaCha8Rng,
+    /// The SDK client instances requests are spread over, round robin.
+    clients: Vec<SdkClient>,
+    next_client: u32,
+    cache: KeyCache,
+    ctx: CallContext,
+    end: SimTime,
+}
+
+/// One SDK client instance: its retry quota and, in adaptive mode, its rate limiter.
+#[derive(Debug)]
+struct SdkClient {
+    retry_quota: RetryQuota,
+    limiter: Option<ClientRateLimiter>,
+}
+
+/// Per-Region accumulators of the current interval.
+#[derive(Debug, Default)]
+struct IntervalAcc {
+    completed: u64,
+    ok: u64,
+    errors: BTreeMap<&'static str, u64>,
+    attempts: u64,
+    throttles: u64,
+    retries: u64,
+    timeouts: u64,
+    latency: Latency,
+}
+
+/// One replication message's trip.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReplicationTrip {
+    /// The multi-Region key.
+    pub key_id: String,
+    /// From.
+    pub source_region: String,
+    /// To.
+    pub destination_region: String,
+    /// `Sync`, `Promote` or `ReplicaDeleted`.
+    pub kind: &'static str,
+    /// The shared-state version it carried.
+    pub version: u64,
+    /// When the source engine sent it [ns from the start].
+    pub sent_ns: u64,
+    /// When the destination engine applied it [ns from the start].
+    pub delivered_ns: u64,
+}
+
+/// Whole-run counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RunCounters {
+    /// Events processed.
+    pub events: u64,
+    /// Requests that arrived.
+    pub requests: u64,
+    /// Requests with a final answer.
+    pub completed: u64,
+    /// Completed successfully.
+    pub ok: u64,
+    /// Attempts sent.
+    pub attempts: u64,
+    /// Retries scheduled.
+    pub retries: u64,
+    /// Attempts answered `ThrottlingException`.
+    pub throttles: u64,
+    /// Attempts that timed out on the client.
+    pub timeouts: u64,
+    /// Requests that moved to another Region after the SDK gave up on one.
+    pub failovers: u64,
+    /// Envelope objects encrypted under a cached data key.
+    pub cache_hits: u64,
+    /// Envelope objects that needed a GenerateDataKey.
+    pub cache_misses: u64,
+    /// Decrypts of an acknowledged ciphertext that failed in another Region than the one
+    /// that made it (its material had not arrived yet).
+    pub replica_decrypt_failures: u64,
+    /// Requests dropped by an AZ that went down while holding them.
+    pub dropped_by_az_loss: u64,
+    /// Replication messages delivered.
+    pub replication_delivered: u64,
+    /// Control-plane actions that failed.
+    pub action_errors: u64,
+    /// Requests still unanswered when the drain limit ended the run.
+    pub unfinished: u64,
+}
+
+/// Little's law on one AZ's counters, over the whole run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LittleCheck {
+    /// The Region.
+    pub region: String,
+    /// The AZ.
+    pub az: String,
+    /// Requests that entered the AZ.
+    pub arrivals: u64,
+    /// Time-average number in the AZ (L).
+    pub mean_in_system: f64,
+    /// Arrival rate × mean time in the AZ (λW).
+    pub arrival_rate_times_mean_sojourn: f64,
+}
+
+/// What a run produced: everything is deterministic in (scenario, seed).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The master seed.
+    pub seed: u64,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The crypto provider.
+    pub provider: &'static str,
+    /// Simulated workload duration [ns].
+    pub duration_ns: u64,
+    /// When the run ended, drain included [ns].
+    pub ended_ns: u64,
+    /// Whole-run counters.
+    pub counters: RunCounters,
+    /// Latency by (operation, Region, outcome).
+    pub latency: Vec<LatencyRow>,
+    /// The time series, by interval then Region.
+    pub time_series: Vec<IntervalRow>,
+    /// What the cost model prices.
+    pub usage: UsageCounters,
+    /// Every replication message's trip.
+    pub replication: Vec<ReplicationTrip>,
+    /// Little's law per AZ.
+    pub little: Vec<LittleCheck>,
+    /// The histograms, serialised (merge exactly across runs and shards).
+    pub histograms: Vec<SerialisedHistogram>,
+}
+
+/// A run in progress. See the module docs for the request path.
+#[derive(Debug)]
+pub struct Simulation {
+    seed: u64,
+    scenario: Scenario,
+    now: SimTime,
+    queue: EventQueue<Event>,
+    regions: Vec<RegionNode>,
+    /// One-way latency from a client in Region `i` to the endpoint of Region `j` [ns].
+    paths: Vec<Vec<Dist>>,
+    keys: Vec<SimKey>,
+    groups: Vec<KeyGroupInfo>,
+    pools: Vec<Vec<Pooled>>,
+    workloads: Vec<WorkloadState>,
+    slots: Vec<InFlight>,
+    free_slots: Vec<u32>,
+    in_flight: u64,
+    next_attempt: u64,
+    next_token: u64,
+    messages: Vec<Option<ReplicationMessage>>,
+    free_messages: Vec<u32>,
+    held: Vec<u32>,
+    partitions: Vec<(u16, u16)>,
+    replication_spikes: Vec<(u32, Dist)>,
+    network_rng: ChaCha8Rng,
+    service_rng: ChaCha8Rng,
+    fault_rng: ChaCha8Rng,
+    histograms: LatencyHistograms,
+    intervals: Vec<IntervalAcc>,
+    rows: Vec<IntervalRow>,
+    interval_start: SimTime,
+    usage: UsageCounters,
+    key_ns: Vec<u128>,
+    hsm_ns: Vec<u128>,
+    counters: RunCounters,
+    trips: Vec<ReplicationTrip>,
+    quota_window: u64,
+    quota_counts: BTreeMap<(u16, AccountId, QuotaClass), u64>,
+    ending: bool,
+    finished: bool,
+}
+
+fn engine_time(t: SimTime) -> Timestamp {
+    START.plus_nanos(t.as_nanos())
+}
+
+/// The payload of request `token`: cheap to make and to check again later.
+fn payload(token: u64, len: u32) -> Vec<u8> {
+    let pattern = token.to_le_bytes();
+    (0..len as usize).map(|i| pattern[i % 8] ^ u8::try_from(i / 8 % 251).unwrap_or(0)).collect()
+}
+
+/// 64-bit FNV-1a (not a security function): a data key's fingerprint.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+fn context(tenant: u32) -> EncryptionContext {
+    if tenant == 0 {
+        EncryptionContext::new()
+    } else {
+        [("tenant".to_owned(), format!("tenant-{tenant}"))].into()
+    }
+}
+
+fn u16_index(i: usize) -> u16 {
+    u16::try_from(i).unwrap_or(u16::MAX)
+}
+
+fn u32_index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl Simulation {
+    /// Builds the world of `scenario`, creates its keys (before the start, spaced to stay
+    /// within the control-plane quotas, replicas delivered and created), and schedules the
+    /// workloads, faults and actions.
+    ///
+    /// # Errors
+    /// [`SimError`] naming what in the scenario is inconsistent: an unknown Region, AZ or
+    /// key group, a bad distribution, a workload without operations.
+    pub fn new(scenario: Scenario, seed: u64) -> Result<Self, SimError> {
+        validate(&scenario)?;
+        let streams = Streams::new(seed);
+        let region_index =
+            |r: Region| scenario.world.regions.iter().position(|c| c.region == r).map(u16_index);
+        let mut regions: Vec<RegionNode> = scenario
+            .world
+            .regions
+            .iter()
+            .map(|config| {
+                let engine_seed = streams.get(&format!("engine/{}", config.region)).next_u64();
+                let engine = Engine::new(
+                    EngineConfig::new(config.region, engine_seed)
+                        .with_provider(scenario.provider)
+                        .with_audit_sink(AuditSink::CountOnly)
+                        .with_quotas(config.quotas.clone()),
+                );
+                RegionNode::new(config.clone(), engine)
+            })
+            .collect();
+        let paths = scenario
+            .world
+            .regions
+            .iter()
+            .map(|from| {
+                scenario
+                    .world
+                    .regions
+                    .iter()
+                    .map(|to| {
+                        if from.region == to.region {
+                            from.client_latency.clone()
+                        } else {
+                            scenario.world.link(from.region, to.region)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+
+        let (keys, groups) = create_keys(&scenario, &mut regions, &region_index)?;
+        let pools = keys.iter().map(|_| Vec::new()).collect();
+        let retry_config = match scenario.client.retry {
+            RetryMode::Off => RetryConfig::standard(),
+            RetryMode::Standard(config) | RetryMode::Adaptive(config) => config,
+        };
+        let mut workloads = Vec::new();
+        for config in &scenario.workloads {
+            let group = groups.iter().find(|g| g.name == config.keys).ok_or_else(|| {
+                invalid(format!("workload {}: no key group {}", config.name, config.keys))
+            })?;
+            let home = region_index(config.region).ok_or_else(|| {
+                invalid(format!(
+                    "workload {}: Region {} is not in the world",
+                    config.name, config.region
+                ))
+            })?;
+            let keys = KeyPicker::new(config.key_choice, group.count)
+                .map_err(|e| invalid(format!("workload {}: {e}", config.name)))?;
+            let account = keys_account(&scenario, &config.keys);
+            let principal: PrincipalArn =
+                format!("arn:aws:iam::{account}:role/{}", config.name).parse().map_err(
+                    |e: KmsError| invalid(format!("workload {}: {}", config.name, e.message)),
+                )?;
+            let end = config
+                .window_ns
+                .map_or(scenario.duration_ns, |(_, end)| end.min(scenario.duration_ns));
+            workloads.push(WorkloadState {
+                home,
+                first_key: group.first,
+                key_count: group.count,
+                keys,
+                mix: MixPicker::new(&config.mix),
+                arrivals: ArrivalProcess::new(config.arrivals.clone()),
+                rng: streams.get(&format!("workload/{}", config.name)),
+                arrival_rng: streams.get(&format!("arrivals/{}", config.name)),
+                retry_rng: streams.get(&format!("retry/{}", config.name)),
+                clients: (0..config.sdk_clients.max(1))
+                    .map(|_| SdkClient {
+                        retry_quota: RetryQuota::new(&retry_config),
+                        limiter: matches!(scenario.client.retry, RetryMode::Adaptive(_))
+                            .then(|| ClientRateLimiter::new(0)),
+                    })
+                    .collect(),
+                next_client: 0,
+                cache: KeyCache::default(),
+                ctx: CallContext::new(principal, START),
+                end: SimTime(end),
+                config: config.clone(),
+            });
+        }
+
+        let region_count = regions.len();
+        let mut sim = Self {
+            seed,
+            now: SimTime::ZERO,
+            queue: EventQueue::with_capacity(1 << 16),
+            regions,
+            paths,
+            keys,
+            groups,
+            pools,
+            workloads,
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            in_flight: 0,
+            next_attempt: 1,
+            next_token: 1,
+            messages: Vec::new(),
+            free_messages: Vec::new(),
+            held: Vec::new(),
+            partitions: Vec::new(),
+            replication_spikes: Vec::new(),
+            network_rng: streams.get("network"),
+            service_rng: streams.get("service"),
+            fault_rng: streams.get("faults"),
+            histograms: LatencyHistograms::default(),
+            intervals: (0..region_count).map(|_| IntervalAcc::default()).collect(),
+            rows: Vec::new(),
+            interval_start: SimTime::ZERO,
+            usage: UsageCounters::default(),
+            key_ns: vec![0; region_count],
+            hsm_ns: vec![0; region_count],
+            counters: RunCounters::default(),
+            trips: Vec::new(),
+            quota_window: 0,
+            quota_counts: BTreeMap::new(),
+            ending: false,
+            finished: false,
+            scenario,
+        };
+        sim.schedule_start();
+        Ok(sim)
+    }
+
+    fn schedule_start(&mut self) {
+        for index in 0..self.workloads.len() {
+            let w = &mut self.workloads[index];
+            let start = SimTime(w.config.window_ns.map_or(0, |(start, _)| start));
+            let workload = u32_index(index);
+            if let Arrivals::Closed { clients, think } = &w.config.arrivals {
+                for thread in 0..*clients {
+                    let at = start.plus_nanos(think.sample(&mut w.arrival_rng));
+                    self.queue.schedule(at, Event::Think { workload, thread });
+                }
+            } else if let Some(at) = w.arrivals.next_after(start, &mut w.arrival_rng)
+                && at < w.end
+            {
+                self.queue.schedule(at, Event::Arrival { workload });
+            }
+        }
+        for (index, fault) in self.scenario.faults.iter().enumerate() {
+            self.queue
+                .schedule(SimTime(fault.start_ns), Event::FaultStart { fault: u32_index(index) });
+            if fault.end_ns != u64::MAX {
+                self.queue
+                    .schedule(SimTime(fault.end_ns), Event::FaultEnd { fault: u32_index(index) });
+            }
+        }
+        for (index, action) in self.scenario.actions.iter().enumerate() {
+            self.queue.schedule(
+                SimTime(action.at_ns),
+                Event::Action { action: u32_index(index), key: 0 },
+            );
+        }
+        self.queue.schedule(SimTime(self.scenario.interval_ns), Event::Tick);
+        self.queue.schedule(SimTime(self.scenario.duration_ns), Event::End);
+    }
+
+    /// The master seed.
+    #[must_use]
+    pub const fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The current simulated time.
+    #[must_use]
+    pub const fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Whether the run has ended (duration reached and requests drained).
+    #[must_use]
+    pub const fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The engine of `region`, to inspect (tests read keys and audit counts through it).
+    #[must_use]
+    pub fn engine(&self, region: Region) -> Option<&Engine> {
+        self.regions.iter().find(|r| r.region() == region).map(|r| &r.engine)
+    }
+
+    /// Processes every event up to and including `until`.
+    ///
+    /// # Panics
+    /// If an invariant breaks (the message names the seed).
+    pub fn step_until(&mut self, until: SimTime) {
+        while let Some(at) = self.queue.peek_time() {
+            if at > until {
+                break;
+            }
+            let Some((at, event)) = self.queue.pop() else { break };
+            self.now = at;
+            self.counters.events += 1;
+            self.dispatch(event);
+        }
+        if self.queue.is_empty() && !self.finished {
+            self.finish();
+        }
+    }
+
+    /// Runs to the end (the duration, then a drain of what is in flight, faults healed) and
+    /// reports.
+    ///
+    /// # Panics
+    /// If an invariant breaks (the message names the seed).
+    pub fn run(mut self) -> Report {
+        self.step_until(SimTime(u64::MAX));
+        self.report()
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Arrival { workload } => self.on_arrival(workload),
+            Event::Think { workload, thread } => self.new_request(workload, thread),
+            Event::Send { slot } => self.on_send(slot),
+            Event::Transmit { slot } => self.transmit(slot),
+            Event::FrontDoor { slot, attempt } => self.on_front_door(slot, attempt),
+            Event::AtAz { slot, attempt, region, az, epoch } => {
+                self.on_at_az(slot, attempt, region, az, epoch);
+            }
+            Event::ServiceDone { slot, attempt, region, az, epoch, arrived } => {
+                self.on_service_done(slot, attempt, region, az, epoch, arrived);
+            }
+            Event::Reply { slot, attempt } => self.on_reply(slot, attempt),
+            Event::Timeout { slot, attempt } => self.on_timeout(slot, attempt),
+            Event::Replicate { message } => self.on_replicate(message),
+            Event::FaultStart { fault } => self.apply_fault(fault, true),
+            Event::FaultEnd { fault } => self.apply_fault(fault, false),
+            Event::Drain { region, az, epoch } => {
+                let az = &mut self.regions[usize::from(region)].azs[usize::from(az)];
+                if !az.up && az.epoch == epoch {
+                    az.drained = true;
+                }
+            }
+            Event::Action { action, key } => self.on_action(action, key),
+            Event::Tick => self.on_tick(),
+            Event::End => self.on_end(),
+        }
+    }
+
+    // ----- workloads and clients -----
+
+    fn on_arrival(&mut self, workload: u32) {
+        let w = &mut self.workloads[workload as usize];
+        if let Some(at) = w.arrivals.next_after(self.now, &mut w.arrival_rng)
+            && at < w.end
+        {
+            self.queue.schedule(at, Event::Arrival { workload });
+        }
+        self.new_request(workload, NO_THREAD);
+    }
+
+    fn new_request(&mut self, workload: u32, thread: u32) {
+        self.counters.requests += 1;
+        let now = self.now;
+        let w = &mut self.workloads[workload as usize];
+        let key = w.first_key + w.keys.pick(&mut w.rng).min(w.key_count - 1);
+        let mut op = w.mix.pick(&mut w.rng);
+        let payload_len =
+            u32::try_from(w.config.payload_bytes.sample(&mut w.rng)).unwrap_or(u32::MAX);
+        let tenant = if w.config.context_tenants == 0 {
+            0
+        } else {
+            1 + u32::try_from(uniform_below(&mut w.rng, u64::from(w.config.context_tenants)))
+                .unwrap_or(0)
+        };
+        if op == OpKind::EnvelopeEncrypt
+            && let Some(limits) = w.config.data_key_cache
+            && w.cache.try_use(&limits, key, u64::from(payload_len), now)
+        {
+            // The object is encrypted locally under a cached data key: no KMS call.
+            self.counters.cache_hits += 1;
+            self.counters.completed += 1;
+            self.counters.ok += 1;
+            let home = w.home;
+            self.histograms.record(
+                LatencyKey {
+                    operation: op.as_str(),
+                    region: self.regions[usize::from(home)].region(),
+                    outcome: "OK",
+                },
+                0,
+            );
+            let acc = &mut self.intervals[usize::from(home)];
+            acc.completed += 1;
+            acc.ok += 1;
+            acc.latency.record(0);
+            self.next_cycle(workload, thread);
+            return;
+        }
+        if op == OpKind::EnvelopeEncrypt {
+            self.counters.cache_misses += 1;
+        }
+        let source = if matches!(op, OpKind::Decrypt | OpKind::ReEncrypt) {
+            let newest = self.pools[key as usize].last().cloned();
+            if newest.is_none() {
+                op = OpKind::Encrypt;
+            }
+            newest
+        } else {
+            None
+        };
+        if op == OpKind::GenerateMac && !self.keys[key as usize].spec.is_hmac() {
+            op = OpKind::Encrypt;
+        }
+        let token = self.next_token;
+        self.next_token += 1;
+        let w = &self.workloads[workload as usize];
+        let k = &self.keys[key as usize];
+        // An MRK is called in the client's Region when it has a copy there, else at its
+        // primary.
+        let region_choice = k.regions.iter().position(|&r| r == w.home).unwrap_or(0);
+        let w = &mut self.workloads[workload as usize];
+        let client =
+            if thread == NO_THREAD { w.next_client } else { thread } % u32_index(w.clients.len());
+        w.next_client = (w.next_client + 1) % u32_index(w.clients.len());
+        let request = InFlight {
+            workload,
+            thread,
+            client,
+            op,
+            key,
+            payload_len,
+            token,
+            tenant,
+            intended: now,
+            attempt: 0,
+            outstanding: false,
+            attempts: Attempts { made: 1, last_cost: None },
+            limiter_kind: RequestKind::Initial,
+            region_choice: u8::try_from(region_choice).unwrap_or(0),
+            failovers: 0,
+            target: k.regions[region_choice],
+            source,
+            request: None,
+            answer: None,
+        };
+        let slot = if let Some(slot) = self.free_slots.pop() {
+            self.slots[slot as usize] = request;
+            slot
+        } else {
+            self.slots.push(request);
+            u32_index(self.slots.len() - 1)
+        };
+        self.in_flight += 1;
+        self.on_send(slot);
+    }
+
+    /// Builds the engine request of the slot's current attempt.
+    fn build_request(&self, slot: u32) -> Request {
+        let r = &self.slots[slot as usize];
+        let key_id = self.keys[r.key as usize].id;
+        let ec = context(r.tenant);
+        match r.op {
+            OpKind::Encrypt => Request::Encrypt(
+                EncryptRequest::new(key_id, payload(r.token, r.payload_len))
+                    .with_encryption_context(ec),
+            ),
+            OpKind::Decrypt => {
+                let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.clone());
+                let ec = context(r.source.as_ref().map_or(0, |s| s.tenant));
+                Request::Decrypt(DecryptRequest::new(source).with_encryption_context(ec))
+            }
+            OpKind::ReEncrypt => {
+                let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.clone());
+                let source_ec = context(r.source.as_ref().map_or(0, |s| s.tenant));
+                Request::ReEncrypt(
+                    ReEncryptRequest::new(source, key_id)
+                        .with_source_encryption_context(source_ec)
+                        .with_destination_encryption_context(ec),
+                )
+            }
+            OpKind::GenerateDataKey | OpKind::EnvelopeEncrypt => Request::GenerateDataKey(
+                GenerateDataKeyRequest::new(key_id, DataKeySpec::Aes256)
+                    .with_encryption_context(ec),
+            ),
+            OpKind::GenerateDataKeyWithoutPlaintext => {
+                Request::GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest(
+                    GenerateDataKeyRequest::new(key_id, DataKeySpec::Aes256)
+                        .with_encryption_context(ec),
+                ))
+            }
+            OpKind::GenerateMac => {
+                let algorithm = self.keys[r.key as usize]
+                    .spec
+                    .mac_algorithm()
+                    .unwrap_or(engine::spec::MacAlgorithmSpec::HmacSha256);
+                Request::GenerateMac(GenerateMacRequest::new(
+                    key_id,
+                    payload(r.token, r.payload_len),
+                    algorithm,
+                ))
+            }
+            OpKind::DescribeKey => Request::DescribeKey(DescribeKeyRequest::new(key_id)),
+            OpKind::GenerateRandom => Request::GenerateRandom(GenerateRandomRequest::new(32)),
+        }
+    }
+
+    fn on_send(&mut self, slot: u32) {
+        let r = &self.slots[slot as usize];
+        let w = &mut self.workloads[r.workload as usize];
+        let delay_ns = w.clients[r.client as usize]
+            .limiter
+            .as_mut()
+            .map_or(0, |limiter| limiter.acquire(self.now.as_nanos(), r.limiter_kind));
+        if delay_ns == 0 {
+            self.transmit(slot);
+        } else {
+            self.queue.schedule(self.now.plus_nanos(delay_ns), Event::Transmit { slot });
+        }
+    }
+
+    fn transmit(&mut self, slot: u32) {
+        let request = self.build_request(slot);
+        let attempt = self.next_attempt;
+        self.next_attempt += 1;
+        let timeout_ns = self.scenario.client.attempt_timeout_ns;
+        let r = &mut self.slots[slot as usize];
+        r.attempt = attempt;
+        r.outstanding = true;
+        r.request = Some(request);
+        r.answer = None;
+        let home = self.workloads[r.workload as usize].home;
+        let target = r.target;
+        self.counters.attempts += 1;
+        self.intervals[usize::from(target)].attempts += 1;
+        let delay =
+            self.paths[usize::from(home)][usize::from(target)].sample(&mut self.network_rng);
+        self.queue.schedule(self.now.plus_nanos(delay), Event::FrontDoor { slot, attempt });
+        if timeout_ns > 0 {
+            self.queue.schedule(self.now.plus_nanos(timeout_ns), Event::Timeout { slot, attempt });
+        }
+    }
+
+    /// Whether clients in `from` can reach the endpoint of `to`.
+    fn reachable(&self, from: u16, to: u16) -> bool {
+        self.regions[usize::from(to)].up
+            && (from == to
+                || !self
+                    .partitions
+                    .iter()
+                    .any(|&(a, b)| (a, b) == (from, to) || (a, b) == (to, from)))
+    }
+
+    /// Sends the answer of `attempt` back to the client.
+    fn answer(&mut self, slot: u32, attempt: u64, answer: Answer) {
+        let r = &mut self.slots[slot as usize];
+        if r.attempt != attempt {
+            return;
+        }
+        r.answer = Some(answer);
+        let home = self.workloads[r.workload as usize].home;
+        let delay =
+            self.paths[usize::from(home)][usize::from(r.target)].sample(&mut self.network_rng);
+        self.queue.schedule(self.now.plus_nanos(delay), Event::Reply { slot, attempt });
+    }
+
+    // ----- the Region: front door, AZs, HSMs -----
+
+    fn on_front_door(&mut self, slot: u32, attempt: u64) {
+        let r = &self.slots[slot as usize];
+        if r.attempt != attempt {
+            return;
+        }
+        let (target, home) = (r.target, self.workloads[r.workload as usize].home);
+        if !self.reachable(home, target) {
+            // The connection fails; the client learns it one way later.
+            self.answer(slot, attempt, Answer::ConnectionError);
+            return;
+        }
+        let now = engine_time(self.now);
+        let w = &mut self.workloads[r.workload as usize];
+        w.ctx.now = now;
+        let Some(request) = r.request.as_ref() else { return };
+        let operation = request.operation();
+        let node = &mut self.regions[usize::from(target)];
+        let account = w.ctx.account();
+        if let Err(throttled) = node.engine.admit(&w.ctx, request) {
+            self.counters.throttles += 1;
+            self.intervals[usize::from(target)].throttles += 1;
+            self.usage.count_throttle(account.to_string(), node.region(), operation.as_str());
+            self.answer(slot, attempt, Answer::Engine(Err(throttled)));
+            return;
+        }
+        self.usage.count_request(account.to_string(), node.region(), operation.as_str());
+        let spec = self.keys[r.key as usize].spec;
+        self.count_admitted(target, account, operation, spec);
+        let node = &mut self.regions[usize::from(target)];
+        let Some(az) = node.route() else {
+            let error = KmsError::new(ErrorKind::KmsInternal, "no Availability Zone is in service");
+            self.answer(slot, attempt, Answer::Engine(Err(error)));
+            return;
+        };
+        let epoch = node.azs[az].epoch;
+        let delay = node.config.inter_az_latency.sample(&mut self.network_rng);
+        self.queue.schedule(
+            self.now.plus_nanos(delay),
+            Event::AtAz { slot, attempt, region: target, az: u16_index(az), epoch },
+        );
+    }
+
+    /// Counts an admitted request in its one-second quota window, and checks the window
+    /// that just closed: a token bucket admits at most its capacity (one second of the
+    /// rate) plus one second of refill in any one-second window.
+    fn count_admitted(
+        &mut self,
+        region: u16,
+        account: AccountId,
+        operation: Operation,
+        spec: KeySpec,
+    ) {
+        let window = self.now.as_nanos() / SECOND_NS;
+        if window != self.quota_window {
+            self.check_quota_window();
+            self.quota_window = window;
+        }
+        if let Some(class) = engine::quota::class_for(operation, Some(spec)) {
+            *self.quota_counts.entry((region, account, class)).or_default() += 1;
+        }
+    }
+
+    fn check_quota_window(&mut self) {
+        for (&(region, account, class), &admitted) in &self.quota_counts {
+            let node = &self.regions[usize::from(region)];
+            let Some(rate) = node.engine.quota_rate(class) else { continue };
+            // capacity + refill over 1 s, in whole requests (rates are milli-requests/s).
+            let bound = (rate.milli_per_second().div_ceil(1_000)).max(1) * 2;
+            assert!(
+                admitted <= bound,
+                "invariant broken (seed {}): {admitted} {class} requests of {account} admitted in \
+                 {} within one second, over the quota's bound of {bound}",
+                self.seed,
+                node.region()
+            );
+        }
+        self.quota_counts.clear();
+    }
+
+    fn on_at_az(&mut self, slot: u32, attempt: u64, region: u16, az_index: u16, epoch: u32) {
+        let now = self.now;
+        let node = &mut self.regions[usize::from(region)];
+        let az = &mut node.azs[usize::from(az_index)];
+        if !az.up || az.epoch != epoch {
+            // A lost AZ answers nothing: the client's timeout will notice.
+            self.counters.dropped_by_az_loss += 1;
+            return;
+        }
+        if let Some(limit) = az.config.queue_limit
+            && az.busy >= az.config.hsms
+            && az.queue.len() >= limit as usize
+        {
+            self.counters.throttles += 1;
+            self.intervals[usize::from(region)].throttles += 1;
+            let busy = KmsError::new(ErrorKind::Throttling, engine::quota::THROTTLING_MESSAGE);
+            self.answer(slot, attempt, Answer::Engine(Err(busy)));
+            return;
+        }
+        az.account(now);
+        az.little.arrivals += 1;
+        let waiting = Waiting { slot, attempt, arrived: now };
+        if az.busy < az.config.hsms {
+            az.busy += 1;
+            self.start_service(region, az_index, waiting);
+        } else {
+            az.queue.push_back(waiting);
+        }
+    }
+
+    fn start_service(&mut self, region: u16, az_index: u16, waiting: Waiting) {
+        let r = &self.slots[waiting.slot as usize];
+        let operation = r.request.as_ref().map_or(Operation::Encrypt, Request::operation);
+        let node = &mut self.regions[usize::from(region)];
+        node.azs[usize::from(az_index)].in_service_arrivals_ns +=
+            u128::from(waiting.arrived.as_nanos());
+        let node = &self.regions[usize::from(region)];
+        let az = &node.azs[usize::from(az_index)];
+        let base = node.config.service_times.of(operation).sample(&mut self.service_rng);
+        let slowed = u64::try_from(u128::from(base) * u128::from(az.slowdown_permille) / 1_000)
+            .unwrap_or(u64::MAX);
+        let extra = az.gray.as_ref().map_or(0, |(extra, _)| extra.sample(&mut self.fault_rng));
+        self.queue.schedule(
+            self.now.plus_nanos(slowed.saturating_add(extra)),
+            Event::ServiceDone {
+                slot: waiting.slot,
+                attempt: waiting.attempt,
+                region,
+                az: az_index,
+                epoch: az.epoch,
+                arrived: waiting.arrived,
+            },
+        );
+    }
+
+    fn on_service_done(
+        &mut self,
+        slot: u32,
+        attempt: u64,
+        region: u16,
+        az_index: u16,
+        epoch: u32,
+        arrived: SimTime,
+    ) {
+        let now = self.now;
+        let node = &mut self.regions[usize::from(region)];
+        let az = &mut node.azs[usize::from(az_index)];
+        if az.epoch != epoch {
+            return; // The AZ went down meanwhile and dropped this request.
+        }
+        az.account(now);
+        az.depart(arrived, now);
+        az.in_service_arrivals_ns -= u128::from(arrived.as_nanos());
+        if let Some(next) = az.queue.pop_front() {
+            self.start_service(region, az_index, next);
+        } else {
+            az.busy -= 1;
+        }
+        let node = &mut self.regions[usize::from(region)];
+        let az = &node.azs[usize::from(az_index)];
+        let gray_error = az.gray.as_ref().is_some_and(|&(_, ppm)| {
+            uniform_below(&mut self.fault_rng, 1_000_000) < u64::from(ppm)
+        });
+        let r = &mut self.slots[slot as usize];
+        if r.attempt != attempt {
+            return; // Abandoned by its client (timed out): nobody reads the answer.
+        }
+        let Some(request) = r.request.take() else { return };
+        if gray_error {
+            let error = KmsError::new(
+                ErrorKind::KmsInternal,
+                "The request was rejected because an internal exception occurred.",
+            );
+            self.answer(slot, attempt, Answer::Engine(Err(error)));
+            return;
+        }
+        let w = &mut self.workloads[r.workload as usize];
+        w.ctx.now = engine_time(now);
+        let result = node.engine.handle_admitted(&w.ctx, request);
+        self.forward_outbox(region);
+        let delay =
+            self.regions[usize::from(region)].config.inter_az_latency.sample(&mut self.network_rng);
+        // The answer crosses back to the front end, then the network.
+        let r = &mut self.slots[slot as usize];
+        r.answer = Some(Answer::Engine(result));
+        let home = self.workloads[r.workload as usize].home;
+        let back =
+            self.paths[usize::from(home)][usize::from(r.target)].sample(&mut self.network_rng);
+        self.queue.schedule(self.now.plus_nanos(delay + back), Event::Reply { slot, attempt });
+    }
+
+    // ----- the client's side of an answer -----
+
+    fn on_reply(&mut self, slot: u32, attempt: u64) {
+        let r = &mut self.slots[slot as usize];
+        if r.attempt != attempt || !r.outstanding {
+            return;
+        }
+        r.outstanding = false;
+        let Some(answer) = r.answer.take() else { return };
+        match answer {
+            Answer::Engine(Ok(response)) => self.succeed(slot, response),
+            Answer::Engine(Err(error)) => {
+                let class = classify(error.kind);
+                self.fail(slot, class, error.aws_code(), Some(error.kind));
+            }
+            Answer::ConnectionError => {
+                self.fail(slot, ErrorClass::Transient, "ConnectionError", None);
+            }
+        }
+    }
+
+    fn on_timeout(&mut self, slot: u32, attempt: u64) {
+        let r = &mut self.slots[slot as usize];
+        if r.attempt != attempt || !r.outstanding {
+            return;
+        }
+        r.outstanding = false;
+        self.counters.timeouts += 1;
+        self.intervals[usize::from(r.target)].timeouts += 1;
+        self.fail(slot, ErrorClass::Timeout, "ClientTimeout", None);
+    }
+
+    fn succeed(&mut self, slot: u32, response: Response) {
+        let now = self.now;
+        let r = &self.slots[slot as usize];
+        let w = &mut self.workloads[r.workload as usize];
+        let client = &mut w.clients[r.client as usize];
+        if let Some(limiter) = client.limiter.as_mut() {
+            limiter.update(now.as_nanos(), false);
+        }
+        let retry_config = retry_config(self.scenario.client.retry);
+        r.attempts.after_success(&retry_config, &mut client.retry_quota);
+        let (key, target) = (r.key as usize, r.target);
+        match response {
+            Response::Encrypt(out) => {
+                let expect = Expect::Payload { token: r.token, len: r.payload_len };
+                self.pool(
+                    key,
+                    Pooled { blob: out.ciphertext_blob, tenant: r.tenant, expect, origin: target },
+                );
+            }
+            Response::GenerateDataKey(out) => {
+                let expect = Expect::DataKey(fnv1a(out.plaintext.expose()));
+                if r.op == OpKind::EnvelopeEncrypt
+                    && let Some(_) = w.config.data_key_cache
+                {
+                    w.cache.insert(r.key, u64::from(r.payload_len), now);
+                }
+                let tenant = r.tenant;
+                self.pool(
+                    key,
+                    Pooled { blob: out.ciphertext_blob, tenant, expect, origin: target },
+                );
+            }
+            Response::ReEncrypt(out) => {
+                if let Some(source) = &r.source {
+                    let pooled = Pooled {
+                        blob: out.ciphertext_blob,
+                        tenant: r.tenant,
+                        expect: source.expect,
+                        origin: target,
+                    };
+                    self.pool(key, pooled);
+                }
+            }
+            Response::Decrypt(out) => {
+                if let Some(source) = &r.source {
+                    let matches = match source.expect {
+                        Expect::Payload { token, len } => {
+                            out.plaintext.expose() == payload(token, len).as_slice()
+                        }
+                        Expect::DataKey(fingerprint) => {
+                            fnv1a(out.plaintext.expose()) == fingerprint
+                        }
+                    };
+                    assert!(
+                        matches,
+                        "invariant broken (seed {}): a Decrypt at {} returned another plaintext than was encrypted",
+                        self.seed, self.now
+                    );
+                }
+            }
+            _ => {}
+        }
+        self.complete(slot, "OK");
+    }
+
+    fn pool(&mut self, key: usize, pooled: Pooled) {
+        let pool = &mut self.pools[key];
+        if pool.len() >= POOL_PER_KEY {
+            pool.remove(0);
+        }
+        pool.push(pooled);
+    }
+
+    fn fail(
+        &mut self,
+        slot: u32,
+        class: ErrorClass,
+        outcome: &'static str,
+        kind: Option<ErrorKind>,
+    ) {
+        let now = self.now;
+        let retry = self.scenario.client.retry;
+        let r = &mut self.slots[slot as usize];
+        let w = &mut self.workloads[r.workload as usize];
+        let client = &mut w.clients[r.client as usize];
+        if let Some(limiter) = client.limiter.as_mut() {
+            limiter.update(now.as_nanos(), class == ErrorClass::Throttling);
+        }
+        // An acknowledged ciphertext must decrypt in the Region that made it.
+        if let (Some(source), Some(ErrorKind::InvalidCiphertext | ErrorKind::IncorrectKey)) =
+            (&r.source, kind)
+        {
+            assert!(
+                source.origin != r.target,
+                "invariant broken (seed {}): an acknowledged ciphertext failed to decrypt in the Region that made it, at {}",
+                self.seed,
+                now
+            );
+            self.counters.replica_decrypt_failures += 1;
+        }
+        let decision = match retry {
+            RetryMode::Off => Decision::GiveUp,
+            RetryMode::Standard(config) | RetryMode::Adaptive(config) => {
+                r.attempts.after_failure(&config, &mut client.retry_quota, class, &mut w.retry_rng)
+            }
+        };
+        match decision {
+            Decision::Retry { delay_ns, .. } => {
+                self.counters.retries += 1;
+                self.intervals[usize::from(r.target)].retries += 1;
+                r.limiter_kind = if class == ErrorClass::Timeout {
+                    RequestKind::TimeoutRetry
+                } else {
+                    RequestKind::Retry
+                };
+                self.queue.schedule(now.plus_nanos(delay_ns), Event::Send { slot });
+            }
+            Decision::GiveUp => {
+                let regions = &self.keys[r.key as usize].regions;
+                let retryable = class != ErrorClass::NotRetryable;
+                if self.scenario.client.failover
+                    && retryable
+                    && usize::from(r.failovers) + 1 < regions.len()
+                {
+                    // The application moves on to the key's next Region with a fresh SDK
+                    // retry budget for the request.
+                    r.failovers += 1;
+                    r.region_choice =
+                        u8::try_from((usize::from(r.region_choice) + 1) % regions.len())
+                            .unwrap_or(0);
+                    r.target = regions[usize::from(r.region_choice)];
+                    r.attempts = Attempts { made: 1, last_cost: None };
+                    r.limiter_kind = RequestKind::Initial;
+                    self.counters.failovers += 1;
+                    self.on_send(slot);
+                } else {
+                    self.complete(slot, outcome);
+                }
+            }
+        }
+    }
+
+    /// The request has its final answer.
+    fn complete(&mut self, slot: u32, outcome: &'static str) {
+        let r = &self.slots[slot as usize];
+        let latency = self.now.nanos_since(r.intended);
+        let region = self.regions[usize::from(r.target)].region();
+        self.histograms.record(LatencyKey { operation: r.op.as_str(), region, outcome }, latency);
+        let acc = &mut self.intervals[usize::from(r.target)];
+        acc.completed += 1;
+        acc.latency.record(latency);
+        self.counters.completed += 1;
+        if outcome == "OK" {
+            acc.ok += 1;
+            self.counters.ok += 1;
+        } else {
+            *acc.errors.entry(outcome).or_default() += 1;
+        }
+        let (workload, thread) = (r.workload, r.thread);
+        let r = &mut self.slots[slot as usize];
+        r.source = None;
+        r.request = None;
+        r.answer = None;
+        r.attempt = 0;
+        self.free_slots.push(slot);
+        self.in_flight -= 1;
+        self.next_cycle(workload, thread);
+    }
+
+    /// A closed-loop caller thinks, then sends again.
+    fn next_cycle(&mut self, workload: u32, thread: u32) {
+        if thread == NO_THREAD {
+            return;
+        }
+        let w = &mut self.workloads[workload as usize];
+        if let Arrivals::Closed { think, .. } = &w.config.arrivals {
+            let at = self.now.plus_nanos(think.sample(&mut w.arrival_rng));
+            if at < w.end {
+                self.queue.schedule(at, Event::Think { workload, thread });
+            }
+        }
+    }
+
+    // ----- replication -----
+
+    fn blocked(&self, a: u16, b: u16) -> bool {
+        !self.regions[usize::from(a)].up
+            || !self.regions[usize::from(b)].up
+            || self.partitions.iter().any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
+    }
+
+    /// Sends what `region`'s engine put in its outbox.
+    fn forward_outbox(&mut self, region: u16) {
+        let outbox = self.regions[usize::from(region)].engine.drain_outbox();
+        for message in outbox {
+            let Some(to) =
+                self.regions.iter().position(|r| r.region() == message.destination_region)
+            else {
+                continue; // A Region outside the world: nowhere to deliver.
+            };
+            let slot = if let Some(slot) = self.free_messages.pop() {
+                self.messages[slot as usize] = Some(message);
+                slot
+            } else {
+                self.messages.push(Some(message));
+                u32_index(self.messages.len() - 1)
+            };
+            self.send_message(slot, region, u16_index(to));
+        }
+    }
+
+    fn send_message(&mut self, slot: u32, from: u16, to: u16) {
+        if self.blocked(from, to) {
+            self.held.push(slot);
+            return;
+        }
+        let (a, b) =
+            (self.regions[usize::from(from)].region(), self.regions[usize::from(to)].region());
+        let mut lag = self.scenario.world.link(a, b).sample(&mut self.network_rng);
+        lag += self.scenario.world.replication_delay.sample(&mut self.network_rng);
+        for (_, extra) in &self.replication_spikes {
+            lag += extra.sample(&mut self.fault_rng);
+        }
+        self.queue.schedule(self.now.plus_nanos(lag), Event::Replicate { message: slot });
+    }
+
+    fn on_replicate(&mut self, slot: u32) {
+        let Some(message) = self.messages[slot as usize].as_ref() else { return };
+        let from =
+            self.regions.iter().position(|r| r.region() == message.source_region).map(u16_index);
+        let to = self
+            .regions
+            .iter()
+            .position(|r| r.region() == message.destination_region)
+            .map(u16_index);
+        let (Some(from), Some(to)) = (from, to) else { return };
+        if self.blocked(from, to) {
+            self.held.push(slot);
+            return;
+        }
+        let Some(message) = self.messages[slot as usize].take() else { return };
+        self.free_messages.push(slot);
+        self.trips.push(ReplicationTrip {
+            key_id: message.key_id.to_string(),
+            source_region: message.source_region.to_string(),
+            destination_region: message.destination_region.to_string(),
+            kind: message.kind_name(),
+            version: message.version(),
+            sent_ns: message.sent_at.unix_nanos().saturating_sub(START.unix_nanos()),
+            delivered_ns: self.now.as_nanos(),
+        });
+        self.counters.replication_delivered += 1;
+        let now = engine_time(self.now);
+        // A message for this Region cannot be refused: the destination was checked above.
+        let _ = self.regions[usize::from(to)].engine.apply_replication(message, now);
+        self.forward_outbox(to);
+    }
+
+    /// Sends again what partitions and Region outages held, where it can go now.
+    fn release_held(&mut self) {
+        for slot in std::mem::take(&mut self.held) {
+            let Some(message) = self.messages[slot as usize].as_ref() else { continue };
+            let from = self
+                .regions
+                .iter()
+                .position(|r| r.region() == message.source_region)
+                .map(u16_index);
+            let to = self
+                .regions
+                .iter()
+                .position(|r| r.region() == message.destination_region)
+                .map(u16_index);
+            if let (Some(from), Some(to)) = (from, to) {
+                self.send_message(slot, from, to);
+            }
+        }
+    }
+
+    // ----- faults and actions -----
+
+    fn find_az(&self, region: Region, az: &str) -> Option<(u16, u16)> {
+        let r = self.regions.iter().position(|n| n.region() == region)?;
+        let a = self.regions[r].az_index(az)?;
+        Some((u16_index(r), u16_index(a)))
+    }
+
+    fn region_of(&self, region: Region) -> Option<u16> {
+        self.regions.iter().position(|n| n.region() == region).map(u16_index)
+    }
+
+    fn apply_fault(&mut self, fault: u32, starting: bool) {
+        let kind = self.scenario.faults[fault as usize].kind.clone();
+        let now = self.now;
+        match kind {
+            FaultKind::AzDown { region, az } => {
+                let Some((r, a)) = self.find_az(region, &az) else { return };
+                let detection = self.regions[usize::from(r)].config.detection_delay_ns;
+                let node = &mut self.regions[usize::from(r)].azs[usize::from(a)];
+                node.account(now);
+                if starting {
+                    node.up = false;
+                    node.epoch += 1;
+                    // Everything the AZ held is lost; it leaves the system now.
+                    let dropped = node.queue.len() as u64 + u64::from(node.busy);
+                    for waiting in std::mem::take(&mut node.queue) {
+                        node.depart(waiting.arrived, now);
+                    }
+                    node.little.departures += u64::from(node.busy);
+                    node.little.sojourn_ns += u128::from(node.busy) * u128::from(now.as_nanos())
+                        - node.in_service_arrivals_ns;
+                    node.in_service_arrivals_ns = 0;
+                    node.busy = 0;
+                    self.counters.dropped_by_az_loss += dropped;
+                    let epoch = node.epoch;
+                    self.queue.schedule(
+                        now.plus_nanos(detection),
+                        Event::Drain { region: r, az: a, epoch },
+                    );
+                } else {
+                    node.up = true;
+                    node.drained = false;
+                }
+            }
+            FaultKind::GrayAz { region, az, extra_latency, error_ppm } => {
+                let Some((r, a)) = self.find_az(region, &az) else { return };
+                self.regions[usize::from(r)].azs[usize::from(a)].gray =
+                    starting.then_some((extra_latency, error_ppm));
+            }
+            FaultKind::HsmDegraded { region, az, slowdown_permille } => {
+                let Some((r, a)) = self.find_az(region, &az) else { return };
+                self.regions[usize::from(r)].azs[usize::from(a)].slowdown_permille =
+                    if starting { slowdown_permille } else { 1_000 };
+            }
+            FaultKind::RegionDown { region } => {
+                let Some(r) = self.region_of(region) else { return };
+                self.regions[usize::from(r)].up = !starting;
+                if !starting {
+                    self.release_held();
+                }
+            }
+            FaultKind::Partition { a, b } => {
+                let (Some(a), Some(b)) = (self.region_of(a), self.region_of(b)) else { return };
+                if starting {
+                    self.partitions.push((a, b));
+                } else if let Some(i) = self.partitions.iter().position(|&p| p == (a, b)) {
+                    self.partitions.remove(i);
+                    self.release_held();
+                }
+            }
+            FaultKind::ReplicationDelay { extra } => {
+                if starting {
+                    self.replication_spikes.push((fault, extra));
+                } else {
+                    self.replication_spikes.retain(|(f, _)| *f != fault);
+                }
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: u32, key: u32) {
+        let ActionKind::RotateOnDemand { keys } = &self.scenario.actions[action as usize].kind;
+        let Some(group) = self.groups.iter().find(|g| &g.name == keys) else { return };
+        if key >= group.count {
+            return;
+        }
+        let index = (group.first + key) as usize;
+        let (key_id, account, primary) = {
+            let k = &self.keys[index];
+            (k.id, k.account, k.regions[0])
+        };
+        let principal = PrincipalArn::root(account);
+        let ctx = CallContext::new(principal, engine_time(self.now));
+        let node = &mut self.regions[usize::from(primary)];
+        if node.engine.rotate_key_on_demand(&ctx, RotateKeyOnDemandRequest::new(key_id)).is_err() {
+            self.counters.action_errors += 1;
+        }
+        self.forward_outbox(primary);
+        // One key per step, spaced to stay within the per-API quota.
+        self.queue.schedule(
+            self.now.plus_nanos(SETUP_SPACING_NS),
+            Event::Action { action, key: key + 1 },
+        );
+    }
+
+    // ----- time: ticks and the end -----
+
+    fn on_tick(&mut self) {
+        let now = self.now;
+        let interval = now.nanos_since(self.interval_start);
+        // Usage (key-hours, HSM-hours) is counted over the scenario's duration only.
+        let end = SimTime(self.scenario.duration_ns);
+        let billed = now.min(end).nanos_since(self.interval_start.min(end));
+        for index in 0..self.regions.len() {
+            let node = &mut self.regions[index];
+            node.engine.advance_to(engine_time(now));
+            let rotations = node
+                .engine
+                .drain_events()
+                .iter()
+                .filter(|e| matches!(e, engine::EngineEvent::KeyRotated { .. }))
+                .count() as u64;
+            if rotations > 0 {
+                *self.usage.rotations.entry(node.region().to_string()).or_default() += rotations;
+            }
+            self.key_ns[index] += u128::from(billed) * node.engine.key_count() as u128;
+            let (mut busy_area, mut capacity, mut queue_length) = (0u128, 0u128, 0u64);
+            for az in &mut node.azs {
+                az.account(now);
+                busy_area += std::mem::take(&mut az.busy_area_interval);
+                capacity += std::mem::take(&mut az.capacity_area_interval);
+                queue_length += az.queue.len() as u64;
+            }
+            // HSM time is billed over the scenario's duration only, like key time.
+            if interval > 0 {
+                self.hsm_ns[index] += capacity * u128::from(billed) / u128::from(interval);
+            }
+            let utilisation = (busy_area * 1_000)
+                .checked_div(capacity)
+                .map_or(0, |permille| u64::try_from(permille).unwrap_or(0));
+            let acc = std::mem::take(&mut self.intervals[index]);
+            self.rows.push(IntervalRow {
+                start_ns: self.interval_start.as_nanos(),
+                region: node.region().to_string(),
+                completed: acc.completed,
+                ok: acc.ok,
+                errors: acc.errors.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+                attempts: acc.attempts,
+                throttles: acc.throttles,
+                retries: acc.retries,
+                timeouts: acc.timeouts,
+                queue_length,
+                hsm_utilisation_permille: utilisation,
+                latency_us_p50: acc.latency.quantile_ns(0.5) / 1_000,
+                latency_us_p99: acc.latency.quantile_ns(0.99) / 1_000,
+            });
+            self.forward_outbox(u16_index(index));
+        }
+        self.interval_start = now;
+        let messages_pending = self.messages.len() > self.free_messages.len();
+        let more = !self.ending || self.in_flight > 0 || messages_pending;
+        let limit = self.scenario.duration_ns.saturating_add(DRAIN_LIMIT_NS);
+        if more && now.as_nanos() < limit {
+            self.queue.schedule(now.plus_nanos(self.scenario.interval_ns), Event::Tick);
+        } else if now.as_nanos() >= limit {
+            // Whatever is still pending is abandoned; the run ends here.
+            self.counters.unfinished = self.in_flight;
+            while self.queue.pop().is_some() {}
+        }
+    }
+
+    /// The workloads are over: heal every fault (the liveness phase) and let what is in
+    /// flight finish.
+    fn on_end(&mut self) {
+        self.ending = true;
+        for (index, fault) in self.scenario.faults.clone().iter().enumerate() {
+            if fault.start_ns <= self.now.as_nanos() && fault.end_ns > self.now.as_nanos() {
+                self.apply_fault(u32_index(index), false);
+            }
+        }
+    }
+
+    /// End-of-run invariants: replicas converged; Little's law on every AZ.
+    fn finish(&mut self) {
+        self.finished = true;
+        self.check_quota_window();
+        self.check_convergence();
+        for node in &mut self.regions {
+            for az in &mut node.azs {
+                az.account(self.now);
+                if az.in_system() == 0 && self.counters.unfinished == 0 {
+                    // Every request that entered has left, so the area under the
+                    // number-in-system curve is exactly the sum of the times in system.
+                    assert!(
+                        az.little.area == az.little.sojourn_ns
+                            || az.little.departures != az.little.arrivals,
+                        "invariant broken (seed {}): Little's law in {}: area {} != total time in system {}",
+                        self.seed,
+                        az.config.name,
+                        az.little.area,
+                        az.little.sojourn_ns
+                    );
+                }
+            }
+        }
+        for (index, node) in self.regions.iter().enumerate() {
+            let seconds = |ns: u128| u64::try_from(ns / u128::from(SECOND_NS)).unwrap_or(u64::MAX);
+            self.usage.key_seconds.insert(node.region().to_string(), seconds(self.key_ns[index]));
+            self.usage.hsm_seconds.insert(node.region().to_string(), seconds(self.hsm_ns[index]));
+        }
+    }
+
+    /// Once faults heal and messages drain, every replica holds its primary's material: a
+    /// ciphertext made now at the primary decrypts in every replica.
+    fn check_convergence(&mut self) {
+        if self.counters.unfinished > 0 {
+            return;
+        }
+        let at = engine_time(self.now.plus_nanos(SECOND_NS));
+        for k in &self.keys {
+            if k.regions.len() < 2 {
+                continue;
+            }
+            let ctx = CallContext::new(PrincipalArn::root(k.account), at);
+            let primary = &mut self.regions[usize::from(k.regions[0])].engine;
+            let Ok(sealed) = primary.encrypt(&ctx, EncryptRequest::new(k.id, "convergence")) else {
+                continue;
+            };
+            for &replica in &k.regions[1..] {
+                let engine = &mut self.regions[usize::from(replica)].engine;
+                let opened =
+                    engine.decrypt(&ctx, DecryptRequest::new(sealed.ciphertext_blob.clone()));
+                assert!(
+                    opened.is_ok_and(|d| d.plaintext.expose() == b"convergence"),
+                    "invariant broken (seed {}): replica of {} in {} has not converged after the faults healed",
+                    self.seed,
+                    k.id,
+                    engine.region()
+                );
+            }
+        }
+    }
+
+    /// What the run produced so far.
+    #[must_use]
+    pub fn report(&self) -> Report {
+        let mut counters = self.counters.clone();
+        for w in &self.workloads {
+            counters.cache_hits = counters.cache_hits.max(w.cache.hits);
+        }
+        let little = self
+            .regions
+            .iter()
+            .flat_map(|node| node.azs.iter().map(move |az| (node, az)))
+            .map(|(node, az)| little_check(node.region(), &az.config.name, az.little, self.now))
+            .collect();
+        Report {
+            seed: self.seed,
+            scenario: self.scenario.name.clone(),
+            provider: self.scenario.provider.as_str(),
+            duration_ns: self.scenario.duration_ns,
+            ended_ns: self.now.as_nanos(),
+            counters,
+            latency: self.histograms.rows(),
+            time_series: self.rows.clone(),
+            usage: self.usage.clone(),
+            replication: self.trips.clone(),
+            little,
+            histograms: self.histograms.to_serialised(),
+        }
+    }
+
+    /// The latency histograms.
+    #[must_use]
+    pub const fn histograms(&self) -> &LatencyHistograms {
+        &self.histograms
+    }
+}
+
+fn little_check(region: Region, az: &str, little: LittleCounters, now: SimTime) -> LittleCheck {
+    #[expect(clippy::cast_precision_loss, reason = "reporting only")]
+    let (span, area, sojourn) =
+        (now.as_nanos().max(1) as f64, little.area as f64, little.sojourn_ns as f64);
+    #[expect(clippy::cast_precision_loss, reason = "reporting only")]
+    let (arrivals, departures) = (little.arrivals as f64, little.departures.max(1) as f64);
+    LittleCheck {
+        region: region.to_string(),
+        az: az.to_owned(),
+        arrivals: little.arrivals,
+        mean_in_system: area / span,
+        arrival_rate_times_mean_sojourn: (arrivals / span) * (sojourn / departures),
+    }
+}
+
+fn retry_config(mode: RetryMode) -> RetryConfig {
+    match mode {
+        RetryMode::Off => RetryConfig::standard(),
+        RetryMode::Standard(config) | RetryMode::Adaptive(config) => config,
+    }
+}
+
+fn keys_account(scenario: &Scenario, group: &str) -> AccountId {
+    scenario
+        .keys
+        .iter()
+        .find(|g| g.name == group)
+        .map_or(crate::scenario::DEFAULT_ACCOUNT, |g| g.account)
+}
+
+/// Checks what [`Simulation::new`] relies on.
+fn validate(scenario: &Scenario) -> Result<(), SimError> {
+    let world = &scenario.world;
+    if world.regions.is_empty() {
+        return Err(invalid("the world has no Region"));
+    }
+    if scenario.interval_ns == 0 {
+        return Err(invalid("interval_ns must be positive"));
+    }
+    for (i, r) in world.regions.iter().enumerate() {
+        if world.regions[..i].iter().any(|other| other.region == r.region) {
+            return Err(invalid(format!("Region {} appears twice", r.region)));
+        }
+        if r.azs.is_empty() {
+            return Err(invalid(format!("Region {} has no AZ", r.region)));
+        }
+        for az in &r.azs {
+            if az.hsms == 0 {
+                return Err(invalid(format!("AZ {} has no HSM", az.name)));
+            }
+        }
+        for (what, dist) in
+            [("client_latency", &r.client_latency), ("inter_az_latency", &r.inter_az_latency)]
+        {
+            dist.validate().map_err(|e| invalid(format!("Region {} {what}: {e}", r.region)))?;
+        }
+    }
+    world.replication_delay.validate().map_err(|e| invalid(format!("replication_delay: {e}")))?;
+    for group in &scenario.keys {
+        if group.count == 0 {
+            return Err(invalid(format!("key group {} has no keys", group.name)));
+        }
+        if !matches!(group.spec, KeySpec::SymmetricDefault) && !group.spec.is_hmac() {
+            return Err(invalid(format!(
+                "key group {}: the simulator drives SYMMETRIC_DEFAULT and HMAC keys, not {}",
+                group.name, group.spec
+            )));
+        }
+        for region in std::iter::once(&group.region).chain(&group.replicas) {
+            if !world.regions.iter().any(|r| r.region == *region) {
+                return Err(invalid(format!(
+                    "key group {}: Region {region} is not in the world",
+                    group.name
+                )));
+            }
+        }
+    }
+    for w in &scenario.workloads {
+        if w.mix.iter().all(|(_, weight)| *weight == 0) {
+            return Err(invalid(format!("workload {} has no operation with a weight", w.name)));
+        }
+        w.payload_bytes
+            .validate()
+            .map_err(|e| invalid(format!("workload {} payload_bytes: {e}", w.name)))?;
+    }
+    Ok(())
+}
+
+/// Creates every key group before the start, spaced to stay within the control-plane
+/// quotas; replicas are delivered at once and given time to leave `Creating`.
+fn create_keys(
+    scenario: &Scenario,
+    regions: &mut [RegionNode],
+    region_index: &dyn Fn(Region) -> Option<u16>,
+) -> Result<(Vec<SimKey>, Vec<KeyGroupInfo>), SimError> {
+    let calls: u64 = scenario
+        .keys
+        .iter()
+        .map(|g| {
+            u64::from(g.count)
+                * (1 + g.replicas.len() as u64 + u64::from(g.rotation_period_days.is_some()))
+        })
+        .sum();
+    let mut t = START.unix_nanos().saturating_sub((calls + 10) * SETUP_SPACING_NS);
+    let mut keys = Vec::new();
+    let mut groups = Vec::new();
+    for group in &scenario.keys {
+        let principal = PrincipalArn::root(group.account);
+        let primary = region_index(group.region)
+            .ok_or_else(|| invalid(format!("key group {}: unknown Region", group.name)))?;
+        groups.push(KeyGroupInfo {
+            name: group.name.clone(),
+            first: u32_index(keys.len()),
+            count: group.count,
+        });
+        for _ in 0..group.count {
+            t += SETUP_SPACING_NS;
+            let ctx = CallContext::new(principal.clone(), Timestamp::from_unix_nanos(t));
+            let mut request = if group.spec.is_hmac() {
+                CreateKeyRequest::hmac(group.spec)
+            } else {
+                CreateKeyRequest::new()
+            };
+            request = request.with_multi_region(!group.replicas.is_empty());
+            let engine = &mut regions[usize::from(primary)].engine;
+            let created = engine
+                .create_key(&ctx, request)
+                .map_err(|e| invalid(format!("key group {}: CreateKey failed: {e}", group.name)))?;
+            let id = created.key_id();
+            let mut key_regions = vec![primary];
+            for &replica in &group.replicas {
+                t += SETUP_SPACING_NS;
+                let ctx = ctx.at(Timestamp::from_unix_nanos(t));
+                let engine = &mut regions[usize::from(primary)].engine;
+                engine.replicate_key(&ctx, ReplicateKeyRequest::new(id, replica)).map_err(|e| {
+                    invalid(format!("key group {}: ReplicateKey failed: {e}", group.name))
+                })?;
+                let to = region_index(replica).ok_or_else(|| invalid("unknown replica Region"))?;
+                for message in regions[usize::from(primary)].engine.drain_outbox() {
+                    let _ = regions[usize::from(to)]
+                        .engine
+                        .apply_replication(message, Timestamp::from_unix_nanos(t));
+                }
+                key_regions.push(to);
+            }
+            if let Some(days) = group.rotation_period_days {
+                t += SETUP_SPACING_NS;
+                let ctx = ctx.at(Timestamp::from_unix_nanos(t));
+                let engine = &mut regions[usize::from(primary)].engine;
+                engine
+                    .enable_key_rotation(
+                        &ctx,
+                        EnableKeyRotationRequest::new(id).with_rotation_period_in_days(days),
+                    )
+                    .map_err(|e| {
+                        invalid(format!("key group {}: EnableKeyRotation failed: {e}", group.name))
+                    })?;
+                // The rotation schedule travels to the replicas too.
+                let messages = regions[usize::from(primary)].engine.drain_outbox();
+                for message in messages {
+                    if let Some(to) = region_index(message.destination_region) {
+                        let _ = regions[usize::from(to)]
+                            .engine
+                            .apply_replication(message, Timestamp::from_unix_nanos(t));
+                    }
+                }
+            }
+            keys.push(SimKey {
+                id,
+                spec: group.spec,
+                account: group.account,
+                regions: key_regions,
+            });
+        }
+    }
+    // Replicas leave `Creating` by the start.
+    for node in regions.iter_mut() {
+        node.engine.advance_to(START);
+        let _ = node.engine.drain_events();
+    }
+    Ok((keys, groups))
+}

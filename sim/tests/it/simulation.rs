@@ -1,0 +1,249 @@
+//! The simulator end to end: determinism, AZ failure, replication lag, envelope caching,
+//! the adaptive client under throttling.
+
+use engine::Region;
+use sim::dist::Dist;
+use sim::retry::RetryConfig;
+use sim::scenario::*;
+use sim::{Report, Scenario, Simulation};
+
+const S: u64 = SECOND_NS;
+const MS: u64 = MILLISECOND_NS;
+const EAST: Region = Region::US_EAST_1;
+const WEST: Region = Region::US_WEST_2;
+
+fn mixed(seconds: u64) -> Scenario {
+    let mut scenario = Scenario::new("mixed", World::standard(&[EAST], 4), seconds * S);
+    scenario.keys.push(KeyGroup::symmetric("app", 20, EAST));
+    let mut web = Workload::poisson("web", EAST, "app", 2_000.0).with_mix(&[
+        (OpKind::Encrypt, 4),
+        (OpKind::Decrypt, 4),
+        (OpKind::GenerateDataKey, 1),
+        (OpKind::ReEncrypt, 1),
+    ]);
+    web.context_tenants = 8;
+    web.key_choice = KeyChoice::Zipf { exponent: 1.1 };
+    scenario.workloads.push(web);
+    scenario
+}
+
+fn json(report: &Report) -> String {
+    serde_json::to_string(report).unwrap()
+}
+
+#[test]
+fn same_scenario_and_seed_give_byte_identical_results() {
+    let first = json(&Simulation::new(mixed(5), 7).unwrap().run());
+    let second = json(&Simulation::new(mixed(5), 7).unwrap().run());
+    assert_eq!(first, second);
+    let other = json(&Simulation::new(mixed(5), 8).unwrap().run());
+    assert_ne!(first, other);
+    // The real work happened: every request answered, decrypts checked against their
+    // plaintexts inside the run.
+    let report = Simulation::new(mixed(5), 7).unwrap().run();
+    assert_eq!(report.counters.completed, report.counters.requests);
+    assert_eq!(report.counters.ok, report.counters.requests);
+    let decrypts: u64 =
+        report.latency.iter().filter(|r| r.operation == "Decrypt").map(|r| r.count).sum();
+    assert!(decrypts > 3_000, "{decrypts}");
+}
+
+#[test]
+fn step_until_pauses_and_resumes_without_changing_the_outcome() {
+    let mut stepped = Simulation::new(mixed(3), 11).unwrap();
+    for second in 1..=20 {
+        stepped.step_until(sim::time::SimTime::from_secs(second));
+        assert!(stepped.now() <= sim::time::SimTime::from_secs(second));
+    }
+    stepped.step_until(sim::time::SimTime(u64::MAX));
+    assert!(stepped.is_finished());
+    assert_eq!(json(&stepped.report()), json(&Simulation::new(mixed(3), 11).unwrap().run()));
+}
+
+/// One Region, three AZs of `hsms_per_az` HSMs with a bounded queue, 5,000 requests/s, and
+/// us-east-1a lost at 20 s of 60.
+fn az_loss(hsms_per_az: u32) -> Report {
+    let mut world = World::standard(&[EAST], hsms_per_az);
+    for az in &mut world.regions[0].azs {
+        az.queue_limit = Some(64);
+    }
+    world.regions[0].detection_delay_ns = 2 * S;
+    let mut scenario = Scenario::new("az-failure", world, 60 * S);
+    scenario.provider = engine::crypto::ProviderKind::InsecureModelling;
+    scenario.client.attempt_timeout_ns = S;
+    scenario.keys.push(KeyGroup::symmetric("app", 10, EAST));
+    // A fleet of 100 processes, 50 requests/s each, each with its own retry quota.
+    let mut web = Workload::poisson("web", EAST, "app", 5_000.0)
+        .with_mix(&[(OpKind::Encrypt, 1), (OpKind::Decrypt, 1)]);
+    web.sdk_clients = 100;
+    scenario.workloads.push(web);
+    scenario.faults.push(Fault {
+        start_ns: 20 * S,
+        end_ns: u64::MAX,
+        kind: FaultKind::AzDown { region: EAST, az: "us-east-1a".to_owned() },
+    });
+    Simulation::new(scenario, 42).unwrap().run()
+}
+
+/// The worst per-second p99 latency after the load balancer drained the lost AZ and the
+/// attempts it swallowed timed out and retried [µs].
+fn p99_after_failover_us(report: &Report) -> u64 {
+    report
+        .time_series
+        .iter()
+        .filter(|row| row.start_ns >= 30 * S && row.start_ns < 60 * S)
+        .map(|row| row.latency_us_p99)
+        .max()
+        .unwrap()
+}
+
+#[test]
+fn losing_an_az_is_absorbed_when_statically_stable_and_hurts_when_not() {
+    // A symmetric call holds an HSM 1.19 ms on average (lognormal, median 1 ms, p99 4 ms):
+    // one HSM serves ~840/s. 5 per AZ keep two AZs at 60% busy; 3 per AZ put two AZs at
+    // 99%, the edge of saturation.
+    let stable = az_loss(5);
+    let under = az_loss(3);
+    for report in [&stable, &under] {
+        assert!(report.counters.dropped_by_az_loss > 0, "the AZ loss swallowed requests");
+        assert!(report.counters.timeouts > 0 && report.counters.retries > 0);
+    }
+    let error_rate =
+        |r: &Report| (r.counters.completed - r.counters.ok) as f64 / r.counters.completed as f64;
+    assert!(error_rate(&stable) < 0.001, "errors after retries {}", error_rate(&stable));
+    assert!(p99_after_failover_us(&stable) < 50_000, "p99 {} µs", p99_after_failover_us(&stable));
+    // Under-provisioned: the surviving AZs queue, fill, throttle, and clients retry.
+    assert!(under.counters.throttles > 1_000, "throttles {}", under.counters.throttles);
+    assert!(under.counters.retries > 2 * stable.counters.retries);
+    let peak_queue = under.time_series.iter().map(|row| row.queue_length).max().unwrap();
+    assert!(peak_queue > 50, "queue {peak_queue}");
+    assert!(p99_after_failover_us(&under) > 10 * p99_after_failover_us(&stable));
+    // Before the failure both were healthy.
+    for report in [&stable, &under] {
+        let early = report.time_series.iter().filter(|row| row.start_ns < 19 * S);
+        assert!(early.clone().all(|row| row.throttles == 0 && row.timeouts == 0));
+    }
+}
+
+#[test]
+fn replica_decrypts_of_new_ciphertexts_fail_until_the_rotated_material_arrives() {
+    const KEYS: u32 = 40;
+    let mut world = World::standard(&[EAST, WEST], 4);
+    world.inter_region.push(RegionLink { a: EAST, b: WEST, one_way: Dist::constant(40 * MS) });
+    world.replication_delay = Dist::exponential_ms(1_000.0);
+    let mut scenario = Scenario::new("replication-lag", world, 60 * S);
+    scenario.keys.push(KeyGroup::symmetric("mrk", KEYS, EAST).with_replicas(&[WEST]));
+    let rate_per_key = 20.0;
+    scenario.workloads.push(Workload::poisson(
+        "writer",
+        EAST,
+        "mrk",
+        rate_per_key * f64::from(KEYS),
+    ));
+    scenario.workloads.push(
+        Workload::poisson("reader", WEST, "mrk", rate_per_key * f64::from(KEYS))
+            .with_mix(&[(OpKind::Decrypt, 1)]),
+    );
+    scenario.actions.push(Action {
+        at_ns: 20 * S,
+        kind: ActionKind::RotateOnDemand { keys: "mrk".to_owned() },
+    });
+    let report = Simulation::new(scenario, 5).unwrap().run();
+    assert_eq!(report.counters.action_errors, 0);
+
+    // The rotations' trips east → west, and when each arrived.
+    let rotations: Vec<_> = report
+        .replication
+        .iter()
+        .filter(|t| t.source_region == "us-east-1" && t.sent_ns >= 20 * S)
+        .collect();
+    assert_eq!(rotations.len(), KEYS as usize);
+    let lags_s: Vec<f64> =
+        rotations.iter().map(|t| (t.delivered_ns - t.sent_ns) as f64 / 1e9).collect();
+    let mean_lag_s = lags_s.iter().sum::<f64>() / lags_s.len() as f64;
+    // The lag is the 40 ms link plus an exponential with mean 1 s: mean 1.04 s, standard
+    // error 1/√40 = 0.16 s.
+    assert!((mean_lag_s - 1.04).abs() < 3.0 * 0.16, "mean lag {mean_lag_s}");
+
+    // Failures: a reader's Decrypt of a ciphertext under the new material, before the
+    // material arrived. Per key the window opens when the first new ciphertext is pooled
+    // (the next Encrypt after the rotation, mean 1/20 s, plus its round trip, ~10 ms) and
+    // closes at delivery; a reader's request reaches the west endpoint ~5 ms after it
+    // leaves. Expected: 20/s × Σ (lag − 0.06 s).
+    let expected: f64 = lags_s.iter().map(|lag| rate_per_key * (lag - 0.06).max(0.0)).sum();
+    let failures = report.counters.replica_decrypt_failures as f64;
+    assert!(failures > 100.0, "{failures}");
+    assert!(
+        (failures / expected - 1.0).abs() < 0.15,
+        "{failures} failures, expected {expected:.0}"
+    );
+    // They stop once the last material arrived, and never happened before the rotation.
+    let last = rotations.iter().map(|t| t.delivered_ns).max().unwrap();
+    for row in report.time_series.iter().filter(|row| row.region == "us-west-2") {
+        let failed = row.errors.get("InvalidCiphertextException").copied().unwrap_or(0);
+        if row.start_ns < 20 * S || row.start_ns > last + S {
+            assert_eq!(failed, 0, "at {} s", row.start_ns / S);
+        }
+    }
+}
+
+#[test]
+fn a_data_key_cache_saves_kms_calls_as_configured() {
+    let mut scenario = Scenario::new("envelope", World::standard(&[EAST], 4), 300 * S);
+    scenario.keys.push(KeyGroup::symmetric("bucket", 1, EAST));
+    let mut uploads = Workload::poisson("uploads", EAST, "bucket", 10.0)
+        .with_mix(&[(OpKind::EnvelopeEncrypt, 1)]);
+    uploads.payload_bytes = Dist::constant(64 * 1024);
+    // At most 100 objects per data key: one GenerateDataKey per 100 objects.
+    uploads.data_key_cache =
+        Some(DataKeyCache { max_age_ns: 300 * S, max_messages: 100, max_bytes: u64::MAX });
+    scenario.workloads.push(uploads);
+    let report = Simulation::new(scenario, 3).unwrap().run();
+    let calls = report.usage.requests["111122223333"]["us-east-1"]["GenerateDataKey"];
+    let objects = report.counters.requests;
+    assert_eq!(report.counters.cache_hits + calls, objects);
+    // As in the Encryption SDK, an object that arrives while a refresh is in flight misses
+    // too (~8% of refreshes at 10/s and ~8 ms per call), so slightly more than one call
+    // per 100 objects.
+    let per_call = objects as f64 / calls as f64;
+    assert!((80.0..=100.0).contains(&per_call), "{per_call} objects per call");
+}
+
+#[test]
+fn bursts_over_quota_throttle_and_adaptive_clients_back_off() {
+    let run = |retry: RetryMode| {
+        let mut world = World::standard(&[Region::from_static("eu-north-1")], 8);
+        world.regions[0].quotas = engine::quota::QuotaConfig::default().with_rate(
+            engine::quota::QuotaClass::CryptoSymmetric,
+            engine::quota::RequestRate::per_second(1_000),
+        );
+        let mut scenario = Scenario::new("bursts", world, 30 * S);
+        scenario.client.retry = retry;
+        scenario.keys.push(KeyGroup::symmetric("app", 5, world_region()));
+        let mut bursty = Workload::poisson("batch", world_region(), "app", 0.0);
+        bursty.arrivals = Arrivals::Bursts {
+            base_per_s: 200.0,
+            burst_per_s: 3_000.0,
+            period_ns: 10 * S,
+            length_ns: 3 * S,
+            first_at_ns: 5 * S,
+        };
+        scenario.workloads.push(bursty);
+        Simulation::new(scenario, 9).unwrap().run()
+    };
+    let standard = run(RetryMode::Standard(RetryConfig::standard()));
+    let adaptive = run(RetryMode::Adaptive(RetryConfig::standard()));
+    assert!(standard.counters.throttles > 1_000, "{}", standard.counters.throttles);
+    // The adaptive client limits its own send rate after the first throttles, so the
+    // service sees fewer over-quota attempts.
+    assert!(
+        adaptive.counters.throttles < standard.counters.throttles / 2,
+        "adaptive {} vs standard {}",
+        adaptive.counters.throttles,
+        standard.counters.throttles
+    );
+}
+
+fn world_region() -> Region {
+    Region::from_static("eu-north-1")
+}
