@@ -11,5 +11,5 @@ mod crypto;
 mod engine;
 mod sim;
 
-criterion_group!(benches, crypto::define, engine::define, sim::define);
+criterion_group!(benches, crypto::define, engine::define, sim::define, sim::define_kms);
 criterion_main!(benches);

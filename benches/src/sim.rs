@@ -90,3 +90,32 @@ pub(crate) fn define(c: &mut Criterion) {
     });
     group.finish();
 }
+
+/// `sim/kms/<provider>`: simulated requests per second of wall time on a full KMS scenario
+/// (one Region, three AZs, 100 keys, a mixed Encrypt/Decrypt/GenerateDataKey load at
+/// 10,000 requests/s for 5 simulated seconds), with real cryptography and with the insecure
+/// modelling provider.
+pub(crate) fn define_kms(c: &mut Criterion) {
+    use ::engine::crypto::ProviderKind;
+    use ::sim::{Scenario, Simulation};
+
+    let mut group = c.benchmark_group("sim/kms");
+    group.sample_size(10);
+    for provider in [ProviderKind::AwsLcRs, ProviderKind::InsecureModelling] {
+        let mut scenario = Scenario::steady("bench", 10_000.0, 5 * 1_000_000_000);
+        scenario.provider = provider;
+        let requests = Simulation::new(scenario.clone(), 1).unwrap().run().counters.requests;
+        group.throughput(Throughput::Elements(requests));
+        group.bench_function(provider.as_str(), |b| {
+            b.iter_batched(
+                || Simulation::new(scenario.clone(), 1).unwrap(),
+                |simulation| {
+                    let report = simulation.run();
+                    assert_eq!(report.counters.ok, requests);
+                },
+                criterion::BatchSize::PerIteration,
+            );
+        });
+    }
+    group.finish();
+}

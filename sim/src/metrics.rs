@@ -172,30 +172,6 @@ pub struct UsageCounters {
     pub hsm_seconds: BTreeMap<String, u64>,
 }
 
-impl UsageCounters {
-    pub(crate) fn count_request(&mut self, account: String, region: Region, op: &str) {
-        *self
-            .requests
-            .entry(account)
-            .or_default()
-            .entry(region.to_string())
-            .or_default()
-            .entry(op.to_owned())
-            .or_default() += 1;
-    }
-
-    pub(crate) fn count_throttle(&mut self, account: String, region: Region, op: &str) {
-        *self
-            .throttled
-            .entry(account)
-            .or_default()
-            .entry(region.to_string())
-            .or_default()
-            .entry(op.to_owned())
-            .or_default() += 1;
-    }
-}
-
 /// One row of the latency summary.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LatencyRow {

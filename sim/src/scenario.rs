@@ -61,6 +61,33 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// A steady mixed load: one Region (us-east-1), three AZs with HSMs for 50% utilisation
+    /// at `rate_per_s`, 100 symmetric keys chosen by Zipf (s = 1), and a fleet of SDK clients
+    /// (one per 100 requests/s) sending Encrypt 45%, Decrypt 45%, GenerateDataKey 10% of
+    /// 1 KiB payloads with one of 8 tenant encryption contexts, Poisson arrivals.
+    #[must_use]
+    pub fn steady(name: impl Into<String>, rate_per_s: f64, duration_ns: u64) -> Self {
+        let mean_service_s = ServiceTimes::default().of(Operation::Encrypt).mean() / 1e9;
+        let hsms_per_az =
+            crate::dist::round((rate_per_s * mean_service_s / (3.0 * 0.5)).ceil()).max(1);
+        let hsms_per_az = u32::try_from(hsms_per_az).unwrap_or(u32::MAX);
+        let mut scenario =
+            Self::new(name, World::standard(&[Region::US_EAST_1], hsms_per_az), duration_ns);
+        scenario.keys.push(KeyGroup::symmetric("app", 100, Region::US_EAST_1));
+        let mut app = Workload::poisson("app", Region::US_EAST_1, "app", rate_per_s).with_mix(&[
+            (OpKind::Encrypt, 45),
+            (OpKind::Decrypt, 45),
+            (OpKind::GenerateDataKey, 10),
+        ]);
+        app.key_choice = KeyChoice::Zipf { exponent: 1.0 };
+        app.context_tenants = 8;
+        app.sdk_clients = u32::try_from(crate::dist::round(rate_per_s / 100.0)).unwrap_or(1).max(1);
+        scenario.workloads.push(app);
+        scenario
+    }
+}
+
 /// The cloud: Regions, and the network between them.
 #[derive(Clone, Debug)]
 pub struct World {

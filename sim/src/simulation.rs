@@ -118,10 +118,8 @@ enum Event {
         slot: u32,
         attempt: u64,
     },
-    Timeout {
-        slot: u32,
-        attempt: u64,
-    },
+    /// The earliest pending attempt deadline is due.
+    Timeouts,
     Replicate {
         message: u32,
     },
@@ -374,6 +372,8 @@ pub struct Simulation {
     workloads: Vec<WorkloadState>,
     slots: Vec<InFlight>,
     free_slots: Vec<u32>,
+    /// Attempt deadlines, in order: (when, slot, attempt).
+    deadlines: std::collections::VecDeque<(SimTime, u32, u64)>,
     in_flight: u64,
     next_attempt: u64,
     next_token: u64,
@@ -390,6 +390,10 @@ pub struct Simulation {
     rows: Vec<IntervalRow>,
     interval_start: SimTime,
     usage: UsageCounters,
+    /// Served and throttled requests by (account, Region, operation), as plain keys on the
+    /// hot path; spelled out as strings only in the report.
+    requests_by: BTreeMap<(AccountId, Region, Operation), u64>,
+    throttled_by: BTreeMap<(AccountId, Region, Operation), u64>,
     key_ns: Vec<u128>,
     hsm_ns: Vec<u128>,
     counters: RunCounters,
@@ -406,8 +410,39 @@ fn engine_time(t: SimTime) -> Timestamp {
 
 /// The payload of request `token`: cheap to make and to check again later.
 fn payload(token: u64, len: u32) -> Vec<u8> {
-    let pattern = token.to_le_bytes();
-    (0..len as usize).map(|i| pattern[i % 8] ^ u8::try_from(i / 8 % 251).unwrap_or(0)).collect()
+    let mut bytes = vec![0u8; len as usize];
+    let mut words = bytes.chunks_exact_mut(8);
+    let mut index = 0u64;
+    for chunk in &mut words {
+        chunk.copy_from_slice(&payload_word(token, index).to_le_bytes());
+        index += 1;
+    }
+    let tail = words.into_remainder();
+    let last = payload_word(token, index).to_le_bytes();
+    tail.copy_from_slice(&last[..tail.len()]);
+    bytes
+}
+
+/// Word `index` of the payload of request `token`.
+const fn payload_word(token: u64, index: u64) -> u64 {
+    token ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Whether `bytes` is the payload of `token` of `len` bytes (without building it).
+fn is_payload(bytes: &[u8], token: u64, len: u32) -> bool {
+    if bytes.len() != len as usize {
+        return false;
+    }
+    let mut words = bytes.chunks_exact(8);
+    let mut index = 0u64;
+    for chunk in &mut words {
+        if chunk != payload_word(token, index).to_le_bytes() {
+            return false;
+        }
+        index += 1;
+    }
+    let tail = words.remainder();
+    tail == &payload_word(token, index).to_le_bytes()[..tail.len()]
 }
 
 /// 64-bit FNV-1a (not a security function): a data key's fingerprint.
@@ -546,6 +581,7 @@ impl Simulation {
             workloads,
             slots: Vec::new(),
             free_slots: Vec::new(),
+            deadlines: std::collections::VecDeque::new(),
             in_flight: 0,
             next_attempt: 1,
             next_token: 1,
@@ -562,6 +598,8 @@ impl Simulation {
             rows: Vec::new(),
             interval_start: SimTime::ZERO,
             usage: UsageCounters::default(),
+            requests_by: BTreeMap::new(),
+            throttled_by: BTreeMap::new(),
             key_ns: vec![0; region_count],
             hsm_ns: vec![0; region_count],
             counters: RunCounters::default(),
@@ -677,7 +715,7 @@ impl Simulation {
                 self.on_service_done(slot, attempt, region, az, epoch, arrived);
             }
             Event::Reply { slot, attempt } => self.on_reply(slot, attempt),
-            Event::Timeout { slot, attempt } => self.on_timeout(slot, attempt),
+            Event::Timeouts => self.on_timeouts(),
             Event::Replicate { message } => self.on_replicate(message),
             Event::FaultStart { fault } => self.apply_fault(fault, true),
             Event::FaultEnd { fault } => self.apply_fault(fault, false),
@@ -883,7 +921,13 @@ impl Simulation {
             self.paths[usize::from(home)][usize::from(target)].sample(&mut self.network_rng);
         self.queue.schedule(self.now.plus_nanos(delay), Event::FrontDoor { slot, attempt });
         if timeout_ns > 0 {
-            self.queue.schedule(self.now.plus_nanos(timeout_ns), Event::Timeout { slot, attempt });
+            // Every attempt has the same timeout, so deadlines come in send order: a FIFO
+            // and one pending event for its head, instead of one event per attempt.
+            let deadline = self.now.plus_nanos(timeout_ns);
+            if self.deadlines.is_empty() {
+                self.queue.schedule(deadline, Event::Timeouts);
+            }
+            self.deadlines.push_back((deadline, slot, attempt));
         }
     }
 
@@ -933,11 +977,11 @@ impl Simulation {
         if let Err(throttled) = node.engine.admit(&w.ctx, request) {
             self.counters.throttles += 1;
             self.intervals[usize::from(target)].throttles += 1;
-            self.usage.count_throttle(account.to_string(), node.region(), operation.as_str());
+            *self.throttled_by.entry((account, node.region(), operation)).or_default() += 1;
             self.answer(slot, attempt, Answer::Engine(Err(throttled)));
             return;
         }
-        self.usage.count_request(account.to_string(), node.region(), operation.as_str());
+        *self.requests_by.entry((account, node.region(), operation)).or_default() += 1;
         let spec = self.keys[r.key as usize].spec;
         self.count_admitted(target, account, operation, spec);
         let node = &mut self.regions[usize::from(target)];
@@ -1123,15 +1167,22 @@ impl Simulation {
         }
     }
 
-    fn on_timeout(&mut self, slot: u32, attempt: u64) {
-        let r = &mut self.slots[slot as usize];
-        if r.attempt != attempt || !r.outstanding {
-            return;
+    fn on_timeouts(&mut self) {
+        while let Some(&(deadline, slot, attempt)) = self.deadlines.front() {
+            if deadline > self.now {
+                self.queue.schedule(deadline, Event::Timeouts);
+                return;
+            }
+            self.deadlines.pop_front();
+            let r = &mut self.slots[slot as usize];
+            if r.attempt != attempt || !r.outstanding {
+                continue; // Answered in time.
+            }
+            r.outstanding = false;
+            self.counters.timeouts += 1;
+            self.intervals[usize::from(r.target)].timeouts += 1;
+            self.fail(slot, ErrorClass::Timeout, "ClientTimeout", None);
         }
-        r.outstanding = false;
-        self.counters.timeouts += 1;
-        self.intervals[usize::from(r.target)].timeouts += 1;
-        self.fail(slot, ErrorClass::Timeout, "ClientTimeout", None);
     }
 
     fn succeed(&mut self, slot: u32, response: Response) {
@@ -1181,7 +1232,7 @@ impl Simulation {
                 if let Some(source) = &r.source {
                     let matches = match source.expect {
                         Expect::Payload { token, len } => {
-                            out.plaintext.expose() == payload(token, len).as_slice()
+                            is_payload(out.plaintext.expose(), token, len)
                         }
                         Expect::DataKey(fingerprint) => {
                             fnv1a(out.plaintext.expose()) == fingerprint
@@ -1507,7 +1558,13 @@ impl Simulation {
         let principal = PrincipalArn::root(account);
         let ctx = CallContext::new(principal, engine_time(self.now));
         let node = &mut self.regions[usize::from(primary)];
-        if node.engine.rotate_key_on_demand(&ctx, RotateKeyOnDemandRequest::new(key_id)).is_err() {
+        // An operator cannot reach a Region that is down.
+        if !node.up
+            || node
+                .engine
+                .rotate_key_on_demand(&ctx, RotateKeyOnDemandRequest::new(key_id))
+                .is_err()
+        {
             self.counters.action_errors += 1;
         }
         self.forward_outbox(primary);
@@ -1678,7 +1735,11 @@ impl Simulation {
             counters,
             latency: self.histograms.rows(),
             time_series: self.rows.clone(),
-            usage: self.usage.clone(),
+            usage: UsageCounters {
+                requests: nest(&self.requests_by),
+                throttled: nest(&self.throttled_by),
+                ..self.usage.clone()
+            },
             replication: self.trips.clone(),
             little,
             histograms: self.histograms.to_serialised(),
@@ -1705,6 +1766,22 @@ fn little_check(region: Region, az: &str, little: LittleCounters, now: SimTime) 
         mean_in_system: area / span,
         arrival_rate_times_mean_sojourn: (arrivals / span) * (sojourn / departures),
     }
+}
+
+/// Counts by (account, Region, operation) as nested maps of strings, for the report.
+type Nested = BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>;
+
+fn nest(counts: &BTreeMap<(AccountId, Region, Operation), u64>) -> Nested {
+    let mut nested = Nested::new();
+    for (&(account, region, operation), &n) in counts {
+        nested
+            .entry(account.to_string())
+            .or_default()
+            .entry(region.to_string())
+            .or_default()
+            .insert(operation.as_str().to_owned(), n);
+    }
+    nested
 }
 
 fn retry_config(mode: RetryMode) -> RetryConfig {

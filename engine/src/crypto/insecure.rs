@@ -41,19 +41,31 @@ impl Hash128 {
         Self { a: mix(domain ^ 0x9e37_79b9_7f4a_7c15), b: mix(domain.wrapping_add(1)) }
     }
 
+    /// One word into both lanes (the finaliser mixes them well; per word, cheap).
     fn word(&mut self, word: u64) {
-        self.a = mix(self.a ^ word).rotate_left(17);
-        self.b = (self.b ^ word).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29);
+        self.a = (self.a ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+        self.b =
+            (self.b ^ word.rotate_left(32)).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
     }
 
-    /// Absorbs `bytes`, then its length, so `ab|c` and `a|bc` differ.
+    /// Absorbs `bytes`, then its length, so `ab|c` and `a|bc` differ. Two words per step,
+    /// one per lane, so the two multiplications run in parallel.
     fn bytes(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
+        let mut pairs = bytes.chunks_exact(16);
+        for pair in &mut pairs {
+            let (low, high) = pair.split_at(8);
+            let low = u64::from_le_bytes(low.try_into().unwrap_or_default());
+            let high = u64::from_le_bytes(high.try_into().unwrap_or_default());
+            self.a = (self.a ^ low).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+            self.b = (self.b ^ high).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
+        }
+        let rest = pairs.remainder();
+        let mut words = rest.chunks_exact(8);
+        for chunk in &mut words {
             self.word(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         }
         let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
         self.word(u64::from_le_bytes(tail));
         self.word(bytes.len() as u64);
     }
@@ -85,15 +97,18 @@ impl InsecureAead {
         seed.bytes(key);
         seed.bytes(nonce);
         let mut state = u64::from_le_bytes(seed.finish()[..8].try_into().unwrap_or_default());
+        // A multiplicative stream (an LCG's high bits): one multiply per word.
+        let mut next = || {
+            state = state.wrapping_mul(0x5851_f42d_4c95_7f2d).wrapping_add(0x1405_7b7e_f767_814f);
+            state ^ (state >> 29)
+        };
         let mut chunks = data.chunks_exact_mut(8);
         for chunk in &mut chunks {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let word = u64::from_le_bytes((&*chunk).try_into().unwrap_or_default()) ^ mix(state);
+            let word = u64::from_le_bytes((&*chunk).try_into().unwrap_or_default()) ^ next();
             chunk.copy_from_slice(&word.to_le_bytes());
         }
         let tail = chunks.into_remainder();
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        for (byte, stream) in tail.iter_mut().zip(mix(state).to_le_bytes()) {
+        for (byte, stream) in tail.iter_mut().zip(next().to_le_bytes()) {
             *byte ^= stream;
         }
     }

@@ -247,3 +247,135 @@ fn bursts_over_quota_throttle_and_adaptive_clients_back_off() {
 fn world_region() -> Region {
     Region::from_static("eu-north-1")
 }
+
+/// Multi-Region keys in us-east-1 (primary) and us-west-2, a client fleet in us-east-1.
+fn two_regions(seconds: u64, failover: bool) -> Scenario {
+    let mut scenario =
+        Scenario::new("multi-region", World::standard(&[EAST, WEST], 4), seconds * S);
+    scenario.client.failover = failover;
+    scenario.client.attempt_timeout_ns = 2 * S;
+    scenario.keys.push(KeyGroup::symmetric("mrk", 10, EAST).with_replicas(&[WEST]));
+    let mut app = Workload::poisson("app", EAST, "mrk", 500.0)
+        .with_mix(&[(OpKind::Encrypt, 1), (OpKind::Decrypt, 1)]);
+    app.sdk_clients = 20;
+    scenario.workloads.push(app);
+    scenario
+}
+
+#[test]
+fn clients_fail_over_to_the_replica_region_when_the_primary_is_lost() {
+    let outage = |scenario: &mut Scenario| {
+        scenario.faults.push(Fault {
+            start_ns: 10 * S,
+            end_ns: 20 * S,
+            kind: FaultKind::RegionDown { region: EAST },
+        });
+    };
+    let mut with = two_regions(30, true);
+    outage(&mut with);
+    let mut without = two_regions(30, false);
+    outage(&mut without);
+    let (with, without) =
+        (Simulation::new(with, 1).unwrap().run(), Simulation::new(without, 1).unwrap().run());
+    let served_west = |r: &Report| {
+        r.latency
+            .iter()
+            .filter(|row| row.region == "us-west-2" && row.outcome == "OK")
+            .map(|row| row.count)
+            .sum::<u64>()
+    };
+    assert!(with.counters.failovers > 1_000, "{}", with.counters.failovers);
+    assert!(served_west(&with) > 1_000);
+    assert_eq!((without.counters.failovers, served_west(&without)), (0, 0));
+    let failed = |r: &Report| r.counters.completed - r.counters.ok;
+    // Without failover the outage's requests fail once their retries run out (connection
+    // errors, then the retry quota); with it, they succeed in us-west-2.
+    assert!(failed(&without) > 2_000, "{}", failed(&without));
+    assert!(failed(&with) < failed(&without) / 20, "{} vs {}", failed(&with), failed(&without));
+}
+
+#[test]
+fn a_partition_holds_replication_and_replicas_converge_when_it_heals() {
+    let mut scenario = two_regions(40, false);
+    scenario.workloads.push(
+        Workload::poisson("west-reader", WEST, "mrk", 200.0).with_mix(&[(OpKind::Decrypt, 1)]),
+    );
+    scenario.faults.push(Fault {
+        start_ns: 10 * S,
+        end_ns: 30 * S,
+        kind: FaultKind::Partition { a: EAST, b: WEST },
+    });
+    scenario.actions.push(Action {
+        at_ns: 15 * S,
+        kind: ActionKind::RotateOnDemand { keys: "mrk".to_owned() },
+    });
+    // The run's end-of-run invariant checks that every replica decrypts what its primary
+    // encrypts now, so reaching the report means the replicas converged.
+    let report = Simulation::new(scenario, 2).unwrap().run();
+    let rotations: Vec<_> = report.replication.iter().filter(|t| t.sent_ns >= 15 * S).collect();
+    assert_eq!(rotations.len(), 10);
+    assert!(rotations.iter().all(|t| t.delivered_ns >= 30 * S), "held until the partition healed");
+    assert!(
+        report.counters.replica_decrypt_failures > 100,
+        "{}",
+        report.counters.replica_decrypt_failures
+    );
+}
+
+#[test]
+fn gray_and_degraded_azs_cost_latency_and_retries_but_not_errors() {
+    let run = |fault: Option<FaultKind>| {
+        let mut scenario = Scenario::new("gray", World::standard(&[EAST], 3), 30 * S);
+        scenario.keys.push(KeyGroup::symmetric("app", 5, EAST));
+        let mut app = Workload::poisson("app", EAST, "app", 1_000.0);
+        app.sdk_clients = 10;
+        scenario.workloads.push(app);
+        if let Some(kind) = fault {
+            scenario.faults.push(Fault { start_ns: 10 * S, end_ns: 20 * S, kind });
+        }
+        Simulation::new(scenario, 4).unwrap().run()
+    };
+    let healthy = run(None);
+    let gray = run(Some(FaultKind::GrayAz {
+        region: EAST,
+        az: "us-east-1b".to_owned(),
+        extra_latency: Dist::constant(20 * MS),
+        error_ppm: 100_000,
+    }));
+    let degraded = run(Some(FaultKind::HsmDegraded {
+        region: EAST,
+        az: "us-east-1c".to_owned(),
+        slowdown_permille: 3_000,
+    }));
+    assert_eq!(healthy.counters.retries, 0);
+    // The gray AZ holds each request 20 ms longer, so the least-loaded routing sends it
+    // fewer requests; a tenth of those fail and are retried, and a retry fails again with
+    // probability ~1/30 at most, so hardly any request runs out of attempts.
+    let arrivals = |r: &Report, az: &str| r.little.iter().find(|l| l.az == az).unwrap().arrivals;
+    assert!(arrivals(&gray, "us-east-1b") < arrivals(&gray, "us-east-1a") * 9 / 10);
+    assert!(gray.counters.retries > 30, "{}", gray.counters.retries);
+    assert!(gray.counters.completed - gray.counters.ok < 3);
+    let p99 = |r: &Report| {
+        r.time_series
+            .iter()
+            .filter(|row| (11 * S..19 * S).contains(&row.start_ns))
+            .map(|row| row.latency_us_p99)
+            .max()
+            .unwrap()
+    };
+    assert!(p99(&gray) > p99(&healthy) + 15_000, "{} vs {}", p99(&gray), p99(&healthy));
+    let utilisation = |r: &Report| {
+        r.time_series
+            .iter()
+            .filter(|row| (11 * S..19 * S).contains(&row.start_ns))
+            .map(|row| row.hsm_utilisation_permille)
+            .sum::<u64>()
+    };
+    assert!(
+        utilisation(&degraded) > utilisation(&healthy) * 5 / 4,
+        "{} vs {}",
+        utilisation(&degraded),
+        utilisation(&healthy)
+    );
+    assert_eq!(degraded.counters.completed, degraded.counters.ok);
+}
