@@ -1,12 +1,42 @@
-//! `sim`: drives engines through simulated time.
+//! `sim`: a deterministic discrete-event simulator that drives one KMS engine per Region
+//! through a scenario.
 //!
-//! The discrete-event simulator is being built (see the project's issues). Today this crate
-//! holds its kernel, [`time`] (integer-nanosecond virtual time), [`queue`] (the pending-event
-//! set, ordered by time then insertion) and [`rng`] (named streams of one master seed); the
-//! SDK [`retry`] model; a
-//! service [`station`] (c servers, one FIFO queue) checked against queueing theory; and
-//! [`smoke`], a deterministic mix of calls against one engine that exercises the whole call
-//! path and summarises the outcome, which is what `kmsim smoke` prints.
+//! ```
+//! use engine::Region;
+//! use sim::scenario::{KeyGroup, OpKind, SECOND_NS, Workload, World};
+//! use sim::{Scenario, Simulation};
+//!
+//! // One Region, three AZs of 4 HSMs, 10 keys, 500 requests/s for 5 simulated seconds.
+//! let mut scenario = Scenario::new("example", World::standard(&[Region::US_EAST_1], 4), 5 * SECOND_NS);
+//! scenario.keys.push(KeyGroup::symmetric("app", 10, Region::US_EAST_1));
+//! scenario.workloads.push(
+//!     Workload::poisson("web", Region::US_EAST_1, "app", 500.0)
+//!         .with_mix(&[(OpKind::Encrypt, 1), (OpKind::Decrypt, 1)]),
+//! );
+//! let report = Simulation::new(scenario, 42)?.run();
+//! assert_eq!(report.counters.ok, report.counters.requests);
+//! # Ok::<(), sim::SimError>(())
+//! ```
+//!
+//! ```text
+//!  workload ─arrival─▶ SDK client ─network─▶ front door ─────────▶ AZ: HSM queue ─▶ engine call
+//!  (open/closed loop,  (retry quota,          (quota admission:     (servers, FIFO,   at virtual
+//!   key choice, mix,    backoff, adaptive      Engine::admit;        bound → Throttling) time `now`
+//!   data-key cache)     limiter, failover)     least-loaded AZ)           │
+//!      ▲                                                                    │
+//!      └──────── latency from the intended send time ◀──network◀────────────┘
+//!  engine outboxes ─▶ sampled lag (held by partitions, Region outages) ─▶ other engines
+//! ```
+//!
+//! - [`scenario`]: what to simulate, as plain data (world, keys, workloads, faults, actions,
+//!   clients); [`dist`]: the distributions in it.
+//! - [`simulation`]: [`Simulation::new`], [`Simulation::step_until`], [`Simulation::run`] and
+//!   the [`Report`]; [`metrics`]: histograms, time series, usage counters.
+//! - The kernel: [`time`] (integer-nanosecond virtual time), [`queue`] (events ordered by
+//!   time, then insertion), [`rng`] (named streams of one master seed).
+//! - [`retry`]: the AWS SDK retry modes (standard, its 2026 update, adaptive).
+//! - [`station`]: a bare c-server FIFO station, checked against queueing theory.
+//! - [`smoke`]: a deterministic mix of calls against one engine (`kmsim smoke`).
 
 pub mod dist;
 pub mod metrics;

@@ -338,7 +338,8 @@ pub struct Report {
     pub provider: &'static str,
     /// Simulated workload duration [ns].
     pub duration_ns: u64,
-    /// When the run ended, drain included [ns].
+    /// When the last request was answered or replication message delivered, at least the
+    /// duration [ns].
     pub ended_ns: u64,
     /// Whole-run counters.
     pub counters: RunCounters,
@@ -402,6 +403,8 @@ pub struct Simulation {
     quota_counts: BTreeMap<(u16, AccountId, QuotaClass), u64>,
     ending: bool,
     finished: bool,
+    /// The last answer or replication delivery, for the report's end time.
+    last_activity: SimTime,
 }
 
 fn engine_time(t: SimTime) -> Timestamp {
@@ -608,6 +611,7 @@ impl Simulation {
             quota_counts: BTreeMap::new(),
             ending: false,
             finished: false,
+            last_activity: SimTime::ZERO,
             scenario,
         };
         sim.schedule_start();
@@ -1119,8 +1123,10 @@ impl Simulation {
             uniform_below(&mut self.fault_rng, 1_000_000) < u64::from(ppm)
         });
         let r = &mut self.slots[slot as usize];
-        if r.attempt != attempt {
-            return; // Abandoned by its client (timed out): nobody reads the answer.
+        if r.attempt != attempt || !node.up {
+            // Abandoned by its client (timed out), or its Region went down with it: no
+            // answer comes back.
+            return;
         }
         let Some(request) = r.request.take() else { return };
         if gray_error {
@@ -1331,6 +1337,7 @@ impl Simulation {
     fn complete(&mut self, slot: u32, outcome: &'static str) {
         let r = &self.slots[slot as usize];
         let latency = self.now.nanos_since(r.intended);
+        self.last_activity = self.now;
         let region = self.regions[usize::from(r.target)].region();
         self.histograms.record(LatencyKey { operation: r.op.as_str(), region, outcome }, latency);
         let acc = &mut self.intervals[usize::from(r.target)];
@@ -1437,6 +1444,7 @@ impl Simulation {
             delivered_ns: self.now.as_nanos(),
         });
         self.counters.replication_delivered += 1;
+        self.last_activity = self.now;
         let now = engine_time(self.now);
         // A message for this Region cannot be refused: the destination was checked above.
         let _ = self.regions[usize::from(to)].engine.apply_replication(message, now);
@@ -1731,7 +1739,7 @@ impl Simulation {
             scenario: self.scenario.name.clone(),
             provider: self.scenario.provider.as_str(),
             duration_ns: self.scenario.duration_ns,
-            ended_ns: self.now.as_nanos(),
+            ended_ns: self.last_activity.as_nanos().max(self.scenario.duration_ns),
             counters,
             latency: self.histograms.rows(),
             time_series: self.rows.clone(),
@@ -1853,6 +1861,27 @@ fn validate(scenario: &Scenario) -> Result<(), SimError> {
         w.payload_bytes
             .validate()
             .map_err(|e| invalid(format!("workload {} payload_bytes: {e}", w.name)))?;
+        let hmac =
+            scenario.keys.iter().find(|g| g.name == w.keys).is_some_and(|g| g.spec.is_hmac());
+        // HMAC keys only MAC; symmetric keys only encrypt; both describe and draw random bytes.
+        let fits = |op: OpKind| match op {
+            OpKind::GenerateMac => hmac,
+            OpKind::DescribeKey | OpKind::GenerateRandom => true,
+            _ => !hmac,
+        };
+        if let Some((op, _)) = w.mix.iter().find(|(op, weight)| *weight > 0 && !fits(*op)) {
+            let (needs, has) = if hmac {
+                ("a SYMMETRIC_DEFAULT key", "HMAC keys")
+            } else {
+                ("an HMAC key", "symmetric keys")
+            };
+            return Err(invalid(format!(
+                "workload {}: {} needs {needs}, and key group {} has {has}",
+                w.name,
+                op.as_str(),
+                w.keys
+            )));
+        }
     }
     Ok(())
 }
