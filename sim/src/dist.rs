@@ -138,23 +138,73 @@ impl Dist {
     }
 
     /// One sample, rounded to an integer [ns or bytes]. Parameters that
-    /// [`Dist::validate`] refuses sample as 0.
+    /// [`Dist::validate`] refuses sample as 0. On a hot path, prepare a [`Sampler`] once.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> u64 {
+        self.sampler().sample(rng)
+    }
+
+    /// The distribution prepared for sampling: what costs a logarithm is computed once.
+    #[must_use]
+    pub fn sampler(&self) -> Sampler {
         match self {
-            Self::Constant { value } => *value,
-            Self::Exponential { mean } => round(-mean * open_unit(rng).ln()),
+            Self::Constant { value } => Sampler::Constant(*value),
+            Self::Exponential { mean } => Sampler::Exponential { mean: *mean },
             Self::Lognormal { median, p99 } => {
                 let sigma = (p99 / median).ln() / Z_99;
-                match rand_distr::LogNormal::new(median.ln(), sigma) {
-                    Ok(lognormal) => round(lognormal.sample(rng)),
-                    Err(_) => 0,
+                if median.is_finite() && *median > 0.0 && sigma.is_finite() && sigma >= 0.0 {
+                    Sampler::Lognormal { mu: median.ln(), sigma }
+                } else {
+                    Sampler::Constant(0)
                 }
             }
             Self::Uniform { low, high } => {
-                let span = high.saturating_sub(*low).saturating_add(1);
-                low + uniform_below(rng, span)
+                Sampler::Uniform { low: *low, span: high.saturating_sub(*low).saturating_add(1) }
             }
-            Self::Empirical { sorted } => {
+            Self::Empirical { sorted } => Sampler::Empirical(sorted.clone()),
+        }
+    }
+}
+
+/// A [`Dist`] ready to sample: `Dist::sampler` makes one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sampler {
+    /// Always this value.
+    Constant(u64),
+    /// Exponential with this mean.
+    Exponential {
+        /// The mean.
+        mean: f64,
+    },
+    /// `e^(mu + sigma·Z)`, Z standard normal.
+    Lognormal {
+        /// The log of the median.
+        mu: f64,
+        /// The standard deviation of the log.
+        sigma: f64,
+    },
+    /// `low` plus a uniform integer below `span`.
+    Uniform {
+        /// Smallest value.
+        low: u64,
+        /// Number of values.
+        span: u64,
+    },
+    /// Linear interpolation between sorted observations.
+    Empirical(Vec<u64>),
+}
+
+impl Sampler {
+    /// One sample, rounded to an integer [ns or bytes].
+    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u64 {
+        match self {
+            Self::Constant(value) => *value,
+            Self::Exponential { mean } => round(-mean * open_unit(rng).ln()),
+            Self::Lognormal { mu, sigma } => {
+                let z: f64 = rand_distr::StandardNormal.sample(rng);
+                round((mu + sigma * z).exp())
+            }
+            Self::Uniform { low, span } => low + uniform_below(rng, *span),
+            Self::Empirical(sorted) => {
                 let Some(last) = sorted.len().checked_sub(1) else { return 0 };
                 #[expect(clippy::cast_precision_loss, reason = "sample counts far below 2^53")]
                 let position = open_unit(rng) * last as f64;

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use engine::{Engine, Region};
 
-use crate::dist::Dist;
+use crate::dist::{Dist, Sampler};
 use crate::scenario::{AzConfig, RegionConfig};
 use crate::time::SimTime;
 
@@ -118,6 +118,10 @@ pub(crate) struct RegionNode {
     pub(crate) azs: Vec<AzNode>,
     /// Whether the endpoint answers.
     pub(crate) up: bool,
+    /// Front end to AZ latency, prepared.
+    pub(crate) inter_az: Sampler,
+    /// Service time of each operation, indexed by `Operation as usize`, prepared.
+    pub(crate) service: Vec<Sampler>,
     /// Where the round-robin scan for the least-loaded AZ starts next.
     next_az: usize,
 }
@@ -125,7 +129,12 @@ pub(crate) struct RegionNode {
 impl RegionNode {
     pub(crate) fn new(config: RegionConfig, engine: Engine) -> Self {
         let azs = config.azs.iter().cloned().map(AzNode::new).collect();
-        Self { config, engine, azs, up: true, next_az: 0 }
+        let inter_az = config.inter_az_latency.sampler();
+        let service = engine::api::Operation::ALL
+            .iter()
+            .map(|&op| config.service_times.of(op).sampler())
+            .collect();
+        Self { config, engine, azs, up: true, inter_az, service, next_az: 0 }
     }
 
     pub(crate) const fn region(&self) -> Region {

@@ -31,7 +31,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::Rng as _;
 use serde::Serialize;
 
-use crate::dist::{Dist, uniform_below};
+use crate::dist::{Dist, Sampler, uniform_below};
 use crate::metrics::{
     IntervalRow, Latency, LatencyHistograms, LatencyKey, LatencyRow, SerialisedHistogram,
     UsageCounters,
@@ -231,6 +231,8 @@ struct WorkloadState {
     clients: Vec<SdkClient>,
     next_client: u32,
     cache: KeyCache,
+    /// Payload sizes, prepared.
+    payload: Sampler,
     ctx: CallContext,
     end: SimTime,
 }
@@ -366,7 +368,9 @@ pub struct Simulation {
     queue: EventQueue<Event>,
     regions: Vec<RegionNode>,
     /// One-way latency from a client in Region `i` to the endpoint of Region `j` [ns].
-    paths: Vec<Vec<Dist>>,
+    paths: Vec<Vec<Sampler>>,
+    /// The control plane's part of replication lag, prepared.
+    replication_delay: Sampler,
     keys: Vec<SimKey>,
     groups: Vec<KeyGroupInfo>,
     pools: Vec<Vec<Pooled>>,
@@ -510,9 +514,9 @@ impl Simulation {
                     .iter()
                     .map(|to| {
                         if from.region == to.region {
-                            from.client_latency.clone()
+                            from.client_latency.sampler()
                         } else {
-                            scenario.world.link(from.region, to.region)
+                            scenario.world.link(from.region, to.region).sampler()
                         }
                     })
                     .collect()
@@ -565,6 +569,7 @@ impl Simulation {
                     .collect(),
                 next_client: 0,
                 cache: KeyCache::default(),
+                payload: config.payload_bytes.sampler(),
                 ctx: CallContext::new(principal, START),
                 end: SimTime(end),
                 config: config.clone(),
@@ -578,6 +583,7 @@ impl Simulation {
             queue: EventQueue::with_capacity(1 << 16),
             regions,
             paths,
+            replication_delay: scenario.world.replication_delay.sampler(),
             keys,
             groups,
             pools,
@@ -754,7 +760,7 @@ impl Simulation {
         let key = w.first_key + w.keys.pick(&mut w.rng).min(w.key_count - 1);
         let mut op = w.mix.pick(&mut w.rng);
         let payload_len =
-            u32::try_from(w.config.payload_bytes.sample(&mut w.rng)).unwrap_or(u32::MAX);
+            u32::try_from(w.payload.sample(&mut w.rng)).unwrap_or(u32::MAX);
         let tenant = if w.config.context_tenants == 0 {
             0
         } else {
@@ -995,7 +1001,7 @@ impl Simulation {
             return;
         };
         let epoch = node.azs[az].epoch;
-        let delay = node.config.inter_az_latency.sample(&mut self.network_rng);
+        let delay = node.inter_az.sample(&mut self.network_rng);
         self.queue.schedule(
             self.now.plus_nanos(delay),
             Event::AtAz { slot, attempt, region: target, az: u16_index(az), epoch },
@@ -1077,7 +1083,7 @@ impl Simulation {
             u128::from(waiting.arrived.as_nanos());
         let node = &self.regions[usize::from(region)];
         let az = &node.azs[usize::from(az_index)];
-        let base = node.config.service_times.of(operation).sample(&mut self.service_rng);
+        let base = node.service[operation as usize].sample(&mut self.service_rng);
         let slowed = u64::try_from(u128::from(base) * u128::from(az.slowdown_permille) / 1_000)
             .unwrap_or(u64::MAX);
         let extra = az.gray.as_ref().map_or(0, |(extra, _)| extra.sample(&mut self.fault_rng));
@@ -1142,7 +1148,7 @@ impl Simulation {
         let result = node.engine.handle_admitted(&w.ctx, request);
         self.forward_outbox(region);
         let delay =
-            self.regions[usize::from(region)].config.inter_az_latency.sample(&mut self.network_rng);
+            self.regions[usize::from(region)].inter_az.sample(&mut self.network_rng);
         // The answer crosses back to the front end, then the network.
         let r = &mut self.slots[slot as usize];
         r.answer = Some(Answer::Engine(result));
@@ -1408,10 +1414,9 @@ impl Simulation {
             self.held.push(slot);
             return;
         }
-        let (a, b) =
-            (self.regions[usize::from(from)].region(), self.regions[usize::from(to)].region());
-        let mut lag = self.scenario.world.link(a, b).sample(&mut self.network_rng);
-        lag += self.scenario.world.replication_delay.sample(&mut self.network_rng);
+        // The network between the Regions, then the control plane applying the change.
+        let mut lag = self.paths[usize::from(from)][usize::from(to)].sample(&mut self.network_rng);
+        lag += self.replication_delay.sample(&mut self.network_rng);
         for (_, extra) in &self.replication_spikes {
             lag += extra.sample(&mut self.fault_rng);
         }

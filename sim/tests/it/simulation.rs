@@ -379,3 +379,22 @@ fn gray_and_degraded_azs_cost_latency_and_retries_but_not_errors() {
     );
     assert_eq!(degraded.counters.completed, degraded.counters.ok);
 }
+
+#[test]
+fn inconsistent_scenarios_are_refused_with_what_is_wrong() {
+    let refused = |edit: &dyn Fn(&mut Scenario)| {
+        let mut scenario = mixed(1);
+        edit(&mut scenario);
+        Simulation::new(scenario, 1).unwrap_err().message
+    };
+    let message = refused(&|s| s.workloads[0].keys = "nope".to_owned());
+    assert_eq!(message, "workload web: no key group nope");
+    let message = refused(&|s| s.keys[0].replicas = vec![WEST]);
+    assert!(message.contains("Region us-west-2 is not in the world"), "{message}");
+    let message = refused(&|s| s.workloads[0].mix = vec![(OpKind::GenerateMac, 1)]);
+    assert!(message.contains("GenerateMac needs an HMAC key"), "{message}");
+    let message = refused(&|s| s.world.regions[0].client_latency = Dist::lognormal_ms(5.0, 1.0));
+    assert!(message.contains("client_latency") && message.contains("p99"), "{message}");
+    let message = refused(&|s| s.world.regions[0].azs[1].hsms = 0);
+    assert_eq!(message, "AZ us-east-1b has no HSM");
+}
