@@ -45,6 +45,8 @@ pub(crate) fn define(c: &mut Criterion) {
         ("aws-lc-rs", ProviderKind::AwsLcRs, AuditSink::CountOnly),
         ("rustcrypto", ProviderKind::RustCrypto, AuditSink::CountOnly),
         ("aws-lc-rs+audit-records", ProviderKind::AwsLcRs, AuditSink::Ring { capacity: 1024 }),
+        // The engine without cryptography's cost: its own floor per call.
+        ("insecure-modelling", ProviderKind::InsecureModelling, AuditSink::CountOnly),
     ];
     let mut encrypt = c.benchmark_group("engine/encrypt/SYMMETRIC_DEFAULT");
     for (len, label) in SIZES {

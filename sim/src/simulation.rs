@@ -759,8 +759,7 @@ impl Simulation {
         let w = &mut self.workloads[workload as usize];
         let key = w.first_key + w.keys.pick(&mut w.rng).min(w.key_count - 1);
         let mut op = w.mix.pick(&mut w.rng);
-        let payload_len =
-            u32::try_from(w.payload.sample(&mut w.rng)).unwrap_or(u32::MAX);
+        let payload_len = u32::try_from(w.payload.sample(&mut w.rng)).unwrap_or(u32::MAX);
         let tenant = if w.config.context_tenants == 0 {
             0
         } else {
@@ -1147,8 +1146,7 @@ impl Simulation {
         w.ctx.now = engine_time(now);
         let result = node.engine.handle_admitted(&w.ctx, request);
         self.forward_outbox(region);
-        let delay =
-            self.regions[usize::from(region)].inter_az.sample(&mut self.network_rng);
+        let delay = self.regions[usize::from(region)].inter_az.sample(&mut self.network_rng);
         // The answer crosses back to the front end, then the network.
         let r = &mut self.slots[slot as usize];
         r.answer = Some(Answer::Engine(result));

@@ -150,6 +150,7 @@ fn replica_decrypts_of_new_ciphertexts_fail_until_the_rotated_material_arrives()
     });
     let report = Simulation::new(scenario, 5).unwrap().run();
     assert_eq!(report.counters.action_errors, 0);
+    assert_eq!(report.usage.rotations.get("us-east-1"), Some(&u64::from(KEYS)));
 
     // The rotations' trips east → west, and when each arrived.
     let rotations: Vec<_> = report
