@@ -38,9 +38,12 @@
 //! - [`station`]: a bare c-server FIFO station, checked against queueing theory.
 //! - [`smoke`]: a deterministic mix of calls against one engine (`kmsim smoke`).
 
+pub mod cost;
 pub mod dist;
 pub mod metrics;
 mod node;
+pub mod plot;
+pub mod pricing;
 pub mod queue;
 pub mod retry;
 pub mod rng;

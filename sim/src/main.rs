@@ -52,6 +52,117 @@ enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// Price a month of KMS usage without simulating (from flags or a spec file), or
+    /// compare strategies: `envelope`, `sweep`, `break-even`.
+    #[command(args_conflicts_with_subcommands = true)]
+    Cost(CostArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CostArgs {
+    #[command(subcommand)]
+    compare: Option<Compare>,
+    /// Price catalog: seed, aws-2026, or a catalog file.
+    #[arg(long, global = true, default_value = "aws-2026")]
+    pricing: String,
+    /// Print JSON instead of a table.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Symmetric KMS keys in us-east-1.
+    #[arg(long, default_value_t = 0)]
+    keys: u64,
+    /// Symmetric requests a month (`1000000`, `1M`, `2G`).
+    #[arg(long, default_value = "0", value_parser = parse_count)]
+    requests: u64,
+    /// Rotations each key has had (aws-2026 bills the first two).
+    #[arg(long, default_value_t = 0)]
+    rotations: u32,
+    /// Multi-Region replicas of each key (us-west-2, eu-west-1, … in turn).
+    #[arg(long, default_value_t = 0)]
+    replicas: u32,
+    /// CloudHSM HSMs in service all month (a custom key store's cluster).
+    #[arg(long, default_value_t = 0)]
+    hsms: u64,
+    /// A cost spec file (TOML: keys, requests by class, HSMs); replaces the flags above.
+    #[arg(long)]
+    spec: Option<std::path::PathBuf>,
+    /// Also write `bill.json` and the breakdown chart (`cost-breakdown.svg`, `.png`) here.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Compare {
+    /// Direct Encrypt vs envelope encryption vs envelope with a data-key cache.
+    Envelope {
+        /// Objects protected a month (`1M`).
+        #[arg(long, value_parser = parse_count)]
+        objects: u64,
+        /// Size of each object (`1MiB`, `64KiB`, bytes).
+        #[arg(long, value_parser = parse_size)]
+        object_size: u64,
+        /// KMS keys.
+        #[arg(long, default_value_t = 1)]
+        keys: u64,
+        /// Cache: objects one data key may encrypt.
+        #[arg(long, default_value_t = 1_000)]
+        cache_max_messages: u64,
+        /// Cache: age after which a data key is not reused [s].
+        #[arg(long, default_value_t = 300)]
+        cache_max_age_s: u64,
+        /// Cache: bytes one data key may encrypt (`1GiB`).
+        #[arg(long, default_value = "1TiB", value_parser = parse_size)]
+        cache_max_bytes: u64,
+    },
+    /// Monthly cost for every key count × monthly requests; writes `sweep.csv` and the
+    /// heatmap (`sweep-heatmap.svg`, `.png`) with `--out`.
+    Sweep {
+        /// Key counts, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,10,100,1k,10k", value_parser = parse_count)]
+        keys: Vec<u64>,
+        /// Requests a month, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100k,1M,10M,100M,1G,2G", value_parser = parse_count)]
+        requests: Vec<u64>,
+        /// Where to write the table and the heatmap.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Where a CloudHSM cluster's flat price meets KMS's per-request price.
+    BreakEven {
+        /// HSMs in the cluster (at least 2 for a custom key store).
+        #[arg(long, default_value_t = 2)]
+        hsms: u64,
+    },
+}
+
+/// `1000`, `10k`, `1M`, `2G` (decimal multipliers).
+fn parse_count(s: &str) -> Result<u64, String> {
+    let (digits, multiplier) = match s.trim().char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1_000),
+        Some((i, 'M')) => (&s[..i], 1_000_000),
+        Some((i, 'G')) => (&s[..i], 1_000_000_000),
+        _ => (s.trim(), 1),
+    };
+    digits
+        .replace('_', "")
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| format!("expected a count such as 1000000, 10k, 1M or 2G, got `{s}`"))
+}
+
+/// `4096`, `64KiB`, `1MiB`, `1GiB`, `1TiB` (binary multipliers) [bytes].
+fn parse_size(s: &str) -> Result<u64, String> {
+    let units =
+        [("TiB", 1u64 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)];
+    let (digits, multiplier) =
+        units.iter().find_map(|&(unit, m)| s.strip_suffix(unit).map(|d| (d, m))).unwrap_or((s, 1));
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| format!("expected a size such as 4096, 64KiB, 1MiB or 1GiB, got `{s}`"))
 }
 
 fn parse_provider(s: &str) -> Result<ProviderKind, String> {
@@ -98,6 +209,187 @@ fn run() -> anyhow::Result<()> {
             }
             serde_json::to_writer_pretty(&mut stdout, &value)?;
             writeln!(stdout)?;
+        }
+        Command::Cost(args) => cost(&args)?,
+    }
+    Ok(())
+}
+
+/// Replica Regions handed out in turn by `--replicas`.
+const REPLICA_REGIONS: [&str; 5] =
+    ["us-west-2", "eu-west-1", "ap-southeast-1", "eu-central-1", "ap-northeast-1"];
+
+fn cost(args: &CostArgs) -> anyhow::Result<()> {
+    use sim::cost::{CostSpec, cloudhsm_break_even, compare_envelope, sweep};
+    use sim::pricing::{Catalog, usd};
+
+    let catalog = Catalog::named_or_file(&args.pricing)?;
+    let mut stdout = std::io::stdout().lock();
+    let month = sim::cost::MONTH_SECONDS;
+    match &args.compare {
+        None => {
+            let spec = if let Some(path) = &args.spec {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                CostSpec::parse(&text, &path.display().to_string())?
+            } else {
+                let mut spec = CostSpec::simple(args.keys, args.requests);
+                if let Some(keys) = spec.keys.first_mut() {
+                    keys.rotations = args.rotations;
+                    keys.replicas = (0..args.replicas as usize)
+                        .map(|i| REPLICA_REGIONS[i % REPLICA_REGIONS.len()].to_owned())
+                        .collect();
+                }
+                if args.hsms > 0 {
+                    spec.hsms.push(sim::cost::HsmLine {
+                        count: args.hsms,
+                        region: sim::cost::DEFAULT_REGION.to_owned(),
+                        account: sim::cost::DEFAULT_ACCOUNT.to_owned(),
+                    });
+                }
+                spec
+            };
+            let bill = spec.price(&catalog);
+            if let Some(dir) = &args.out {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::write(dir.join("bill.json"), serde_json::to_string_pretty(&bill)? + "\n")?;
+                sim::plot::cost_breakdown(&bill, "KMS cost", &dir.join("cost-breakdown"))?;
+            }
+            if args.json {
+                serde_json::to_writer_pretty(&mut stdout, &bill)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(stdout, "pricing: {} ({})", catalog.name, catalog.description)?;
+                writeln!(stdout, "month: {} days", spec.month_days)?;
+                writeln!(stdout)?;
+                writeln!(
+                    stdout,
+                    "{:<14}{:<16}{:<30}{:>15} {:<15}{:>14}",
+                    "account", "region", "item", "quantity", "unit", "amount"
+                )?;
+                for line in &bill.lines {
+                    writeln!(
+                        stdout,
+                        "{:<14}{:<16}{:<30}{:>15} {:<15}{:>14}",
+                        line.account,
+                        line.region,
+                        line.item,
+                        line.quantity,
+                        line.unit,
+                        usd(line.amount_micro_usd)
+                    )?;
+                }
+                writeln!(stdout)?;
+                for (name, amount) in [
+                    ("keys", bill.keys_micro_usd),
+                    ("rotations", bill.rotations_micro_usd),
+                    ("requests", bill.requests_micro_usd),
+                    ("CloudHSM", bill.cloudhsm_micro_usd),
+                    ("total", bill.total_micro_usd),
+                ] {
+                    writeln!(stdout, "{name:<12}{:>14}", usd(amount))?;
+                }
+            }
+        }
+        Some(Compare::Envelope {
+            objects,
+            object_size,
+            keys,
+            cache_max_messages,
+            cache_max_age_s,
+            cache_max_bytes,
+        }) => {
+            let cache = sim::scenario::DataKeyCache {
+                max_age_ns: cache_max_age_s.saturating_mul(1_000_000_000),
+                max_messages: *cache_max_messages,
+                max_bytes: *cache_max_bytes,
+            };
+            let strategies =
+                compare_envelope(&catalog, *keys, *objects, *object_size, cache, month);
+            if args.json {
+                serde_json::to_writer_pretty(&mut stdout, &strategies)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(
+                    stdout,
+                    "{objects} objects of {object_size} bytes a month, {keys} key(s), pricing {}",
+                    catalog.name
+                )?;
+                writeln!(
+                    stdout,
+                    "{:<20}{:>16}{:>16}{:>16}",
+                    "strategy", "KMS requests", "requests/s", "monthly cost"
+                )?;
+                for s in &strategies {
+                    writeln!(
+                        stdout,
+                        "{:<20}{:>16}{:>16.3}{:>16}",
+                        s.name,
+                        s.kms_requests,
+                        s.kms_requests_per_second,
+                        usd(s.total_micro_usd)
+                    )?;
+                }
+            }
+        }
+        Some(Compare::Sweep { keys, requests, out }) => {
+            let cells = sweep(&catalog, keys, requests);
+            if let Some(dir) = out {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                let mut csv = String::from("keys,requests_per_month,total_micro_usd\n");
+                for c in &cells {
+                    csv.push_str(&format!(
+                        "{},{},{}\n",
+                        c.keys, c.requests_per_month, c.total_micro_usd
+                    ));
+                }
+                std::fs::write(dir.join("sweep.csv"), csv)?;
+                let title = format!("KMS cost per month ({})", catalog.name);
+                sim::plot::sweep_heatmap(&cells, &title, &dir.join("sweep-heatmap"))?;
+            }
+            if args.json {
+                serde_json::to_writer_pretty(&mut stdout, &cells)?;
+                writeln!(stdout)?;
+            } else {
+                write!(stdout, "{:>10}", "keys")?;
+                for r in requests {
+                    write!(stdout, "{:>16}", format!("{r} req"))?;
+                }
+                writeln!(stdout)?;
+                for &k in keys {
+                    write!(stdout, "{k:>10}")?;
+                    for c in cells.iter().filter(|c| c.keys == k) {
+                        write!(stdout, "{:>16}", usd(c.total_micro_usd))?;
+                    }
+                    writeln!(stdout)?;
+                }
+            }
+        }
+        Some(Compare::BreakEven { hsms }) => {
+            let even = cloudhsm_break_even(&catalog, *hsms, month);
+            if args.json {
+                serde_json::to_writer_pretty(&mut stdout, &even)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(
+                    stdout,
+                    "pricing {}: {} HSMs cost {} a month.",
+                    catalog.name,
+                    even.hsms,
+                    usd(even.hsm_month_micro_usd)
+                )?;
+                writeln!(
+                    stdout,
+                    "A CloudHSM custom key store costs that much more than standard KMS at every volume (the same key and request fees, plus the HSMs)."
+                )?;
+                writeln!(
+                    stdout,
+                    "Above {} symmetric requests a month ({:.1} requests/s on average), KMS's request fees alone exceed the HSMs' price.",
+                    even.break_even_requests_per_month, even.break_even_requests_per_second
+                )?;
+            }
         }
     }
     Ok(())

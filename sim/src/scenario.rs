@@ -9,6 +9,7 @@ use engine::spec::KeySpec;
 use engine::{AccountId, Region};
 
 use crate::dist::Dist;
+use crate::pricing::{Catalog, MONTH_30_DAYS_S};
 use crate::retry::RetryConfig;
 
 /// Nanoseconds in a second [ns].
@@ -39,6 +40,10 @@ pub struct Scenario {
     pub client: ClientConfig,
     /// Time-series resolution [ns]; one row per interval.
     pub interval_ns: u64,
+    /// The price catalog the run's cost is accrued with.
+    pub pricing: Catalog,
+    /// The month costs are projected to [s]; 30 days by default.
+    pub month_seconds: u64,
 }
 
 impl Scenario {
@@ -57,6 +62,8 @@ impl Scenario {
             actions: Vec::new(),
             client: ClientConfig::default(),
             interval_ns: SECOND_NS,
+            pricing: Catalog::aws_2026(),
+            month_seconds: MONTH_30_DAYS_S,
         }
     }
 }
@@ -180,6 +187,9 @@ pub struct RegionConfig {
     pub detection_delay_ns: u64,
     /// How long the HSM work of each operation takes.
     pub service_times: ServiceTimes,
+    /// `Some(account)`: the AZs' HSMs are that account's CloudHSM cluster (behind a custom
+    /// key store), billed per HSM-hour; `None`: they are AWS's fleet, priced into requests.
+    pub cloudhsm_account: Option<AccountId>,
 }
 
 impl RegionConfig {
@@ -205,6 +215,7 @@ impl RegionConfig {
             inter_az_latency: Dist::lognormal_ms(0.5, 2.0),
             detection_delay_ns: 5 * SECOND_NS,
             service_times: ServiceTimes::default(),
+            cloudhsm_account: None,
         }
     }
 }
@@ -298,6 +309,8 @@ pub struct KeyGroup {
     pub replicas: Vec<Region>,
     /// Automatic rotation period, if enabled [days].
     pub rotation_period_days: Option<u32>,
+    /// Cost-allocation tags, set on the keys and carried into the bill.
+    pub tags: Vec<(String, String)>,
 }
 
 impl KeyGroup {
@@ -312,6 +325,7 @@ impl KeyGroup {
             region,
             replicas: Vec::new(),
             rotation_period_days: None,
+            tags: Vec::new(),
         }
     }
 
@@ -642,6 +656,30 @@ pub enum ActionKind {
         /// The key group.
         keys: String,
     },
+    /// ScheduleKeyDeletion on every key of a group.
+    ScheduleKeyDeletion {
+        /// The key group.
+        keys: String,
+        /// The waiting period, 7 to 30 [days].
+        pending_window_days: u32,
+    },
+    /// CancelKeyDeletion on every key of a group.
+    CancelKeyDeletion {
+        /// The key group.
+        keys: String,
+    },
+}
+
+impl ActionKind {
+    /// The key group it acts on.
+    #[must_use]
+    pub fn keys(&self) -> &str {
+        match self {
+            Self::RotateOnDemand { keys }
+            | Self::ScheduleKeyDeletion { keys, .. }
+            | Self::CancelKeyDeletion { keys } => keys,
+        }
+    }
 }
 
 /// How the SDK clients retry.

@@ -37,6 +37,7 @@ use crate::metrics::{
     UsageCounters,
 };
 use crate::node::{LittleCounters, RegionNode, Waiting};
+use crate::pricing;
 use crate::queue::EventQueue;
 use crate::retry::adaptive::{ClientRateLimiter, RequestKind};
 use crate::retry::{Attempts, Decision, ErrorClass, RetryConfig, RetryQuota, classify};
@@ -206,6 +207,21 @@ struct SimKey {
     account: AccountId,
     /// Region indices, primary first.
     regions: Vec<u16>,
+    /// Its key group's index.
+    group: u32,
+    /// What billing needs: deletion windows, deletion, rotations.
+    ledger: KeyLedger,
+}
+
+/// A key's billable history within the run.
+#[derive(Debug, Default)]
+struct KeyLedger {
+    /// Deletion windows: (scheduled, cancelled); an open one ended in deletion or is still
+    /// running.
+    pending: Vec<(SimTime, Option<SimTime>)>,
+    deleted: Option<SimTime>,
+    /// Rotation times (automatic and on demand).
+    rotations: Vec<SimTime>,
 }
 
 #[derive(Debug)]
@@ -357,6 +373,8 @@ pub struct Report {
     pub little: Vec<LittleCheck>,
     /// The histograms, serialised (merge exactly across runs and shards).
     pub histograms: Vec<SerialisedHistogram>,
+    /// What the run cost, projected to a month when it was shorter (the bill says how).
+    pub cost: pricing::Bill,
 }
 
 /// A run in progress. See the module docs for the request path.
@@ -397,8 +415,10 @@ pub struct Simulation {
     usage: UsageCounters,
     /// Served and throttled requests by (account, Region, operation), as plain keys on the
     /// hot path; spelled out as strings only in the report.
-    requests_by: BTreeMap<(AccountId, Region, Operation), u64>,
-    throttled_by: BTreeMap<(AccountId, Region, Operation), u64>,
+    requests_by: BTreeMap<(AccountId, Region, Operation, u32), u64>,
+    throttled_by: BTreeMap<(AccountId, Region, Operation, u32), u64>,
+    /// Key index by key id, for the engines' events.
+    key_index: BTreeMap<KeyId, u32>,
     key_ns: Vec<u128>,
     hsm_ns: Vec<u128>,
     counters: RunCounters,
@@ -525,6 +545,7 @@ impl Simulation {
 
         let (keys, groups) = create_keys(&scenario, &mut regions, &region_index)?;
         let pools = keys.iter().map(|_| Vec::new()).collect();
+        let key_index = keys.iter().enumerate().map(|(i, k)| (k.id, u32_index(i))).collect();
         let retry_config = match scenario.client.retry {
             RetryMode::Off => RetryConfig::standard(),
             RetryMode::Standard(config) | RetryMode::Adaptive(config) => config,
@@ -609,6 +630,7 @@ impl Simulation {
             usage: UsageCounters::default(),
             requests_by: BTreeMap::new(),
             throttled_by: BTreeMap::new(),
+            key_index,
             key_ns: vec![0; region_count],
             hsm_ns: vec![0; region_count],
             counters: RunCounters::default(),
@@ -986,11 +1008,13 @@ impl Simulation {
         if let Err(throttled) = node.engine.admit(&w.ctx, request) {
             self.counters.throttles += 1;
             self.intervals[usize::from(target)].throttles += 1;
-            *self.throttled_by.entry((account, node.region(), operation)).or_default() += 1;
+            let group = self.keys[r.key as usize].group;
+            *self.throttled_by.entry((account, node.region(), operation, group)).or_default() += 1;
             self.answer(slot, attempt, Answer::Engine(Err(throttled)));
             return;
         }
-        *self.requests_by.entry((account, node.region(), operation)).or_default() += 1;
+        let group = self.keys[r.key as usize].group;
+        *self.requests_by.entry((account, node.region(), operation, group)).or_default() += 1;
         let spec = self.keys[r.key as usize].spec;
         self.count_admitted(target, account, operation, spec);
         let node = &mut self.regions[usize::from(target)];
@@ -1556,8 +1580,8 @@ impl Simulation {
     }
 
     fn on_action(&mut self, action: u32, key: u32) {
-        let ActionKind::RotateOnDemand { keys } = &self.scenario.actions[action as usize].kind;
-        let Some(group) = self.groups.iter().find(|g| &g.name == keys) else { return };
+        let kind = &self.scenario.actions[action as usize].kind;
+        let Some(group) = self.groups.iter().find(|g| g.name == kind.keys()) else { return };
         if key >= group.count {
             return;
         }
@@ -1570,12 +1594,33 @@ impl Simulation {
         let ctx = CallContext::new(principal, engine_time(self.now));
         let node = &mut self.regions[usize::from(primary)];
         // An operator cannot reach a Region that is down.
-        if !node.up
-            || node
-                .engine
-                .rotate_key_on_demand(&ctx, RotateKeyOnDemandRequest::new(key_id))
-                .is_err()
-        {
+        let done = node.up
+            && match kind {
+                ActionKind::RotateOnDemand { .. } => node
+                    .engine
+                    .rotate_key_on_demand(&ctx, RotateKeyOnDemandRequest::new(key_id))
+                    .is_ok(),
+                ActionKind::ScheduleKeyDeletion { pending_window_days, .. } => {
+                    let request = ScheduleKeyDeletionRequest::new(key_id)
+                        .with_pending_window_in_days(*pending_window_days);
+                    let done = node.engine.schedule_key_deletion(&ctx, request).is_ok();
+                    if done {
+                        self.keys[index].ledger.pending.push((self.now, None));
+                    }
+                    done
+                }
+                ActionKind::CancelKeyDeletion { .. } => {
+                    let done = node
+                        .engine
+                        .cancel_key_deletion(&ctx, CancelKeyDeletionRequest::new(key_id))
+                        .is_ok();
+                    if done && let Some(window) = self.keys[index].ledger.pending.last_mut() {
+                        window.1 = Some(self.now);
+                    }
+                    done
+                }
+            };
+        if !done {
             self.counters.action_errors += 1;
         }
         self.forward_outbox(primary);
@@ -1584,6 +1629,86 @@ impl Simulation {
             self.now.plus_nanos(SETUP_SPACING_NS),
             Event::Action { action, key: key + 1 },
         );
+    }
+
+    /// What the run used, over its duration, for the cost model: each key's (and
+    /// replica's) billable seconds, deletion windows and rotations; requests by calling
+    /// account, Region and price class; customer HSM-seconds.
+    #[must_use]
+    pub fn pricing_usage(&self) -> pricing::Usage {
+        let end = SimTime(self.scenario.duration_ns);
+        let seconds = |ns: u64| ns.div_ceil(SECOND_NS);
+        let tags_of = |group: u32| -> BTreeMap<String, String> {
+            self.scenario
+                .keys
+                .get(group as usize)
+                .map(|g| g.tags.iter().cloned().collect())
+                .unwrap_or_default()
+        };
+        let mut keys = Vec::new();
+        for k in &self.keys {
+            let gone = k.ledger.deleted.map_or(end, |at| at.min(end));
+            // Open windows (ended in deletion, or still running) are not billable;
+            // cancelled ones are, as if never scheduled.
+            let pending: u64 = k
+                .ledger
+                .pending
+                .iter()
+                .filter(|(_, cancelled)| cancelled.is_none())
+                .map(|(from, _)| gone.nanos_since((*from).min(gone)))
+                .sum();
+            let rotation_seconds: Vec<u64> = k
+                .ledger
+                .rotations
+                .iter()
+                .filter(|&&at| at <= gone)
+                .map(|&at| seconds(gone.nanos_since(at)))
+                .collect();
+            for (i, &region) in k.regions.iter().enumerate() {
+                keys.push(pricing::KeyUsage {
+                    account: k.account.to_string(),
+                    region: self.regions[usize::from(region)].region().to_string(),
+                    label: k.id.to_string(),
+                    replica: i > 0,
+                    aws_managed: false,
+                    tags: tags_of(k.group),
+                    count: 1,
+                    seconds: seconds(gone.as_nanos() - pending),
+                    pending_deletion_seconds: seconds(pending),
+                    rotation_seconds: rotation_seconds.clone(),
+                });
+            }
+        }
+        let requests = self
+            .requests_by
+            .iter()
+            .map(|(&(account, region, operation, group), &count)| {
+                let spec = self.scenario.keys.get(group as usize).map(|g| g.spec);
+                pricing::RequestUsage {
+                    account: account.to_string(),
+                    region: region.to_string(),
+                    class: Some(pricing::RequestClass::of(operation, spec, None)),
+                    tags: tags_of(group),
+                    count,
+                }
+            })
+            .collect();
+        let hsms = self
+            .regions
+            .iter()
+            .enumerate()
+            .filter_map(|(index, node)| {
+                let account = node.config.cloudhsm_account?;
+                let hsm_seconds =
+                    u64::try_from(self.hsm_ns[index] / u128::from(SECOND_NS)).unwrap_or(u64::MAX);
+                Some(pricing::HsmUsage {
+                    account: account.to_string(),
+                    region: node.region().to_string(),
+                    hsm_seconds,
+                })
+            })
+            .collect();
+        pricing::Usage { period_seconds: seconds(self.scenario.duration_ns), keys, requests, hsms }
     }
 
     // ----- time: ticks and the end -----
@@ -1597,12 +1722,26 @@ impl Simulation {
         for index in 0..self.regions.len() {
             let node = &mut self.regions[index];
             node.engine.advance_to(engine_time(now));
-            let rotations = node
-                .engine
-                .drain_events()
-                .iter()
-                .filter(|e| matches!(e, engine::EngineEvent::KeyRotated { .. }))
-                .count() as u64;
+            let mut rotations = 0u64;
+            for event in node.engine.drain_events() {
+                let (key, at, rotated) = match event {
+                    engine::EngineEvent::KeyRotated { key, at, .. } => (key, at, true),
+                    engine::EngineEvent::KeyDeleted { key, at } => (key, at, false),
+                    engine::EngineEvent::KeyMaterialExpired { .. } => continue,
+                };
+                let Some(&k) = self.key_index.get(&key.key_id) else { continue };
+                let at = SimTime(at.unix_nanos().saturating_sub(START.unix_nanos()));
+                let ledger = &mut self.keys[k as usize].ledger;
+                if rotated {
+                    rotations += 1;
+                    // A multi-Region key rotates at its primary; one entry per key.
+                    if ledger.rotations.last() != Some(&at) {
+                        ledger.rotations.push(at);
+                    }
+                } else if ledger.deleted.is_none() {
+                    ledger.deleted = Some(at);
+                }
+            }
             if rotations > 0 {
                 *self.usage.rotations.entry(node.region().to_string()).or_default() += rotations;
             }
@@ -1754,6 +1893,11 @@ impl Simulation {
             replication: self.trips.clone(),
             little,
             histograms: self.histograms.to_serialised(),
+            cost: pricing::price_period(
+                &self.scenario.pricing,
+                &self.pricing_usage(),
+                self.scenario.month_seconds,
+            ),
         }
     }
 
@@ -1782,15 +1926,16 @@ fn little_check(region: Region, az: &str, little: LittleCounters, now: SimTime) 
 /// Counts by (account, Region, operation) as nested maps of strings, for the report.
 type Nested = BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>;
 
-fn nest(counts: &BTreeMap<(AccountId, Region, Operation), u64>) -> Nested {
+fn nest(counts: &BTreeMap<(AccountId, Region, Operation, u32), u64>) -> Nested {
     let mut nested = Nested::new();
-    for (&(account, region, operation), &n) in counts {
-        nested
+    for (&(account, region, operation, _), &n) in counts {
+        *nested
             .entry(account.to_string())
             .or_default()
             .entry(region.to_string())
             .or_default()
-            .insert(operation.as_str().to_owned(), n);
+            .entry(operation.as_str().to_owned())
+            .or_default() += n;
     }
     nested
 }
@@ -1925,6 +2070,10 @@ fn create_keys(
                 CreateKeyRequest::new()
             };
             request = request.with_multi_region(!group.replicas.is_empty());
+            if !group.tags.is_empty() {
+                let tags = group.tags.iter().map(|(k, v)| Tag::new(k.clone(), v.clone())).collect();
+                request = request.with_tags(tags);
+            }
             let engine = &mut regions[usize::from(primary)].engine;
             let created = engine
                 .create_key(&ctx, request)
@@ -1973,6 +2122,8 @@ fn create_keys(
                 spec: group.spec,
                 account: group.account,
                 regions: key_regions,
+                group: u32_index(groups.len() - 1),
+                ledger: KeyLedger::default(),
             });
         }
     }
