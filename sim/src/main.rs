@@ -265,13 +265,13 @@ fn cost(args: &CostArgs) -> anyhow::Result<()> {
                 writeln!(stdout)?;
                 writeln!(
                     stdout,
-                    "{:<14}{:<16}{:<30}{:>15} {:<15}{:>14}",
+                    "{:<14}{:<12}{:<38}{:>12} {:<16}{:>12}",
                     "account", "region", "item", "quantity", "unit", "amount"
                 )?;
                 for line in &bill.lines {
                     writeln!(
                         stdout,
-                        "{:<14}{:<16}{:<30}{:>15} {:<15}{:>14}",
+                        "{:<14}{:<12}{:<38}{:>12} {:<16}{:>12}",
                         line.account,
                         line.region,
                         line.item,

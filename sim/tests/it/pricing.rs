@@ -336,3 +336,19 @@ fn usage_projects_linearly() {
     assert_eq!((month.keys[0].seconds, month.keys[0].rotation_seconds[0]), (MONTH, MONTH / 2));
     assert_eq!(month.requests[0].count, 1_000 * MONTH / 60);
 }
+
+#[test]
+fn the_committed_reference_bill_is_what_the_spec_costs_today() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../results/cost-2026-11-30");
+    let text = std::fs::read_to_string(format!("{dir}/spec.toml")).unwrap();
+    let bill = CostSpec::parse(&text, "spec.toml").unwrap().price(&Catalog::aws_2026());
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/bill.json")).unwrap())
+            .unwrap();
+    assert_eq!(committed["total_micro_usd"], bill.total_micro_usd);
+    assert_eq!(usd(bill.total_micro_usd), "$2,633.94");
+    // A malformed spec names the file, the line and what was expected.
+    let error =
+        CostSpec::parse(&text.replace("count = 5", "count = \"five\""), "spec.toml").unwrap_err();
+    assert!(error.to_string().starts_with("spec.toml:23:9: invalid type"), "{error}");
+}
