@@ -57,12 +57,20 @@ fn default_region() -> String {
     DEFAULT_REGION.to_owned()
 }
 
+fn default_key_spec() -> String {
+    "SYMMETRIC_DEFAULT".to_owned()
+}
+
 /// Keys that exist all month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeySpecLine {
     /// How many.
     pub count: u64,
+    /// Their key spec (`SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, …): every type costs
+    /// the same to store, so it only labels the bill.
+    #[serde(default = "default_key_spec")]
+    pub spec: String,
     /// Their Region (the primary's, for multi-Region keys).
     #[serde(default = "default_region")]
     pub region: String,
@@ -131,6 +139,21 @@ impl CostSpec {
                 message: e.message().to_owned(),
             }
         })?;
+        if let Some(line) =
+            spec.keys.iter().find(|k| k.spec.parse::<engine::spec::KeySpec>().is_err())
+        {
+            let offset = text.find(&format!("\"{}\"", line.spec));
+            let (line_no, column) = offset.map(|o| line_column(text, o)).unzip();
+            return Err(CatalogError {
+                source: source.to_owned(),
+                line: line_no,
+                column,
+                message: format!(
+                    "unknown key spec `{}`: expected an AWS KeySpec such as SYMMETRIC_DEFAULT or RSA_2048",
+                    line.spec
+                ),
+            });
+        }
         if spec.schema_version != 1 || spec.month_days == 0 {
             return Err(CatalogError {
                 source: source.to_owned(),
@@ -160,7 +183,7 @@ impl CostSpec {
                 keys.push(KeyUsage {
                     account: line.account.clone(),
                     region: region.clone(),
-                    label: format!("{} keys", line.count),
+                    label: format!("{} {} keys", line.count, line.spec),
                     replica,
                     aws_managed: line.aws_managed,
                     tags: line.tags.clone(),
@@ -210,6 +233,7 @@ impl CostSpec {
         if keys > 0 {
             spec.keys.push(KeySpecLine {
                 count: keys,
+                spec: default_key_spec(),
                 region: default_region(),
                 account: default_account(),
                 replicas: Vec::new(),

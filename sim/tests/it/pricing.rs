@@ -352,3 +352,43 @@ fn the_committed_reference_bill_is_what_the_spec_costs_today() {
         CostSpec::parse(&text.replace("count = 5", "count = \"five\""), "spec.toml").unwrap_err();
     assert!(error.to_string().starts_with("spec.toml:23:9: invalid type"), "{error}");
 }
+
+#[test]
+fn a_simulated_key_waiting_for_deletion_stops_being_billed() {
+    let mut scenario =
+        Scenario::new("deletion", World::standard(&[Region::US_EAST_1], 2), 20 * SECOND_NS);
+    scenario.keys.push(KeyGroup::symmetric("doomed", 1, Region::US_EAST_1));
+    scenario.actions.push(Action {
+        at_ns: 5 * SECOND_NS,
+        kind: ActionKind::ScheduleKeyDeletion { keys: "doomed".into(), pending_window_days: 7 },
+    });
+    let report = Simulation::new(scenario, 1).unwrap().run();
+    // Billed for the 5 s before the deletion was scheduled: a quarter of the month.
+    assert_eq!(report.cost.lines[0].quantity, 180, "{:?}", report.cost.lines);
+    assert_eq!(report.cost.keys_micro_usd, 250_000);
+    // The simplified table bills the waiting time too: the whole month.
+    let mut scenario_seed =
+        Scenario::new("deletion", World::standard(&[Region::US_EAST_1], 2), 20 * SECOND_NS);
+    scenario_seed.pricing = Catalog::seed();
+    scenario_seed.keys.push(KeyGroup::symmetric("doomed", 1, Region::US_EAST_1));
+    scenario_seed.actions.push(Action {
+        at_ns: 5 * SECOND_NS,
+        kind: ActionKind::ScheduleKeyDeletion { keys: "doomed".into(), pending_window_days: 7 },
+    });
+    assert_eq!(Simulation::new(scenario_seed, 1).unwrap().run().cost.keys_micro_usd, 1_000_000);
+}
+
+#[test]
+fn a_cost_spec_names_an_unknown_key_spec() {
+    let text = "schema_version = 1\n[[keys]]\ncount = 1\nspec = \"RSA_1024\"\n";
+    let error = CostSpec::parse(text, "mine.toml").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "mine.toml:4:8: unknown key spec `RSA_1024`: expected an AWS KeySpec such as SYMMETRIC_DEFAULT or RSA_2048"
+    );
+    let text = "schema_version = 1\n[[keys]]\ncount = 1\nspec = \"RSA_2048\"\n";
+    assert_eq!(
+        CostSpec::parse(text, "mine.toml").unwrap().price(&Catalog::aws_2026()).keys_micro_usd,
+        1_000_000
+    );
+}
