@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::pricing::{
-    Bill, Catalog, CatalogError, HsmUsage, KeyUsage, MONTH_30_DAYS_S, RequestClass, RequestUsage,
+    Bill, Catalog, FileError, HsmUsage, KeyUsage, MONTH_30_DAYS_S, RequestClass, RequestUsage,
     Usage, line_column, price,
 };
 use crate::scenario::DataKeyCache;
@@ -128,23 +128,18 @@ impl CostSpec {
     /// A spec from TOML text; `source` names it in errors.
     ///
     /// # Errors
-    /// [`CatalogError`] (the same shape: source, line, column, what was expected).
-    pub fn parse(text: &str, source: &str) -> Result<Self, CatalogError> {
+    /// [`FileError`] (the same shape: source, line, column, what was expected).
+    pub fn parse(text: &str, source: &str) -> Result<Self, FileError> {
         let spec: Self = toml::from_str(text).map_err(|e: toml::de::Error| {
             let (line, column) = e.span().map(|s| line_column(text, s.start)).unzip();
-            CatalogError {
-                source: source.to_owned(),
-                line,
-                column,
-                message: e.message().to_owned(),
-            }
+            FileError { source: source.to_owned(), line, column, message: e.message().to_owned() }
         })?;
         if let Some(line) =
             spec.keys.iter().find(|k| k.spec.parse::<engine::spec::KeySpec>().is_err())
         {
             let offset = text.find(&format!("\"{}\"", line.spec));
             let (line_no, column) = offset.map(|o| line_column(text, o)).unzip();
-            return Err(CatalogError {
+            return Err(FileError {
                 source: source.to_owned(),
                 line: line_no,
                 column,
@@ -155,7 +150,7 @@ impl CostSpec {
             });
         }
         if spec.schema_version != 1 || spec.month_days == 0 {
-            return Err(CatalogError {
+            return Err(FileError {
                 source: source.to_owned(),
                 line: None,
                 column: None,

@@ -230,3 +230,210 @@ fn compact(n: u64) -> String {
         n => n.to_string(),
     }
 }
+
+/// One latency curve: a name and (latency [ms], quantile) points.
+pub type Curve = (String, Vec<(f64, f64)>);
+
+/// Latency CDFs (log-scale latency), one curve per operation, written as `<stem>.svg` and
+/// `<stem>.png`.
+///
+/// # Errors
+/// [`PlotError`] if the files cannot be written.
+pub fn latency_cdf(curves: &[Curve], title: &str, stem: &Path) -> Result<(), PlotError> {
+    let max_ms =
+        curves.iter().flat_map(|(_, points)| points.iter().map(|p| p.0)).fold(1.0, f64::max) * 1.5;
+    let min_ms = curves
+        .iter()
+        .flat_map(|(_, points)| points.iter().map(|p| p.0))
+        .filter(|&ms| ms > 0.0)
+        .fold(max_ms, f64::min)
+        .max(1e-3)
+        / 1.5;
+    render!(stem, (900, 560), draw_cdf(curves, (min_ms, max_ms), title))
+}
+
+fn draw_cdf<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    curves: &[Curve],
+    (min_ms, max_ms): (f64, f64),
+    title: &str,
+) -> Result<(), PlotError>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(plot_error)?;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FAMILY, 22))
+        .margin(20)
+        .x_label_area_size(45)
+        .y_label_area_size(60)
+        .build_cartesian_2d((min_ms..max_ms).log_scale(), 0.0..1.0)
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .x_desc("latency [ms], from the intended send time")
+        .y_desc("fraction of requests")
+        .label_style((FAMILY, 14))
+        .draw()
+        .map_err(plot_error)?;
+    for (index, (name, points)) in curves.iter().enumerate() {
+        let colour = Palette99::pick(index).to_rgba();
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|&(ms, q)| (ms.max(min_ms), q)),
+                colour.stroke_width(2),
+            ))
+            .map_err(plot_error)?
+            .label(name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .label_font((FAMILY, 14))
+        .draw()
+        .map_err(plot_error)
+}
+
+/// A time series: a name and (time [s], value) points.
+pub type Series = (String, Vec<(f64, f64)>);
+
+/// Throughput, errors and throttles over time [per second], with the fault windows
+/// (start, end [s], label) shaded; written as `<stem>.svg` and `<stem>.png`.
+///
+/// # Errors
+/// [`PlotError`] if the files cannot be written.
+pub fn time_series(
+    series: &[Series],
+    faults: &[(f64, f64, String)],
+    title: &str,
+    stem: &Path,
+) -> Result<(), PlotError> {
+    let end = series.iter().flat_map(|(_, p)| p.iter().map(|q| q.0)).fold(1.0, f64::max);
+    let top = series.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)).fold(1.0, f64::max) * 1.15;
+    render!(stem, (1000, 560), draw_time_series(series, faults, (end, top), title))
+}
+
+fn draw_time_series<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    faults: &[(f64, f64, String)],
+    (end, top): (f64, f64),
+    title: &str,
+) -> Result<(), PlotError>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(plot_error)?;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FAMILY, 22))
+        .margin(20)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..end, 0.0..top)
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .x_desc("time [s]")
+        .y_desc("per second")
+        .label_style((FAMILY, 14))
+        .draw()
+        .map_err(plot_error)?;
+    for (start, stop, label) in faults {
+        let shade = Rectangle::new([(*start, 0.0), (stop.min(end), top)], RED.mix(0.12).filled());
+        chart.draw_series(std::iter::once(shade)).map_err(plot_error)?;
+        let text =
+            Text::new(label.clone(), (*start, top * 0.97), (FAMILY, 13).into_font().color(&RED));
+        chart.draw_series(std::iter::once(text)).map_err(plot_error)?;
+    }
+    for (index, (name, points)) in series.iter().enumerate() {
+        let colour = Palette99::pick(index).to_rgba();
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))
+            .map_err(plot_error)?
+            .label(name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .label_font((FAMILY, 14))
+        .draw()
+        .map_err(plot_error)
+}
+
+/// An SLO metric against capacity: the probed (capacity, p99 [ms]) points and the SLO line;
+/// written as `<stem>.svg` and `<stem>.png`.
+///
+/// # Errors
+/// [`PlotError`] if the files cannot be written.
+pub fn slo_curve(
+    points: &[(f64, f64)],
+    slo: f64,
+    title: &str,
+    capacity: &str,
+    stem: &Path,
+) -> Result<(), PlotError> {
+    let (low, high) =
+        points.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.0), h.max(p.0)));
+    let (low, high) = if low <= high { (low - 0.5, high + 0.5) } else { (0.0, 1.0) };
+    let top = points.iter().map(|p| p.1).fold(slo, f64::max) * 1.2;
+    render!(stem, (900, 560), draw_slo(points, slo, (low, high, top), title, capacity))
+}
+
+fn draw_slo<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[(f64, f64)],
+    slo: f64,
+    (low, high, top): (f64, f64, f64),
+    title: &str,
+    capacity: &str,
+) -> Result<(), PlotError>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(plot_error)?;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FAMILY, 20))
+        .margin(20)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d(low..high, (0.1..top.max(1.0)).log_scale())
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .x_desc(capacity)
+        .y_desc("p99 latency [ms]")
+        .label_style((FAMILY, 14))
+        .draw()
+        .map_err(plot_error)?;
+    let slo_line = LineSeries::new([(low, slo), (high, slo)], RED.stroke_width(2));
+    chart
+        .draw_series(slo_line)
+        .map_err(plot_error)?
+        .label("SLO")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
+    chart
+        .draw_series(
+            points.iter().map(|&(c, p99)| Circle::new((c, p99.max(0.1)), 5, BLUE.filled())),
+        )
+        .map_err(plot_error)?
+        .label("probed p99")
+        .legend(|(x, y)| Circle::new((x + 10, y), 5, BLUE.filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .label_font((FAMILY, 14))
+        .draw()
+        .map_err(plot_error)
+}

@@ -180,9 +180,9 @@ pub struct Catalog {
     pub hsm_hour_micro_usd: u64,
 }
 
-/// A catalog that cannot be used.
+/// An input file (a catalog, a cost spec, a scenario) that cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CatalogError {
+pub struct FileError {
     /// What was read: a file path, or `built-in <name>`.
     pub source: String,
     /// 1-based line of the problem, when it has one.
@@ -193,7 +193,7 @@ pub struct CatalogError {
     pub message: String,
 }
 
-impl fmt::Display for CatalogError {
+impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
             (Some(line), Some(column)) => {
@@ -205,7 +205,7 @@ impl fmt::Display for CatalogError {
     }
 }
 
-impl std::error::Error for CatalogError {}
+impl std::error::Error for FileError {}
 
 /// The 1-based line and column of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -261,8 +261,8 @@ impl Catalog {
     /// `seed`, `aws-2026`, or a catalog file at that path.
     ///
     /// # Errors
-    /// [`CatalogError`] naming the file, the line and column, and what was expected.
-    pub fn named_or_file(name: &str) -> Result<Self, CatalogError> {
+    /// [`FileError`] naming the file, the line and column, and what was expected.
+    pub fn named_or_file(name: &str) -> Result<Self, FileError> {
         match name {
             "seed" => Ok(Self::seed()),
             "aws-2026" => Ok(Self::aws_2026()),
@@ -273,10 +273,10 @@ impl Catalog {
     /// A catalog file.
     ///
     /// # Errors
-    /// [`CatalogError`] naming the file, the line and column, and what was expected.
-    pub fn from_file(path: &Path) -> Result<Self, CatalogError> {
+    /// [`FileError`] naming the file, the line and column, and what was expected.
+    pub fn from_file(path: &Path) -> Result<Self, FileError> {
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| CatalogError {
+        let text = std::fs::read_to_string(path).map_err(|e| FileError {
             source: source.clone(),
             line: None,
             column: None,
@@ -288,11 +288,11 @@ impl Catalog {
     /// A catalog from TOML text; `source` names it in errors.
     ///
     /// # Errors
-    /// [`CatalogError`] naming `source`, the line and column, and what was expected.
-    pub fn parse(text: &str, source: &str) -> Result<Self, CatalogError> {
+    /// [`FileError`] naming `source`, the line and column, and what was expected.
+    pub fn parse(text: &str, source: &str) -> Result<Self, FileError> {
         let error = |offset: Option<usize>, message: String| {
             let (line, column) = offset.map(|o| line_column(text, o)).unzip();
-            CatalogError { source: source.to_owned(), line, column, message }
+            FileError { source: source.to_owned(), line, column, message }
         };
         let file: CatalogFile = toml::from_str(text).map_err(|e: toml::de::Error| {
             error(e.span().map(|s| s.start), e.message().to_owned())

@@ -5,6 +5,7 @@
 
 mod pricing;
 mod queueing;
+mod scenarios;
 mod simulation;
 
 use engine::crypto::ProviderKind;
@@ -55,30 +56,4 @@ fn kmsim_smoke_prints_the_seed_first() {
         .expect("kmsim runs");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown crypto provider 'openssl'"));
-}
-
-#[test]
-fn kmsim_run_prints_the_seed_then_a_deterministic_report() {
-    let run = || {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kmsim"))
-            .args(["run", "--seed", "3", "--rate", "200", "--duration-s", "2"])
-            .output()
-            .expect("kmsim runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).expect("UTF-8")
-    };
-    let stdout = run();
-    let (first, rest) = stdout.split_once('\n').unwrap();
-    assert_eq!(first, r#"{"seed": 3}"#);
-    let report: serde_json::Value = serde_json::from_str(rest).unwrap();
-    assert_eq!(report["seed"], 3);
-    assert!(report["counters"]["ok"].as_u64().unwrap() > 300);
-    assert!(report.get("time_series").is_none(), "only with --full");
-    assert_eq!(stdout, run());
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_kmsim"))
-        .args(["run", "--seed", "3", "--rate", "0"])
-        .output()
-        .expect("kmsim runs");
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--rate must be a positive number"));
 }

@@ -1,4 +1,10 @@
 //! `kmsim`: the command line of kmsim.
+//!
+//! Exit codes: 0 success; 1 a check did not pass (`compare` found a regression, `plan` found
+//! no capacity that meets the SLO); 2 bad input (a command line, scenario, catalog or spec
+//! that cannot be used); 3 anything else (an I/O failure).
+
+mod scenarios;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -13,6 +19,9 @@ use engine::crypto::ProviderKind;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bars.
+    #[arg(long, global = true)]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -32,25 +41,121 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         requests: u32,
     },
-    /// Simulate the built-in steady load (one Region, three AZs with HSMs for 50% load,
-    /// 100 keys, Encrypt/Decrypt/GenerateDataKey) and print a JSON report.
+    /// Run a scenario (the quickstart without one), write its results folder and print
+    /// where its report is.
     Run {
-        /// Master seed; drawn from the OS (and printed first) when absent.
+        /// The scenario file; the built-in quickstart when absent.
+        scenario: Option<std::path::PathBuf>,
+        /// Master seed; the scenario's, else drawn from the OS (and printed first).
         #[arg(long)]
         seed: Option<u64>,
-        /// Crypto provider: aws-lc-rs, rustcrypto or insecure-modelling (no security; for
-        /// very large runs).
-        #[arg(long, default_value = "aws-lc-rs", value_parser = parse_provider)]
-        provider: ProviderKind,
-        /// Request rate [requests/s].
-        #[arg(long, default_value_t = 2_000.0)]
-        rate: f64,
-        /// Simulated duration [s].
-        #[arg(long, default_value_t = 60)]
-        duration_s: u64,
-        /// Print everything: the time series and the serialised histograms too.
+        /// The results folder [default: results/runs/<scenario>-<seed>].
         #[arg(long)]
-        full: bool,
+        out: Option<std::path::PathBuf>,
+        /// Override any scenario key: `--set duration_s=30 --set workloads.0.sdk_clients=4`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        overrides: Vec<String>,
+        /// Print summary.json instead of the short summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a scenario file (and its overrides) without running it.
+    Validate {
+        /// The scenario file.
+        scenario: std::path::PathBuf,
+        /// Overrides, as for `run`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        overrides: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the scenarios in a folder, with the question each answers.
+    List {
+        /// The folder.
+        #[arg(default_value = "scenarios")]
+        dir: std::path::PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two results folders; exit 1 if a metric of the second regressed.
+    Compare {
+        /// The baseline results folder.
+        before: std::path::PathBuf,
+        /// The results folder to judge.
+        after: std::path::PathBuf,
+        /// Allowed relative worsening (0.05 = 5%).
+        #[arg(long, default_value_t = 0.05)]
+        tolerance: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a scenario over a grid of parameters, one simulation per point.
+    Sweep {
+        /// The scenario file.
+        scenario: std::path::PathBuf,
+        /// A swept key and its values: `world.regions.0.hsms_per_az=2,3,4`; repeatable.
+        #[arg(long = "param", value_name = "PATH=V1,V2,…", required = true)]
+        params: Vec<String>,
+        /// Seeds to run each point with.
+        #[arg(long, value_delimiter = ',', default_value = "1")]
+        seeds: Vec<u64>,
+        /// Points run in parallel.
+        #[arg(long, default_value_t = 1)]
+        jobs: usize,
+        /// Overrides applied to every point, as for `run`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        overrides: Vec<String>,
+        /// Run only the slice i of n (`2/4`): points whose index is i − 1 modulo n.
+        #[arg(long, value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
+        /// The sweep folder.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Combine the folders of a sharded sweep into one, as if it had run unsharded.
+    Merge {
+        /// The shard folders.
+        #[arg(required = true)]
+        shards: Vec<std::path::PathBuf>,
+        /// The merged folder.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Find the smallest capacity that meets an SLO through a scenario's faults.
+    Plan {
+        /// The scenario file.
+        scenario: std::path::PathBuf,
+        /// The capacity key: `world.regions.0.hsms_per_az`, or a quota such as
+        /// `world.regions.0.quotas.symmetric`.
+        #[arg(long, default_value = "world.regions.0.hsms_per_az")]
+        capacity: String,
+        /// Smallest capacity to try.
+        #[arg(long, default_value_t = 1)]
+        min: u64,
+        /// Largest capacity to try.
+        #[arg(long, default_value_t = 32)]
+        max: u64,
+        /// SLO: p99 latency of every request, from intended send to final answer [ms].
+        #[arg(long, default_value_t = 100.0)]
+        slo_p99_ms: f64,
+        /// SLO: share of requests that fail after retries.
+        #[arg(long, default_value_t = 0.001)]
+        slo_error_rate: f64,
+        /// Seed; the scenario's by default.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Overrides applied to every probe, as for `run`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        overrides: Vec<String>,
+        /// Where to write `plan.json` and the plot of the SLO metric against capacity.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Price a month of KMS usage without simulating (from flags or a spec file), or
     /// compare strategies: `envelope`, `sweep`, `break-even`.
@@ -175,8 +280,18 @@ fn seed_from_os() -> anyhow::Result<u64> {
     getrandom::u64().context("drawing a seed from the operating system")
 }
 
-fn run() -> anyhow::Result<()> {
+/// `1/2` → (1, 2), with 1 ≤ i ≤ n.
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (i, n) = s.split_once('/').ok_or_else(|| format!("expected i/n such as 1/2, got `{s}`"))?;
+    match (i.parse::<usize>(), n.parse::<usize>()) {
+        (Ok(i), Ok(n)) if (1..=n).contains(&i) => Ok((i, n)),
+        _ => Err(format!("expected i/n with 1 ≤ i ≤ n, got `{s}`")),
+    }
+}
+
+fn run() -> anyhow::Result<u8> {
     let cli = Cli::parse();
+    let quiet = cli.quiet;
     match cli.command {
         Command::Smoke { seed, provider, keys, requests } => {
             let seed = match seed {
@@ -188,31 +303,68 @@ fn run() -> anyhow::Result<()> {
             serde_json::to_writer_pretty(&mut stdout, &summary)?;
             writeln!(stdout)?;
         }
-        Command::Run { seed, provider, rate, duration_s, full } => {
-            let seed = match seed {
-                Some(seed) => seed,
-                None => seed_from_os()?,
+        Command::Run { scenario, seed, out, overrides, json } => {
+            let args = scenarios::RunArgs {
+                scenario: scenario.as_deref(),
+                seed,
+                out: out.as_deref(),
+                overrides: &overrides,
+                quiet,
+                json,
             };
-            anyhow::ensure!(rate.is_finite() && rate > 0.0, "--rate must be a positive number");
-            let mut stdout = std::io::stdout().lock();
-            // The seed first, so even an interrupted run can be reproduced.
-            writeln!(stdout, "{{\"seed\": {seed}}}")?;
-            stdout.flush()?;
-            let duration_ns = duration_s.saturating_mul(1_000_000_000);
-            let mut scenario = sim::Scenario::steady("steady", rate, duration_ns);
-            scenario.provider = provider;
-            let report = sim::Simulation::new(scenario, seed)?.run();
-            let mut value = serde_json::to_value(&report)?;
-            if !full && let Some(object) = value.as_object_mut() {
-                object.remove("time_series");
-                object.remove("histograms");
-            }
-            serde_json::to_writer_pretty(&mut stdout, &value)?;
-            writeln!(stdout)?;
+            return scenarios::run(&args, seed_from_os);
+        }
+        Command::Validate { scenario, overrides, json } => {
+            return scenarios::validate(&scenario, &overrides, json);
+        }
+        Command::List { dir, json } => return scenarios::list(&dir, json),
+        Command::Compare { before, after, tolerance, json } => {
+            return scenarios::compare(&before, &after, tolerance, json);
+        }
+        Command::Sweep { scenario, params, seeds, jobs, overrides, shard, out } => {
+            let args = scenarios::SweepArgs {
+                scenario: &scenario,
+                overrides: &overrides,
+                params: &params,
+                seeds: &seeds,
+                jobs,
+                shard,
+                out: &out,
+                quiet,
+            };
+            return scenarios::sweep(&args);
+        }
+        Command::Merge { shards, out } => return scenarios::merge(&shards, &out),
+        Command::Plan {
+            scenario,
+            capacity,
+            min,
+            max,
+            slo_p99_ms,
+            slo_error_rate,
+            seed,
+            overrides,
+            out,
+            json,
+        } => {
+            let args = scenarios::PlanArgs {
+                scenario: &scenario,
+                overrides: &overrides,
+                capacity: &capacity,
+                min,
+                max,
+                slo_p99_ms,
+                slo_error_rate,
+                seed,
+                out: out.as_deref(),
+                quiet,
+                json,
+            };
+            return scenarios::plan(&args);
         }
         Command::Cost(args) => cost(&args)?,
     }
-    Ok(())
+    Ok(0)
 }
 
 /// Replica Regions handed out in turn by `--replicas`.
@@ -397,13 +549,16 @@ fn cost(args: &CostArgs) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     match run() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(error) => {
             #[expect(clippy::print_stderr, reason = "the binary reports its own failure")]
             {
                 eprintln!("kmsim: {error:#}");
             }
-            ExitCode::FAILURE
+            // Bad input is 2, like clap's usage errors; anything else 3.
+            let bad_input = error.downcast_ref::<sim::pricing::FileError>().is_some()
+                || error.downcast_ref::<sim::SimError>().is_some();
+            ExitCode::from(if bad_input { 2 } else { 3 })
         }
     }
 }

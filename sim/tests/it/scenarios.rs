@@ -1,0 +1,313 @@
+//! Scenario files and the `kmsim` commands that run them: every shipped scenario runs, broken
+//! files get one clear error, `compare`, `plan`, `sweep` shards and `merge`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sim::Simulation;
+use sim::scenario_file::{load, parse};
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
+}
+
+fn kmsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kmsim")).args(args).output().expect("kmsim runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A fresh folder for one test's outputs.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kmsim-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn every_shipped_scenario_parses_validates_and_runs_shortened() {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(scenarios_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let full = load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !full.description.is_empty(),
+            "{}: a description says which question it answers",
+            path.display()
+        );
+        // Shortened to at most a minute (the cost example to an hour), keeping its faults
+        // and actions inside the run.
+        let seconds = (full.scenario.duration_ns / 1_000_000_000)
+            .min(if full.scenario.name == "cost-example" { 3_600 } else { 70 });
+        let file =
+            load(&path, &[format!("duration_s={seconds}")]).unwrap_or_else(|e| panic!("{e}"));
+        let report = Simulation::new(file.scenario, file.seed.unwrap_or(1)).unwrap().run();
+        assert!(report.counters.completed > 0, "{}", path.display());
+        assert_eq!(report.counters.unfinished, 0, "{}", path.display());
+        names.push(full.scenario.name);
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "az-failure",
+            "cloudhsm-custom-key-store",
+            "cost-example",
+            "multi-region-dr",
+            "multi-tenant-1000-cmks",
+            "quickstart",
+            "rotation-at-scale",
+            "s3-envelope-1m-objects",
+            "throttling-and-retries"
+        ]
+    );
+}
+
+/// The error for `quickstart.toml` with `from` replaced by `to`, as `file:line:column: message`.
+fn broken(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(scenarios_dir().join("quickstart.toml")).unwrap();
+    assert!(text.contains(from), "{from}");
+    parse(&text.replacen(from, to, 1), "quickstart.toml", &scenarios_dir(), &[])
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn broken_scenarios_get_one_clear_error_with_file_line_and_column() {
+    // A misspelt key.
+    assert_eq!(
+        broken("duration_s = 60", "duraton_s = 60"),
+        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`"
+    );
+    // A wrong type.
+    assert_eq!(
+        broken("count = 100", "count = \"many\""),
+        "quickstart.toml:18:9: invalid type: string \"many\", expected u32"
+    );
+    // A negative rate.
+    assert_eq!(
+        broken("rate_per_s = 2000", "rate_per_s = -5"),
+        "quickstart.toml:25:45: expected a rate in requests per second ≥ 0, got -5"
+    );
+    // An unknown Region: not a Region name, or not one of the world's.
+    assert_eq!(
+        broken("region = \"us-east-1\"\n\n[[workloads]]", "region = \"Mars\"\n\n[[workloads]]"),
+        "quickstart.toml:19:10: unknown Region `Mars`: expected a Region name such as us-east-1"
+    );
+    assert_eq!(
+        broken(
+            "region = \"us-east-1\"\n\n[[workloads]]",
+            "region = \"us-middle-1\"\n\n[[workloads]]"
+        ),
+        "quickstart.toml:19:10: Region `us-middle-1` is not in [world]: expected one of its regions"
+    );
+    // A fault outside the run.
+    let text = std::fs::read_to_string(scenarios_dir().join("az-failure.toml")).unwrap();
+    let error = parse(
+        &text.replace("start_s = 20", "start_s = 90"),
+        "az-failure.toml",
+        &scenarios_dir(),
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "az-failure.toml:41:11: the fault starts at 90 s, after the run ends at 60 s"
+    );
+    // An override is checked like the file, and a path that does not exist is named.
+    let error = load(
+        &scenarios_dir().join("quickstart.toml"),
+        &["workloads.0.arrivals.rate_per_s=-1".into()],
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("expected a rate in requests per second ≥ 0, got -1"),
+        "{error}"
+    );
+    let error =
+        load(&scenarios_dir().join("quickstart.toml"), &["world.planets.0=1".into()]).unwrap_err();
+    assert_eq!(error.to_string(), "--set world.planets.0=1: no `planets` in `world.planets.0`");
+    // The binary exits 2 on bad input.
+    let bad = scratch("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("bad.toml"), "schema_version = 1\nname = 3\n").unwrap();
+    let output = kmsim(&["validate", bad.join("bad.toml").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("bad.toml:2:8: invalid type: integer `3`, expected a string")
+    );
+}
+
+#[test]
+fn kmsim_run_writes_a_report_and_says_where() {
+    let out = scratch("run");
+    let output =
+        kmsim(&["run", "--set", "duration_s=3", "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    assert!(text.starts_with("seed 42: quickstart"), "{text}");
+    assert!(text.contains(&format!("report: {}", out.join("report.md").display())), "{text}");
+    for file in [
+        "manifest.json",
+        "summary.json",
+        "latency.csv",
+        "timeseries.csv",
+        "cost.csv",
+        "histograms.json",
+        "report.md",
+        "plots/latency-cdf.png",
+        "plots/timeseries.svg",
+        "plots/cost-breakdown.png",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 42);
+    assert_eq!(manifest["overrides"][0], "duration_s=3");
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn compare_finds_no_difference_in_a_rerun_and_fails_a_slowed_configuration() {
+    let (a, b, slow) = (scratch("cmp-a"), scratch("cmp-b"), scratch("cmp-slow"));
+    let scenario = scenarios_dir().join("quickstart.toml");
+    let scenario = scenario.to_str().unwrap();
+    for (dir, extra) in [
+        (&a, None),
+        (&b, None),
+        (
+            &slow,
+            Some("world.regions.0.service_ms={Encrypt={kind=\"lognormal\",median_ms=4,p99_ms=12}}"),
+        ),
+    ] {
+        let mut args = vec![
+            "run",
+            scenario,
+            "--set",
+            "duration_s=5",
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ];
+        if let Some(extra) = extra {
+            args.extend(["--set", extra]);
+        }
+        let output = kmsim(&args);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let same = kmsim(&["compare", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(stdout(&same).starts_with("no difference"), "{}", stdout(&same));
+    let slowed = kmsim(&["compare", a.to_str().unwrap(), slow.to_str().unwrap()]);
+    assert_eq!(slowed.status.code(), Some(1), "{}", stdout(&slowed));
+    let table = stdout(&slowed);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("Encrypt us-east-1 OK latency_us_p50"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(row.ends_with("REGRESSED"), "{table}");
+    assert!(table.trim_end().ends_with("tolerance 5.0%: regression"), "{table}");
+}
+
+#[test]
+fn plan_finds_the_smallest_capacity_that_holds_the_slo_through_an_az_loss() {
+    let scenario = scenarios_dir().join("az-failure.toml");
+    let output = kmsim(&[
+        "plan",
+        scenario.to_str().unwrap(),
+        "--min",
+        "2",
+        "--max",
+        "8",
+        "--slo-p99-ms",
+        "3000",
+        "--slo-error-rate",
+        "0.001",
+        "--set",
+        "duration_s=40",
+        "--json",
+        "--quiet",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let answer = plan["answer"].as_u64().unwrap();
+    // Check both sides independently of the search: the answer holds, one less does not.
+    let error_rate = |hsms: u64| {
+        let file = load(
+            &scenario,
+            &["duration_s=40".into(), format!("world.regions.0.hsms_per_az={hsms}")],
+        )
+        .unwrap();
+        let report = Simulation::new(file.scenario, file.seed.unwrap()).run_checked();
+        (report.counters.completed - report.counters.ok) as f64 / report.counters.completed as f64
+    };
+    assert!(error_rate(answer) <= 0.001, "{answer}: {}", error_rate(answer));
+    assert!(error_rate(answer - 1) > 0.001, "{}: {}", answer - 1, error_rate(answer - 1));
+}
+
+trait RunChecked {
+    fn run_checked(self) -> sim::Report;
+}
+
+impl RunChecked for Result<Simulation, sim::SimError> {
+    fn run_checked(self) -> sim::Report {
+        self.unwrap().run()
+    }
+}
+
+#[test]
+fn sharded_sweeps_merge_into_exactly_the_unsharded_sweep() {
+    let scenario = scenarios_dir().join("quickstart.toml");
+    let scenario = scenario.to_str().unwrap();
+    let (whole, one, two, merged) =
+        (scratch("sw-whole"), scratch("sw-1"), scratch("sw-2"), scratch("sw-merged"));
+    let sweep = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            scenario,
+            "--param",
+            "world.regions.0.hsms_per_az=1,2",
+            "--param",
+            "workloads.0.arrivals.rate_per_s=500,1000",
+            "--seeds",
+            "1,2",
+            "--set",
+            "duration_s=2",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        let output = kmsim(&args);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    sweep(&whole, &["--jobs", "2"]);
+    sweep(&one, &["--shard", "1/2"]);
+    sweep(&two, &["--shard", "2/2"]);
+    let output = kmsim(&[
+        "merge",
+        one.to_str().unwrap(),
+        two.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let table = std::fs::read_to_string(whole.join("sweep.csv")).unwrap();
+    assert_eq!(table.lines().count(), 1 + 8);
+    assert_eq!(std::fs::read_to_string(merged.join("sweep.csv")).unwrap(), table);
+    for index in 0..8 {
+        let name = format!("points/{index:05}.json");
+        assert_eq!(
+            std::fs::read(merged.join(&name)).unwrap(),
+            std::fs::read(whole.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
