@@ -74,9 +74,23 @@ fn simulate(file: &ScenarioFile, seed: u64, quiet: bool) -> anyhow::Result<Repor
     Ok(simulation.report())
 }
 
-/// The git commit the binary was built from, when the build recorded it.
+/// The git commit being run: `KMSIM_COMMIT` if set, else the working directory's HEAD
+/// (and whether files differ from it), if it is a git checkout.
 fn commit() -> Option<String> {
-    option_env!("KMSIM_COMMIT").map(str::to_owned)
+    if let Ok(commit) = std::env::var("KMSIM_COMMIT") {
+        return Some(commit);
+    }
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let head = git(&["rev-parse", "HEAD"])?;
+    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    Some(if dirty { format!("{head}+modified") } else { head })
 }
 
 pub(crate) struct RunArgs<'a> {
