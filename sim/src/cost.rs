@@ -149,12 +149,12 @@ impl CostSpec {
                 ),
             });
         }
-        if spec.schema_version != 1 || spec.month_days == 0 {
+        if spec.schema_version != 1 || !(1..=3_650).contains(&spec.month_days) {
             return Err(FileError {
                 source: source.to_owned(),
                 line: None,
                 column: None,
-                message: "expected schema_version = 1 and a positive month_days".to_owned(),
+                message: "expected schema_version = 1 and month_days from 1 to 3650".to_owned(),
             });
         }
         Ok(spec)
@@ -185,7 +185,8 @@ impl CostSpec {
                     count: line.count,
                     seconds: if line.pending_deletion { 0 } else { month },
                     pending_deletion_seconds: if line.pending_deletion { month } else { 0 },
-                    rotation_seconds: vec![month; line.rotations as usize],
+                    // More rotations than any catalog bills change nothing; cap the list.
+                    rotation_seconds: vec![month; line.rotations.min(1_000) as usize],
                 });
             }
         }
@@ -209,7 +210,7 @@ impl CostSpec {
                 .map(|h| HsmUsage {
                     account: h.account.clone(),
                     region: h.region.clone(),
-                    hsm_seconds: h.count * month,
+                    hsm_seconds: h.count.saturating_mul(month),
                 })
                 .collect(),
         }
@@ -354,9 +355,10 @@ pub struct CloudHsmBreakEven {
 #[must_use]
 pub fn cloudhsm_break_even(catalog: &Catalog, hsms: u64, month_seconds: u64) -> CloudHsmBreakEven {
     let hours = month_seconds.div_ceil(3_600);
-    let hsm_month =
-        i64::try_from(u128::from(hsms * hours) * u128::from(catalog.hsm_hour_micro_usd))
-            .unwrap_or(i64::MAX);
+    let hsm_month = i64::try_from(
+        (u128::from(hsms) * u128::from(hours)) * u128::from(catalog.hsm_hour_micro_usd),
+    )
+    .unwrap_or(i64::MAX);
     let per_10k =
         catalog.requests_per_10k_micro_usd.get(&RequestClass::Symmetric).copied().unwrap_or(0);
     let free = if catalog.free_classes.contains(&RequestClass::Symmetric) {

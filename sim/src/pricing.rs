@@ -530,7 +530,8 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
     let mut by_tag: BTreeMap<String, i64> = BTreeMap::new();
     let mut tag = |tags: &BTreeMap<String, String>, amount: i64| {
         for (k, v) in tags {
-            *by_tag.entry(format!("{k}={v}")).or_default() += amount;
+            let slot = by_tag.entry(format!("{k}={v}")).or_default();
+            *slot = slot.saturating_add(amount);
         }
     };
     let (mut keys_total, mut rotations_total) = (0i64, 0i64);
@@ -544,24 +545,26 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
         }
         let seconds = key.seconds
             + if catalog.pending_deletion_billed { key.pending_deletion_seconds } else { 0 };
-        let key_hours = started_hours(seconds) * key.count;
+        let key_hours = started_hours(seconds).saturating_mul(key.count);
         let storage_amount = scaled(key_hours, catalog.key_month_micro_usd, month_hours);
         let billed_rotations = catalog
             .rotations_billed_max
             .map_or(key.rotation_seconds.len(), |max| key.rotation_seconds.len().min(max as usize));
-        let rotation_hours: u64 =
-            key.rotation_seconds[..billed_rotations].iter().map(|&s| started_hours(s)).sum::<u64>()
-                * key.count;
+        let rotation_hours: u64 = key.rotation_seconds[..billed_rotations]
+            .iter()
+            .map(|&s| started_hours(s))
+            .fold(0u64, u64::saturating_add)
+            .saturating_mul(key.count);
         let rotation_amount = scaled(rotation_hours, catalog.rotation_month_micro_usd, month_hours);
-        tag(&key.tags, storage_amount + rotation_amount);
+        tag(&key.tags, storage_amount.saturating_add(rotation_amount));
         let slot = storage.entry((key.account.clone(), key.region.clone())).or_default();
-        slot.0 += key_hours;
-        slot.1 += storage_amount;
-        slot.2 += rotation_hours;
-        slot.3 += rotation_amount;
+        slot.0 = slot.0.saturating_add(key_hours);
+        slot.1 = slot.1.saturating_add(storage_amount);
+        slot.2 = slot.2.saturating_add(rotation_hours);
+        slot.3 = slot.3.saturating_add(rotation_amount);
     }
     for ((account, region), (key_hours, amount, rotation_hours, rotation_amount)) in storage {
-        keys_total += amount;
+        keys_total = keys_total.saturating_add(amount);
         lines.push(LineItem {
             account: account.clone(),
             region: region.clone(),
@@ -571,7 +574,7 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
             amount_micro_usd: amount,
         });
         if rotation_hours > 0 && rotation_amount > 0 {
-            rotations_total += rotation_amount;
+            rotations_total = rotations_total.saturating_add(rotation_amount);
             lines.push(LineItem {
                 account,
                 region,
@@ -586,7 +589,8 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
     let mut requests: BTreeMap<(String, String, RequestClass), u64> = BTreeMap::new();
     for r in &usage.requests {
         let class = r.class.unwrap_or(RequestClass::Symmetric);
-        *requests.entry((r.account.clone(), r.region.clone(), class)).or_default() += r.count;
+        let slot = requests.entry((r.account.clone(), r.region.clone(), class)).or_default();
+        *slot = slot.saturating_add(r.count);
         let per_10k = catalog.requests_per_10k_micro_usd.get(&class).copied().unwrap_or(0);
         tag(&r.tags, scaled(r.count, per_10k, 10_000));
     }
@@ -595,9 +599,10 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
     for ((account, region, class), count) in requests {
         let per_10k = catalog.requests_per_10k_micro_usd.get(&class).copied().unwrap_or(0);
         let amount = scaled(count, per_10k, 10_000);
-        requests_total += amount;
+        requests_total = requests_total.saturating_add(amount);
         if catalog.free_classes.contains(&class) {
-            *free_eligible.entry(account.clone()).or_default().entry(class).or_default() += count;
+            let slot = free_eligible.entry(account.clone()).or_default().entry(class).or_default();
+            *slot = slot.saturating_add(count);
         }
         lines.push(LineItem {
             account,
@@ -611,20 +616,22 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
     // The free tier: per account, across Regions, each month; taken from the covered
     // classes in catalog order.
     for (account, eligible) in free_eligible {
-        let mut left = catalog.free_requests_per_month;
+        // The allowance is per month: a period of several months gets several.
+        let months = usage.period_seconds.max(month_seconds) / month_seconds.max(1);
+        let mut left = catalog.free_requests_per_month.saturating_mul(months);
         let (mut free, mut credit) = (0u64, 0i64);
         for class in &catalog.free_classes {
             let taken = eligible.get(class).copied().unwrap_or(0).min(left);
             left -= taken;
             free += taken;
-            credit += scaled(
+            credit = credit.saturating_add(scaled(
                 taken,
                 catalog.requests_per_10k_micro_usd.get(class).copied().unwrap_or(0),
                 10_000,
-            );
+            ));
         }
         if free > 0 {
-            requests_total -= credit;
+            requests_total = requests_total.saturating_sub(credit);
             lines.push(LineItem {
                 account,
                 region: "all".to_owned(),
@@ -639,13 +646,14 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
     let mut cloudhsm_total = 0i64;
     let mut hsms: BTreeMap<(String, String), u64> = BTreeMap::new();
     for h in &usage.hsms {
-        *hsms.entry((h.account.clone(), h.region.clone())).or_default() += h.hsm_seconds;
+        let slot = hsms.entry((h.account.clone(), h.region.clone())).or_default();
+        *slot = slot.saturating_add(h.hsm_seconds);
     }
     for ((account, region), seconds) in hsms {
         let hours = started_hours(seconds);
         let amount = i64::try_from(u128::from(hours) * u128::from(catalog.hsm_hour_micro_usd))
             .unwrap_or(i64::MAX);
-        cloudhsm_total += amount;
+        cloudhsm_total = cloudhsm_total.saturating_add(amount);
         lines.push(LineItem {
             account,
             region,
@@ -658,9 +666,11 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
     let mut by_account: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_region: BTreeMap<String, i64> = BTreeMap::new();
     for line in &lines {
-        *by_account.entry(line.account.clone()).or_default() += line.amount_micro_usd;
+        let slot = by_account.entry(line.account.clone()).or_default();
+        *slot = slot.saturating_add(line.amount_micro_usd);
         if line.region != "all" {
-            *by_region.entry(line.region.clone()).or_default() += line.amount_micro_usd;
+            let slot = by_region.entry(line.region.clone()).or_default();
+            *slot = slot.saturating_add(line.amount_micro_usd);
         }
     }
     Bill {
@@ -676,7 +686,10 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
         rotations_micro_usd: rotations_total,
         requests_micro_usd: requests_total,
         cloudhsm_micro_usd: cloudhsm_total,
-        total_micro_usd: keys_total + rotations_total + requests_total + cloudhsm_total,
+        total_micro_usd: keys_total
+            .saturating_add(rotations_total)
+            .saturating_add(requests_total)
+            .saturating_add(cloudhsm_total),
     }
 }
 

@@ -74,6 +74,11 @@ pub fn parse(
     // still has a position; an error inside an override names the override.
     let mut effective = text.to_owned();
     if !overrides.is_empty() {
+        // The file as written must be well formed on its own, so its errors keep their
+        // positions.
+        if let Err(e) = toml::from_str::<FileRoot>(text) {
+            return Err(at(e.span(), text, e.message().to_owned()));
+        }
         let mut document: toml::Table = toml::from_str(text)
             .map_err(|e: toml::de::Error| at(e.span(), text, e.message().to_owned()))?;
         for o in overrides {
@@ -86,9 +91,20 @@ pub fn parse(
         }
         effective = toml::to_string(&document).map_err(|e| at(None, text, e.to_string()))?;
     }
+    // Positions are only meaningful in the file as written: with overrides, an error names
+    // them instead (the file without them was checked above to be well formed).
+    let with_overrides = |message: String| FileError {
+        source: format!("{source} with --set {}", overrides.join(" --set ")),
+        line: None,
+        column: None,
+        message,
+    };
+    let position = |span: Option<std::ops::Range<usize>>, message: String| {
+        if overrides.is_empty() { at(span, &effective, message) } else { with_overrides(message) }
+    };
     let file: FileRoot = toml::from_str(&effective)
-        .map_err(|e: toml::de::Error| at(e.span(), &effective, e.message().to_owned()))?;
-    let error = |span: std::ops::Range<usize>, message: String| at(Some(span), &effective, message);
+        .map_err(|e: toml::de::Error| position(e.span(), e.message().to_owned()))?;
+    let error = |span: std::ops::Range<usize>, message: String| position(Some(span), message);
     let scenario = file.build(base, &error)?;
     Ok(ScenarioFile {
         seed: file.seed,
@@ -156,10 +172,10 @@ struct FileRoot {
     provider: Option<Spanned<String>>,
     #[serde(default)]
     pricing: Option<Spanned<String>>,
-    #[serde(default = "one_f64")]
-    interval_s: f64,
-    #[serde(default = "thirty")]
-    month_days: u64,
+    #[serde(default = "one_second")]
+    interval_s: Spanned<f64>,
+    #[serde(default = "thirty_days")]
+    month_days: Spanned<u64>,
     #[serde(default)]
     client: ClientFile,
     world: WorldFile,
@@ -173,12 +189,12 @@ struct FileRoot {
     actions: Vec<ActionFile>,
 }
 
-const fn one_f64() -> f64 {
-    1.0
+fn one_second() -> Spanned<f64> {
+    Spanned::new(0..0, 1.0)
 }
 
-const fn thirty() -> u64 {
-    30
+fn thirty_days() -> Spanned<u64> {
+    Spanned::new(0..0, 30)
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,15 +202,15 @@ const fn thirty() -> u64 {
 struct ClientFile {
     #[serde(default = "standard")]
     retry: Spanned<String>,
-    #[serde(default = "ten_thousand")]
-    attempt_timeout_ms: f64,
+    #[serde(default = "ten_seconds")]
+    attempt_timeout_ms: Spanned<f64>,
     #[serde(default)]
     failover: bool,
 }
 
 impl Default for ClientFile {
     fn default() -> Self {
-        Self { retry: standard(), attempt_timeout_ms: ten_thousand(), failover: false }
+        Self { retry: standard(), attempt_timeout_ms: ten_seconds(), failover: false }
     }
 }
 
@@ -202,8 +218,8 @@ fn standard() -> Spanned<String> {
     Spanned::new(0..0, "standard".to_owned())
 }
 
-const fn ten_thousand() -> f64 {
-    10_000.0
+fn ten_seconds() -> Spanned<f64> {
+    Spanned::new(0..0, 10_000.0)
 }
 
 #[derive(Debug, Deserialize)]
@@ -557,8 +573,22 @@ impl FileRoot {
             world.replication_delay = d.dist();
         }
         let mut scenario = Scenario::new(self.name.clone(), world, duration_ns);
-        scenario.interval_ns = seconds_ns(self.interval_s).max(1);
-        scenario.month_seconds = self.month_days * 86_400;
+        let interval = *self.interval_s.get_ref();
+        if !(interval.is_finite() && interval >= 0.001) {
+            return Err(error(
+                self.interval_s.span(),
+                format!("expected an interval of at least 0.001 s, got {interval}"),
+            ));
+        }
+        scenario.interval_ns = seconds_ns(interval);
+        let month_days = *self.month_days.get_ref();
+        if !(1..=3_650).contains(&month_days) {
+            return Err(error(
+                self.month_days.span(),
+                format!("expected month_days from 1 to 3650, got {month_days}"),
+            ));
+        }
+        scenario.month_seconds = month_days * 86_400;
         if let Some(p) = &self.provider {
             scenario.provider =
                 p.get_ref().parse::<ProviderKind>().map_err(|e| error(p.span(), e.message))?;
@@ -588,7 +618,16 @@ impl FileRoot {
                     ));
                 }
             },
-            attempt_timeout_ns: round(self.client.attempt_timeout_ms * 1e6),
+            attempt_timeout_ns: {
+                let ms = *self.client.attempt_timeout_ms.get_ref();
+                if !(ms.is_finite() && ms >= 0.001) {
+                    return Err(error(
+                        self.client.attempt_timeout_ms.span(),
+                        format!("expected a timeout of at least 0.001 ms, got {ms}"),
+                    ));
+                }
+                round(ms * 1e6)
+            },
             failover: self.client.failover,
         };
 

@@ -43,7 +43,8 @@ use crate::retry::adaptive::{ClientRateLimiter, RequestKind};
 use crate::retry::{Attempts, Decision, ErrorClass, RetryConfig, RetryQuota, classify};
 use crate::rng::Streams;
 use crate::scenario::{
-    ActionKind, Arrivals, FaultKind, OpKind, RetryMode, SECOND_NS, Scenario, Workload,
+    ActionKind, Arrivals, FaultKind, MILLISECOND_NS, OpKind, RetryMode, SECOND_NS, Scenario,
+    Workload,
 };
 use crate::time::SimTime;
 use crate::workload::{ArrivalProcess, KeyCache, KeyPicker, MixPicker};
@@ -59,6 +60,13 @@ const DRAIN_LIMIT_NS: u64 = 300 * SECOND_NS;
 const POOL_PER_KEY: usize = 4;
 /// No closed-loop caller.
 const NO_THREAD: u32 = u32::MAX;
+/// The longest payload built for a request [bytes]: one more than Encrypt and GenerateMac
+/// accept, so a larger size still gets the ValidationException a real KMS returns without
+/// allocating the whole object.
+const BUILT_PAYLOAD_MAX: u32 = 4_097;
+/// How fast a client encrypts an object locally under a cached data key [bytes/ns]:
+/// AES-256-GCM at about 2 GB/s.
+const LOCAL_BYTES_PER_NS: u64 = 2;
 
 /// A scenario that cannot run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -397,6 +405,8 @@ pub struct Simulation {
     free_slots: Vec<u32>,
     /// Attempt deadlines, in order: (when, slot, attempt).
     deadlines: std::collections::VecDeque<(SimTime, u32, u64)>,
+    /// Whether a `Timeouts` event is pending (one at a time).
+    timeouts_scheduled: bool,
     in_flight: u64,
     next_attempt: u64,
     next_token: u64,
@@ -612,6 +622,7 @@ impl Simulation {
             slots: Vec::new(),
             free_slots: Vec::new(),
             deadlines: std::collections::VecDeque::new(),
+            timeouts_scheduled: false,
             in_flight: 0,
             next_attempt: 1,
             next_token: 1,
@@ -654,7 +665,9 @@ impl Simulation {
             if let Arrivals::Closed { clients, think } = &w.config.arrivals {
                 for thread in 0..*clients {
                     let at = start.plus_nanos(think.sample(&mut w.arrival_rng));
-                    self.queue.schedule(at, Event::Think { workload, thread });
+                    if at < w.end {
+                        self.queue.schedule(at, Event::Think { workload, thread });
+                    }
                 }
             } else if let Some(at) = w.arrivals.next_after(start, &mut w.arrival_rng)
                 && at < w.end
@@ -792,7 +805,9 @@ impl Simulation {
             && let Some(limits) = w.config.data_key_cache
             && w.cache.try_use(&limits, key, u64::from(payload_len), now)
         {
-            // The object is encrypted locally under a cached data key: no KMS call.
+            // The object is encrypted locally under a cached data key: no KMS call, only
+            // the local AES-GCM time (at least a microsecond).
+            let local_ns = (u64::from(payload_len) / LOCAL_BYTES_PER_NS).max(1_000);
             self.counters.cache_hits += 1;
             self.counters.completed += 1;
             self.counters.ok += 1;
@@ -803,13 +818,13 @@ impl Simulation {
                     region: self.regions[usize::from(home)].region(),
                     outcome: "OK",
                 },
-                0,
+                local_ns,
             );
             let acc = &mut self.intervals[usize::from(home)];
             acc.completed += 1;
             acc.ok += 1;
-            acc.latency.record(0);
-            self.next_cycle(workload, thread);
+            acc.latency.record(local_ns);
+            self.next_cycle(workload, thread, local_ns);
             return;
         }
         if op == OpKind::EnvelopeEncrypt {
@@ -877,7 +892,7 @@ impl Simulation {
         let ec = context(r.tenant);
         match r.op {
             OpKind::Encrypt => Request::Encrypt(
-                EncryptRequest::new(key_id, payload(r.token, r.payload_len))
+                EncryptRequest::new(key_id, payload(r.token, r.payload_len.min(BUILT_PAYLOAD_MAX)))
                     .with_encryption_context(ec),
             ),
             OpKind::Decrypt => {
@@ -911,7 +926,7 @@ impl Simulation {
                     .unwrap_or(engine::spec::MacAlgorithmSpec::HmacSha256);
                 Request::GenerateMac(GenerateMacRequest::new(
                     key_id,
-                    payload(r.token, r.payload_len),
+                    payload(r.token, r.payload_len.min(BUILT_PAYLOAD_MAX)),
                     algorithm,
                 ))
             }
@@ -955,8 +970,9 @@ impl Simulation {
             // Every attempt has the same timeout, so deadlines come in send order: a FIFO
             // and one pending event for its head, instead of one event per attempt.
             let deadline = self.now.plus_nanos(timeout_ns);
-            if self.deadlines.is_empty() {
+            if !self.timeouts_scheduled {
                 self.queue.schedule(deadline, Event::Timeouts);
+                self.timeouts_scheduled = true;
             }
             self.deadlines.push_back((deadline, slot, attempt));
         }
@@ -1177,7 +1193,10 @@ impl Simulation {
         let home = self.workloads[r.workload as usize].home;
         let back =
             self.paths[usize::from(home)][usize::from(r.target)].sample(&mut self.network_rng);
-        self.queue.schedule(self.now.plus_nanos(delay + back), Event::Reply { slot, attempt });
+        self.queue.schedule(
+            self.now.plus_nanos(delay.saturating_add(back)),
+            Event::Reply { slot, attempt },
+        );
     }
 
     // ----- the client's side of an answer -----
@@ -1202,9 +1221,13 @@ impl Simulation {
     }
 
     fn on_timeouts(&mut self) {
+        self.timeouts_scheduled = false;
         while let Some(&(deadline, slot, attempt)) = self.deadlines.front() {
             if deadline > self.now {
-                self.queue.schedule(deadline, Event::Timeouts);
+                if !self.timeouts_scheduled {
+                    self.queue.schedule(deadline, Event::Timeouts);
+                    self.timeouts_scheduled = true;
+                }
                 return;
             }
             self.deadlines.pop_front();
@@ -1308,8 +1331,15 @@ impl Simulation {
             limiter.update(now.as_nanos(), class == ErrorClass::Throttling);
         }
         // An acknowledged ciphertext must decrypt in the Region that made it.
-        if let (Some(source), Some(ErrorKind::InvalidCiphertext | ErrorKind::IncorrectKey)) =
-            (&r.source, kind)
+        // (A key whose deletion was scheduled and not cancelled may be gone: its
+        // ciphertexts no longer decrypt, as in AWS.)
+        let may_be_deleted = self.keys[r.key as usize]
+            .ledger
+            .pending
+            .last()
+            .is_some_and(|(_, cancelled)| cancelled.is_none());
+        if let (Some(source), Some(ErrorKind::InvalidCiphertext | ErrorKind::IncorrectKey), false) =
+            (&r.source, kind, may_be_deleted)
         {
             assert!(
                 source.origin != r.target,
@@ -1386,17 +1416,17 @@ impl Simulation {
         r.attempt = 0;
         self.free_slots.push(slot);
         self.in_flight -= 1;
-        self.next_cycle(workload, thread);
+        self.next_cycle(workload, thread, 0);
     }
 
-    /// A closed-loop caller thinks, then sends again.
-    fn next_cycle(&mut self, workload: u32, thread: u32) {
+    /// A closed-loop caller, busy `busy_ns` more with the answer, thinks, then sends again.
+    fn next_cycle(&mut self, workload: u32, thread: u32, busy_ns: u64) {
         if thread == NO_THREAD {
             return;
         }
         let w = &mut self.workloads[workload as usize];
         if let Arrivals::Closed { think, .. } = &w.config.arrivals {
-            let at = self.now.plus_nanos(think.sample(&mut w.arrival_rng));
+            let at = self.now.plus_nanos(busy_ns).plus_nanos(think.sample(&mut w.arrival_rng));
             if at < w.end {
                 self.queue.schedule(at, Event::Think { workload, thread });
             }
@@ -1438,9 +1468,9 @@ impl Simulation {
         }
         // The network between the Regions, then the control plane applying the change.
         let mut lag = self.paths[usize::from(from)][usize::from(to)].sample(&mut self.network_rng);
-        lag += self.replication_delay.sample(&mut self.network_rng);
+        lag = lag.saturating_add(self.replication_delay.sample(&mut self.network_rng));
         for (_, extra) in &self.replication_spikes {
-            lag += extra.sample(&mut self.fault_rng);
+            lag = lag.saturating_add(extra.sample(&mut self.fault_rng));
         }
         self.queue.schedule(self.now.plus_nanos(lag), Event::Replicate { message: slot });
     }
@@ -1580,6 +1610,10 @@ impl Simulation {
     }
 
     fn on_action(&mut self, action: u32, key: u32) {
+        // Operators stop with the workloads: what is left of a paced action is not done.
+        if self.ending {
+            return;
+        }
         let kind = &self.scenario.actions[action as usize].kind;
         let Some(group) = self.groups.iter().find(|g| g.name == kind.keys()) else { return };
         if key >= group.count {
@@ -1740,6 +1774,8 @@ impl Simulation {
                     }
                 } else if ledger.deleted.is_none() {
                     ledger.deleted = Some(at);
+                    // Its ciphertexts cannot be decrypted any more: stop sending them.
+                    self.pools[k as usize].clear();
                 }
             }
             if rotations > 0 {
@@ -1961,8 +1997,29 @@ fn validate(scenario: &Scenario) -> Result<(), SimError> {
     if world.regions.is_empty() {
         return Err(invalid("the world has no Region"));
     }
-    if scenario.interval_ns == 0 {
-        return Err(invalid("interval_ns must be positive"));
+    if scenario.interval_ns < MILLISECOND_NS {
+        return Err(invalid("the time-series interval must be at least 1 ms"));
+    }
+    if scenario.client.attempt_timeout_ns == 0 {
+        return Err(invalid(
+            "the attempt timeout must be positive: a lost request is only noticed by it",
+        ));
+    }
+    if !(1..=3_650 * 86_400).contains(&scenario.month_seconds) {
+        return Err(invalid("the billing month must be 1 s to 3,650 days long"));
+    }
+    for (i, group) in scenario.keys.iter().enumerate() {
+        if scenario.keys[..i].iter().any(|other| other.name == group.name) {
+            return Err(invalid(format!("key group {} appears twice", group.name)));
+        }
+    }
+    for (i, w) in scenario.workloads.iter().enumerate() {
+        if scenario.workloads[..i].iter().any(|other| other.name == w.name) {
+            return Err(invalid(format!(
+                "workload {} appears twice: names select random streams",
+                w.name
+            )));
+        }
     }
     for (i, r) in world.regions.iter().enumerate() {
         if world.regions[..i].iter().any(|other| other.region == r.region) {

@@ -56,16 +56,23 @@ impl ArrivalProcess {
         match &self.arrivals {
             Arrivals::Closed { .. } => None,
             Arrivals::Trace { times_ns } => {
+                // Arrivals before `now` (before the workload's window opened) are skipped.
+                while times_ns.get(self.next_trace).is_some_and(|&at| at < now.as_nanos()) {
+                    self.next_trace += 1;
+                }
                 let at = *times_ns.get(self.next_trace)?;
                 self.next_trace += 1;
-                Some(SimTime(at.max(now.as_nanos())))
+                Some(SimTime(at))
             }
             Arrivals::Constant { rate_per_s } => {
                 if *rate_per_s <= 0.0 {
                     return None;
                 }
-                // Kept in floats so a rate that does not divide a second does not drift.
-                self.next_constant_ns += 1e9 / rate_per_s;
+                // Kept in floats so a rate that does not divide a second does not drift; the
+                // first arrival is one spacing after the window opens.
+                #[expect(clippy::cast_precision_loss, reason = "times far below 2^53 ns")]
+                let now_ns = now.as_nanos() as f64;
+                self.next_constant_ns = self.next_constant_ns.max(now_ns) + 1e9 / rate_per_s;
                 Some(SimTime(crate::dist::round(self.next_constant_ns)))
             }
             _ => {
@@ -229,6 +236,15 @@ mod tests {
         let poisson = count(Arrivals::Poisson { rate_per_s: 1_000.0 }, 100);
         assert!((poisson as f64 / 100_000.0 - 1.0).abs() < 0.01, "{poisson}");
         assert_eq!(count(Arrivals::Constant { rate_per_s: 3.0 }, 10), 29);
+        // A window that opens later starts there.
+        let mut late = ArrivalProcess::new(Arrivals::Constant { rate_per_s: 10.0 });
+        let mut rng = Streams::new(3).get("arrivals");
+        assert_eq!(
+            late.next_after(SimTime(seconds(30)), &mut rng),
+            Some(SimTime(seconds(30) + 100_000_000))
+        );
+        let mut trace = ArrivalProcess::new(Arrivals::Trace { times_ns: vec![1, 2, seconds(40)] });
+        assert_eq!(trace.next_after(SimTime(seconds(30)), &mut rng), Some(SimTime(seconds(40))));
         // A diurnal curve averages its mean over whole periods.
         let diurnal = Arrivals::Diurnal {
             mean_per_s: 500.0,

@@ -392,3 +392,18 @@ fn a_cost_spec_names_an_unknown_key_spec() {
         1_000_000
     );
 }
+
+#[test]
+fn the_free_tier_is_monthly_over_longer_periods() {
+    let usage = Usage {
+        period_seconds: 2 * MONTH,
+        requests: vec![RequestUsage {
+            count: 50_000,
+            class: Some(RequestClass::Symmetric),
+            ..RequestUsage::default()
+        }],
+        ..Usage::default()
+    };
+    // Two months: 40,000 free, 10,000 at $0.03 per 10,000.
+    assert_eq!(price(&Catalog::aws_2026(), &usage, MONTH, "none").requests_micro_usd, 30_000);
+}

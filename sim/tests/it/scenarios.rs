@@ -311,3 +311,67 @@ fn sharded_sweeps_merge_into_exactly_the_unsharded_sweep() {
         );
     }
 }
+
+#[test]
+fn nonsense_settings_are_refused_not_run() {
+    let quickstart = scenarios_dir().join("quickstart.toml");
+    let refused = |set: &str| load(&quickstart, &[set.to_owned()]).unwrap_err().message;
+    assert_eq!(refused("interval_s=0"), "expected an interval of at least 0.001 s, got 0");
+    assert_eq!(refused("month_days=0"), "expected month_days from 1 to 3650, got 0");
+    let az = scenarios_dir().join("az-failure.toml");
+    let error = load(&az, &["client.attempt_timeout_ms=0".to_owned()]).unwrap_err();
+    assert_eq!(error.message, "expected a timeout of at least 0.001 ms, got 0");
+    assert!(
+        error.source.ends_with("az-failure.toml with --set client.attempt_timeout_ms=0"),
+        "{error}"
+    );
+    let output =
+        kmsim(&["plan", quickstart.to_str().unwrap(), "--min", "9", "--max", "3", "--quiet"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--min 9 is above --max 3"));
+}
+
+#[test]
+fn a_key_deleted_mid_run_ends_its_traffic_without_breaking_an_invariant() {
+    let text = r#"
+schema_version = 1
+name = "deletion"
+seed = 4
+duration_s = 691200
+interval_s = 3600
+[world]
+[[world.regions]]
+name = "us-east-1"
+hsms_per_az = 1
+[[keys]]
+name = "doomed"
+count = 1
+region = "us-east-1"
+[[workloads]]
+name = "app"
+region = "us-east-1"
+keys = "doomed"
+arrivals = { kind = "poisson", rate_per_s = 0.05 }
+mix = { Encrypt = 1, Decrypt = 2 }
+[[actions]]
+at_s = 3600
+kind = "schedule_key_deletion"
+keys = "doomed"
+pending_window_days = 7
+"#;
+    let file = parse(text, "deletion.toml", Path::new("."), &[]).unwrap();
+    let report = Simulation::new(file.scenario, 4).unwrap().run();
+    // Before the window: successes; during it: KMSInvalidState; after: NotFound.
+    let outcome = |name: &str| {
+        report.latency.iter().filter(|r| r.outcome == name).map(|r| r.count).sum::<u64>()
+    };
+    assert!(
+        outcome("OK") > 100 && outcome("KMSInvalidStateException") > 1_000,
+        "{:?}",
+        report.latency
+    );
+    assert!(outcome("NotFoundException") > 100, "{:?}", report.latency);
+    // Billed for the hour before the deletion was scheduled: 3,600 of 691,200 s, projected
+    // to a 30-day month, rounded up to whole hours.
+    assert_eq!(report.cost.lines[0].quantity, (3_600 * 2_592_000 / 691_200_u64).div_ceil(3_600));
+}

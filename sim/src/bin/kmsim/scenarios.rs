@@ -432,7 +432,11 @@ pub(crate) fn sweep(args: &SweepArgs<'_>) -> anyhow::Result<u8> {
     let mine: Vec<usize> = (0..grid.len())
         .filter(|i| args.shard.is_none_or(|(shard, of)| i % of == shard - 1))
         .collect();
-    std::fs::create_dir_all(args.out.join("points"))?;
+    let points_dir = args.out.join("points");
+    if std::fs::read_dir(&points_dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        bail!("{} already holds a sweep's points: choose an empty --out", points_dir.display());
+    }
+    std::fs::create_dir_all(&points_dir)?;
     let progress = bar(mine.len() as u64, args.quiet, "sweep");
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -523,6 +527,10 @@ pub(crate) fn merge(shards: &[PathBuf], out: &Path) -> anyhow::Result<u8> {
     if let Some(dup) = points.iter().find(|p| !seen.insert(p.index)) {
         bail!("point {} appears in more than one shard", dup.index);
     }
+    // Points are numbered from 0: a gap means a shard is missing.
+    if let Some(missing) = (0..points.len()).find(|i| !seen.contains(i)) {
+        bail!("point {missing} is in none of the shards: merge every shard of the sweep");
+    }
     std::fs::create_dir_all(out.join("points"))?;
     for p in &points {
         std::fs::write(
@@ -561,14 +569,14 @@ struct Probe {
 /// the SLO (overall p99 latency and final error rate through the scenario's faults), by
 /// bisection; exit 1 if even `max` does not.
 pub(crate) fn plan(args: &PlanArgs<'_>) -> anyhow::Result<u8> {
+    if args.min > args.max {
+        bail!("--min {} is above --max {}", args.min, args.max);
+    }
     let base = scenario_file::load(args.scenario, args.overrides)?;
     let seed = args.seed.or(base.seed).unwrap_or(1);
     let probes: Mutex<Vec<Probe>> = Mutex::new(Vec::new());
-    let progress = bar(
-        u64::from(64 - (args.max.saturating_sub(args.min) + 1).leading_zeros()) + 1,
-        args.quiet,
-        "plan",
-    );
+    let steps = u64::from(64 - args.max.saturating_sub(args.min).saturating_add(1).leading_zeros());
+    let progress = bar(steps.saturating_add(1), args.quiet, "plan");
     let probe = |capacity: u64| -> anyhow::Result<bool> {
         let mut overrides = args.overrides.to_vec();
         overrides.push(format!("{}={capacity}", args.capacity));
