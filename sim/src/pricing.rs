@@ -693,20 +693,15 @@ pub fn price(catalog: &Catalog, usage: &Usage, month_seconds: u64, projection: &
     }
 }
 
-/// Prices the usage of a period of any length: a period shorter than the month is projected
-/// to it linearly first, and the bill says so.
+/// Prices the usage of a period of any length as one month: a shorter or longer period is
+/// scaled to the month linearly first (the month's average), and the bill says so.
 #[must_use]
 pub fn price_period(catalog: &Catalog, usage: &Usage, month_seconds: u64) -> Bill {
-    if usage.period_seconds >= month_seconds {
-        price(
-            catalog,
-            usage,
-            month_seconds,
-            "none: the period is at least a month; usage billed as measured",
-        )
+    if usage.period_seconds == month_seconds {
+        price(catalog, usage, month_seconds, "none: the period is the month")
     } else {
         let projection = format!(
-            "linear: every count and duration of the {} s simulated × {month_seconds} / {}, rounded down (a month of the same keys at the same rates)",
+            "linear: every count and duration of the {} s simulated × {month_seconds} / {}, rounded down (a month of the same keys at the same average rates)",
             usage.period_seconds, usage.period_seconds
         );
         price(catalog, &usage.projected(month_seconds), month_seconds, &projection)

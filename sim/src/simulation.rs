@@ -381,7 +381,7 @@ pub struct Report {
     pub little: Vec<LittleCheck>,
     /// The histograms, serialised (merge exactly across runs and shards).
     pub histograms: Vec<SerialisedHistogram>,
-    /// What the run cost, projected to a month when it was shorter (the bill says how).
+    /// What the run cost in a month: scaled linearly from the run (the bill says how).
     pub cost: pricing::Bill,
 }
 
