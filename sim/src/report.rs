@@ -51,7 +51,11 @@ pub fn write(
     manifest: &Manifest,
 ) -> std::io::Result<()> {
     let io = |e: plot::PlotError| std::io::Error::other(e.0);
-    std::fs::create_dir_all(dir.join("plots"))?;
+    std::fs::create_dir_all(if scenario.outputs.plots {
+        dir.join("plots")
+    } else {
+        dir.to_path_buf()
+    })?;
     std::fs::write(dir.join("manifest.json"), serde_json::to_string_pretty(manifest)? + "\n")?;
     let mut summary = serde_json::to_value(report)?;
     if let Some(object) = summary.as_object_mut() {
@@ -60,7 +64,12 @@ pub fn write(
         object.insert("schema_version".to_owned(), RESULTS_SCHEMA_VERSION.into());
     }
     std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(&summary)? + "\n")?;
-    std::fs::write(dir.join("histograms.json"), serde_json::to_string(&report.histograms)? + "\n")?;
+    if scenario.outputs.histograms {
+        std::fs::write(
+            dir.join("histograms.json"),
+            serde_json::to_string(&report.histograms)? + "\n",
+        )?;
+    }
 
     let mut latency = String::from(
         "operation,region,outcome,count,latency_us_mean,latency_us_p50,latency_us_p90,latency_us_p99,latency_us_p999,latency_us_max\n",
@@ -106,7 +115,9 @@ pub fn write(
             row.latency_us_p99
         );
     }
-    std::fs::write(dir.join("timeseries.csv"), series)?;
+    if scenario.outputs.time_series {
+        std::fs::write(dir.join("timeseries.csv"), series)?;
+    }
 
     let mut cost = String::from("account,region,item,quantity,unit,amount_micro_usd\n");
     for line in &report.cost.lines {
@@ -118,25 +129,27 @@ pub fn write(
     }
     std::fs::write(dir.join("cost.csv"), cost)?;
 
-    // Plots.
-    let curves = latency_curves(report);
-    plot::latency_cdf(
-        &curves,
-        &format!("{}: latency CDF (successful requests)", report.scenario),
-        &dir.join("plots/latency-cdf"),
-    )
-    .map_err(io)?;
     let faults = fault_windows(scenario, report);
-    plot::time_series(
-        &per_second(report),
-        &faults,
-        &format!("{}: throughput, errors and throttles", report.scenario),
-        &dir.join("plots/timeseries"),
-    )
-    .map_err(io)?;
-    plot::cost_breakdown(&report.cost, &report.scenario, &dir.join("plots/cost-breakdown"))
+    if scenario.outputs.plots {
+        // Plots.
+        let curves = latency_curves(report);
+        plot::latency_cdf(
+            &curves,
+            &format!("{}: latency CDF (successful requests)", report.scenario),
+            &dir.join("plots/latency-cdf"),
+        )
         .map_err(io)?;
-    std::fs::write(dir.join("report.md"), markdown(report, &faults))?;
+        plot::time_series(
+            &per_second(report),
+            &faults,
+            &format!("{}: throughput, errors and throttles", report.scenario),
+            &dir.join("plots/timeseries"),
+        )
+        .map_err(io)?;
+        plot::cost_breakdown(&report.cost, &report.scenario, &dir.join("plots/cost-breakdown"))
+            .map_err(io)?;
+    }
+    std::fs::write(dir.join("report.md"), markdown(report, &faults, scenario.outputs.plots))?;
     Ok(())
 }
 
@@ -222,7 +235,7 @@ fn fault_windows(scenario: &Scenario, report: &Report) -> Vec<(f64, f64, String)
         .collect()
 }
 
-fn markdown(report: &Report, faults: &[(f64, f64, String)]) -> String {
+fn markdown(report: &Report, faults: &[(f64, f64, String)], plots: bool) -> String {
     let c = &report.counters;
     let mut md = String::new();
     let _ = writeln!(md, "# {}\n", report.scenario);
@@ -271,10 +284,14 @@ fn markdown(report: &Report, faults: &[(f64, f64, String)]) -> String {
             ms(r.latency_us_max)
         );
     }
-    let _ = writeln!(
-        md,
-        "\n![latency CDF](plots/latency-cdf.svg)\n\n## Over time\n\n![throughput, errors and throttles](plots/timeseries.svg)\n"
-    );
+    if plots {
+        let _ = writeln!(
+            md,
+            "\n![latency CDF](plots/latency-cdf.svg)\n\n## Over time\n\n![throughput, errors and throttles](plots/timeseries.svg)\n"
+        );
+    } else {
+        let _ = writeln!(md);
+    }
     let _ = writeln!(
         md,
         "## Cost\n\n{} a month ({}; {}).\n",
@@ -291,7 +308,10 @@ fn markdown(report: &Report, faults: &[(f64, f64, String)]) -> String {
     ] {
         let _ = writeln!(md, "| {item} | {} |", usd(amount));
     }
-    let _ = writeln!(md, "\n![cost breakdown](plots/cost-breakdown.svg)\n");
+    if plots {
+        let _ = writeln!(md, "\n![cost breakdown](plots/cost-breakdown.svg)");
+    }
+    let _ = writeln!(md);
     let _ = writeln!(
         md,
         "Files: `summary.json`, `latency.csv`, `timeseries.csv`, `cost.csv`, `histograms.json`, `manifest.json` (see results/README.md)."

@@ -44,6 +44,25 @@ pub struct Scenario {
     pub pricing: Catalog,
     /// The month costs are projected to [s]; 30 days by default.
     pub month_seconds: u64,
+    /// Which optional files a results folder gets.
+    pub outputs: Outputs,
+}
+
+/// Optional parts of a results folder (the summary, CSVs and report are always written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outputs {
+    /// The plots (SVG and PNG) under `plots/`.
+    pub plots: bool,
+    /// `histograms.json`.
+    pub histograms: bool,
+    /// `timeseries.csv`.
+    pub time_series: bool,
+}
+
+impl Default for Outputs {
+    fn default() -> Self {
+        Self { plots: true, histograms: true, time_series: true }
+    }
 }
 
 impl Scenario {
@@ -64,6 +83,7 @@ impl Scenario {
             interval_ns: SECOND_NS,
             pricing: Catalog::aws_2026(),
             month_seconds: MONTH_30_DAYS_S,
+            outputs: Outputs::default(),
         }
     }
 }

@@ -187,6 +187,29 @@ struct FileRoot {
     faults: Vec<FaultFile>,
     #[serde(default)]
     actions: Vec<ActionFile>,
+    #[serde(default)]
+    outputs: OutputsFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutputsFile {
+    #[serde(default = "yes")]
+    plots: bool,
+    #[serde(default = "yes")]
+    histograms: bool,
+    #[serde(default = "yes")]
+    time_series: bool,
+}
+
+impl Default for OutputsFile {
+    fn default() -> Self {
+        Self { plots: true, histograms: true, time_series: true }
+    }
+}
+
+const fn yes() -> bool {
+    true
 }
 
 fn one_second() -> Spanned<f64> {
@@ -589,6 +612,11 @@ impl FileRoot {
             ));
         }
         scenario.month_seconds = month_days * 86_400;
+        scenario.outputs = crate::scenario::Outputs {
+            plots: self.outputs.plots,
+            histograms: self.outputs.histograms,
+            time_series: self.outputs.time_series,
+        };
         if let Some(p) = &self.provider {
             scenario.provider =
                 p.get_ref().parse::<ProviderKind>().map_err(|e| error(p.span(), e.message))?;

@@ -82,7 +82,7 @@ fn broken_scenarios_get_one_clear_error_with_file_line_and_column() {
     // A misspelt key.
     assert_eq!(
         broken("duration_s = 60", "duraton_s = 60"),
-        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`"
+        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`, `outputs`"
     );
     // A wrong type.
     assert_eq!(
@@ -167,6 +167,24 @@ fn kmsim_run_writes_a_report_and_says_where() {
     ] {
         assert!(out.join(file).is_file(), "{file}");
     }
+    // Outputs can be switched off.
+    let lean = scratch("run-lean");
+    let output = kmsim(&[
+        "run",
+        "--set",
+        "duration_s=2",
+        "--set",
+        "outputs={plots=false,histograms=false}",
+        "--out",
+        lean.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!lean.join("plots").exists() && !lean.join("histograms.json").exists());
+    assert!(
+        lean.join("timeseries.csv").is_file()
+            && !std::fs::read_to_string(lean.join("report.md")).unwrap().contains("plots/")
+    );
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["seed"], 42);
