@@ -6,11 +6,17 @@
 
 use std::hint::black_box;
 
-use ::engine::api::{CreateKeyRequest, DecryptRequest, EncryptRequest};
+use ::engine::api::{
+    CreateKeyRequest, DecryptRequest, EncryptRequest, GenerateDataKeyRequest,
+    GenerateDataKeyWithoutPlaintextRequest, GenerateMacRequest, GenerateRandomRequest,
+    ReEncryptRequest, VerifyMacRequest,
+};
 use ::engine::audit::AuditSink;
 use ::engine::crypto::ProviderKind;
 use ::engine::crypto::blob;
+use ::engine::spec::{DataKeySpec, KeySpec, MacAlgorithmSpec};
 use ::engine::{CallContext, Engine, EngineConfig, Region, Timestamp};
+use ::engine::{Request, Response};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 
 use crate::crypto::SIZES;
@@ -21,7 +27,10 @@ use crate::crypto::SIZES;
 /// buffers never would.
 pub(crate) const BATCH: u64 = 32;
 
-fn engine(provider: ProviderKind, sink: AuditSink) -> (Engine, CallContext, ::engine::KeyId) {
+pub(crate) fn engine(
+    provider: ProviderKind,
+    sink: AuditSink,
+) -> (Engine, CallContext, ::engine::KeyId) {
     let mut kms = Engine::new(
         // Quotas off: every iteration calls at the same instant, and quotas are not what
         // these benchmarks measure.
@@ -90,4 +99,80 @@ pub(crate) fn define(c: &mut Criterion) {
         }
     }
     decrypt.finish();
+
+    // The other data-plane operations, 32-byte data keys and messages, per provider.
+    let mut ops = c.benchmark_group("engine/data-plane");
+    for provider in ProviderKind::ALL {
+        let (mut kms, ctx, key) = engine(provider, AuditSink::CountOnly);
+        let mac_key =
+            kms.create_key(&ctx, CreateKeyRequest::hmac(KeySpec::Hmac256)).unwrap().key_id();
+        let sealed =
+            kms.encrypt(&ctx, EncryptRequest::new(key, vec![7u8; 32])).unwrap().ciphertext_blob;
+        let mac = kms
+            .generate_mac(
+                &ctx,
+                GenerateMacRequest::new(mac_key, vec![5u8; 32], MacAlgorithmSpec::HmacSha256),
+            )
+            .unwrap()
+            .mac;
+        let name = provider.as_str();
+        let requests: [(&str, Request); 6] = [
+            (
+                "GenerateDataKey",
+                Request::GenerateDataKey(GenerateDataKeyRequest::new(key, DataKeySpec::Aes256)),
+            ),
+            (
+                "GenerateDataKeyWithoutPlaintext",
+                Request::GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest(
+                    GenerateDataKeyRequest::new(key, DataKeySpec::Aes256),
+                )),
+            ),
+            ("ReEncrypt", Request::ReEncrypt(ReEncryptRequest::new(sealed.clone(), key))),
+            (
+                "GenerateMac",
+                Request::GenerateMac(GenerateMacRequest::new(
+                    mac_key,
+                    vec![5u8; 32],
+                    MacAlgorithmSpec::HmacSha256,
+                )),
+            ),
+            (
+                "VerifyMac",
+                Request::VerifyMac(VerifyMacRequest::new(
+                    mac_key,
+                    vec![5u8; 32],
+                    MacAlgorithmSpec::HmacSha256,
+                    mac.clone(),
+                )),
+            ),
+            ("GenerateRandom", Request::GenerateRandom(GenerateRandomRequest::new(32))),
+        ];
+        for (operation, request) in requests {
+            ops.bench_function(BenchmarkId::new(operation, name), |b| {
+                b.iter_batched(
+                    || request.clone(),
+                    |request| {
+                        let response = kms.handle(&ctx, black_box(request)).unwrap();
+                        // Each response is the right operation's, and a MAC verified.
+                        match &response {
+                            Response::VerifyMac(out) => assert!(out.mac_valid),
+                            Response::GenerateDataKey(out) => assert_eq!(out.plaintext.len(), 32),
+                            Response::GenerateRandom(out) => assert_eq!(out.plaintext.len(), 32),
+                            Response::GenerateDataKeyWithoutPlaintext(out) => {
+                                assert_eq!(out.ciphertext_blob.len(), 32 + blob::OVERHEAD);
+                            }
+                            Response::ReEncrypt(out) => {
+                                assert_eq!(out.ciphertext_blob.len(), 32 + blob::OVERHEAD);
+                            }
+                            Response::GenerateMac(out) => assert_eq!(out.mac.len(), 32),
+                            other => panic!("{operation} answered {other:?}"),
+                        }
+                        response
+                    },
+                    BatchSize::NumIterations(BATCH),
+                );
+            });
+        }
+    }
+    ops.finish();
 }

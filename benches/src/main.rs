@@ -9,7 +9,15 @@ use criterion::{criterion_group, criterion_main};
 
 mod crypto;
 mod engine;
+mod envelope;
 mod sim;
 
-criterion_group!(benches, crypto::define, engine::define, sim::define, sim::define_kms);
+criterion_group!(
+    benches,
+    crypto::define,
+    engine::define,
+    envelope::define,
+    sim::define,
+    sim::define_kms
+);
 criterion_main!(benches);
