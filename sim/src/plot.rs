@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Once;
 
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -221,6 +221,24 @@ where
     }
 }
 
+/// The legend box, the same on every chart.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), PlotError>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .label_font((FAMILY, 14))
+        .draw()
+        .map_err(plot_error)
+}
+
 /// 1,000 → `1k`, 2,000,000,000 → `2G`.
 fn compact(n: u64) -> String {
     match n {
@@ -289,14 +307,7 @@ where
                 PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .label_font((FAMILY, 14))
-        .draw()
-        .map_err(plot_error)
+    legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 /// A time series: a name and (time [s], value) points.
@@ -360,14 +371,7 @@ where
                 PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .label_font((FAMILY, 14))
-        .draw()
-        .map_err(plot_error)
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 
 /// An SLO metric against capacity: the probed (capacity, p99 [ms]) points and the SLO line;
@@ -428,12 +432,5 @@ where
         .map_err(plot_error)?
         .label("probed p99")
         .legend(|(x, y)| Circle::new((x + 10, y), 5, BLUE.filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .label_font((FAMILY, 14))
-        .draw()
-        .map_err(plot_error)
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
 }

@@ -35,25 +35,10 @@ impl Duration {
                 // Inverse transform on (0, 1]: 53 random bits, never ln(0).
                 #[expect(clippy::cast_precision_loss, reason = "53-bit mantissa by construction")]
                 let u = ((rng.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64;
-                round_ns(-mean_ns * u.ln())
+                crate::dist::round(-mean_ns * u.ln())
             }
             Self::Constant { ns } => ns,
         }
-    }
-}
-
-/// A non-negative duration [ns] from a float, rounded; durations are floats only until here.
-fn round_ns(ns: f64) -> u64 {
-    if ns.is_finite() && ns > 0.0 {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "finite, positive, rounded"
-        )]
-        let rounded = ns.round() as u64;
-        rounded
-    } else {
-        0
     }
 }
 
