@@ -10,6 +10,7 @@ use criterion::{criterion_group, criterion_main};
 mod crypto;
 mod engine;
 mod envelope;
+mod public_key;
 mod sim;
 
 criterion_group!(
@@ -17,6 +18,7 @@ criterion_group!(
     crypto::define,
     engine::define,
     envelope::define,
+    public_key::define,
     sim::define,
     sim::define_kms
 );
