@@ -818,15 +818,9 @@ impl FileRoot {
                 let r = need(&f.region, "region")?;
                 let region_name = region(&r)?;
                 let az = need(&f.az, "az")?;
-                let config = self.world.regions.iter().find(|c| c.name.get_ref() == r.get_ref());
-                let known = config.is_some_and(|c| {
-                    (0..c.azs).any(|i| {
-                        format!(
-                            "{region_name}{}",
-                            char::from(b'a' + u8::try_from(i % 26).unwrap_or(0))
-                        ) == *az.get_ref()
-                    })
-                });
+                // The AZs as built above, names and all.
+                let config = scenario.world.regions.iter().find(|c| c.region == region_name);
+                let known = config.is_some_and(|c| c.azs.iter().any(|a| a.name == *az.get_ref()));
                 if !known {
                     return Err(error(
                         az.span(),

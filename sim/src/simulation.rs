@@ -556,10 +556,7 @@ impl Simulation {
         let (keys, groups) = create_keys(&scenario, &mut regions, &region_index)?;
         let pools = keys.iter().map(|_| Vec::new()).collect();
         let key_index = keys.iter().enumerate().map(|(i, k)| (k.id, u32_index(i))).collect();
-        let retry_config = match scenario.client.retry {
-            RetryMode::Off => RetryConfig::standard(),
-            RetryMode::Standard(config) | RetryMode::Adaptive(config) => config,
-        };
+        let retry_config = retry_config(scenario.client.retry);
         let mut workloads = Vec::new();
         for config in &scenario.workloads {
             let group = groups.iter().find(|g| g.name == config.keys).ok_or_else(|| {
@@ -1445,9 +1442,7 @@ impl Simulation {
     fn forward_outbox(&mut self, region: u16) {
         let outbox = self.regions[usize::from(region)].engine.drain_outbox();
         for message in outbox {
-            let Some(to) =
-                self.regions.iter().position(|r| r.region() == message.destination_region)
-            else {
+            let Some(to) = self.region_of(message.destination_region) else {
                 continue; // A Region outside the world: nowhere to deliver.
             };
             let slot = if let Some(slot) = self.free_messages.pop() {
@@ -1457,7 +1452,7 @@ impl Simulation {
                 self.messages.push(Some(message));
                 u32_index(self.messages.len() - 1)
             };
-            self.send_message(slot, region, u16_index(to));
+            self.send_message(slot, region, to);
         }
     }
 
@@ -1476,15 +1471,7 @@ impl Simulation {
     }
 
     fn on_replicate(&mut self, slot: u32) {
-        let Some(message) = self.messages[slot as usize].as_ref() else { return };
-        let from =
-            self.regions.iter().position(|r| r.region() == message.source_region).map(u16_index);
-        let to = self
-            .regions
-            .iter()
-            .position(|r| r.region() == message.destination_region)
-            .map(u16_index);
-        let (Some(from), Some(to)) = (from, to) else { return };
+        let Some((from, to)) = self.endpoints(slot) else { return };
         if self.blocked(from, to) {
             self.held.push(slot);
             return;
@@ -1511,18 +1498,7 @@ impl Simulation {
     /// Sends again what partitions and Region outages held, where it can go now.
     fn release_held(&mut self) {
         for slot in std::mem::take(&mut self.held) {
-            let Some(message) = self.messages[slot as usize].as_ref() else { continue };
-            let from = self
-                .regions
-                .iter()
-                .position(|r| r.region() == message.source_region)
-                .map(u16_index);
-            let to = self
-                .regions
-                .iter()
-                .position(|r| r.region() == message.destination_region)
-                .map(u16_index);
-            if let (Some(from), Some(to)) = (from, to) {
+            if let Some((from, to)) = self.endpoints(slot) {
                 self.send_message(slot, from, to);
             }
         }
@@ -1538,6 +1514,12 @@ impl Simulation {
 
     fn region_of(&self, region: Region) -> Option<u16> {
         self.regions.iter().position(|n| n.region() == region).map(u16_index)
+    }
+
+    /// The (source, destination) Region indices of pending replication message `slot`.
+    fn endpoints(&self, slot: u32) -> Option<(u16, u16)> {
+        let message = self.messages.get(slot as usize)?.as_ref()?;
+        Some((self.region_of(message.source_region)?, self.region_of(message.destination_region)?))
     }
 
     fn apply_fault(&mut self, fault: u32, starting: bool) {
@@ -1902,10 +1884,7 @@ impl Simulation {
     /// What the run produced so far.
     #[must_use]
     pub fn report(&self) -> Report {
-        let mut counters = self.counters.clone();
-        for w in &self.workloads {
-            counters.cache_hits = counters.cache_hits.max(w.cache.hits);
-        }
+        let counters = self.counters.clone();
         let little = self
             .regions
             .iter()
