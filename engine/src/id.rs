@@ -136,10 +136,9 @@ impl Region {
     /// The ARN partition the Region belongs to: `aws`, `aws-cn` or `aws-us-gov`.
     #[must_use]
     pub fn partition(&self) -> &'static str {
-        let name = self.as_str();
-        if name.starts_with("cn-") {
+        if self.bytes.starts_with(b"cn-") {
             "aws-cn"
-        } else if name.starts_with("us-gov-") {
+        } else if self.bytes.starts_with(b"us-gov-") {
             "aws-us-gov"
         } else {
             "aws"
@@ -149,7 +148,10 @@ impl Region {
 
 impl Ord for Region {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
+        // The unused tail is zeros and names hold no zero byte, so comparing the whole
+        // arrays orders by name (a prefix sorts first) without a UTF-8 check on the hot
+        // path: simulations key their maps by Region.
+        self.bytes.cmp(&other.bytes)
     }
 }
 
@@ -701,6 +703,19 @@ mod tests {
         for bad in ["", "us", "us-east", "US-east-1", "us--east-1", "us-east-x", "-us-east-1"] {
             assert!(bad.parse::<Region>().is_err(), "{bad}");
         }
+        assert_eq!("us-gov-east-1".parse::<Region>().unwrap().partition(), "aws-us-gov");
+        assert_eq!("us-east-1".parse::<Region>().unwrap().partition(), "aws");
+    }
+
+    #[test]
+    fn regions_order_by_name() {
+        let names =
+            ["us-east-10", "eu-west-1", "us-east-1", "ap-south-2", "us-east-2", "eu-west-10"];
+        let mut regions: Vec<Region> = names.iter().map(|n| n.parse().unwrap()).collect();
+        regions.sort();
+        let mut sorted = names;
+        sorted.sort_unstable();
+        assert_eq!(regions.iter().map(Region::as_str).collect::<Vec<_>>(), sorted);
     }
 
     #[test]

@@ -511,6 +511,9 @@ impl Bucket {
 pub struct Quotas {
     region: Region,
     config: QuotaConfig,
+    /// The symmetric class's rate, resolved once: nearly every request is in it, and
+    /// resolving means an override lookup and a match on the Region's name.
+    symmetric_rate: Option<RequestRate>,
     accounts: BTreeMap<(AccountId, QuotaClass), Bucket>,
     stores: BTreeMap<String, Bucket>,
 }
@@ -519,8 +522,9 @@ impl Quotas {
     /// The quotas of `region`, at AWS's defaults for that Region unless `config` says
     /// otherwise.
     #[must_use]
-    pub const fn new(region: Region, config: QuotaConfig) -> Self {
-        Self { region, config, accounts: BTreeMap::new(), stores: BTreeMap::new() }
+    pub fn new(region: Region, config: QuotaConfig) -> Self {
+        let symmetric_rate = Self::resolve_rate(region, &config, QuotaClass::CryptoSymmetric);
+        Self { region, config, symmetric_rate, accounts: BTreeMap::new(), stores: BTreeMap::new() }
     }
 
     /// Whether any request can be throttled.
@@ -533,10 +537,21 @@ impl Quotas {
     /// quotas are disabled or the class has none.
     #[must_use]
     pub fn rate(&self, class: QuotaClass) -> Option<RequestRate> {
-        if !self.config.enabled {
+        if class == QuotaClass::CryptoSymmetric {
+            return self.symmetric_rate;
+        }
+        Self::resolve_rate(self.region, &self.config, class)
+    }
+
+    fn resolve_rate(
+        region: Region,
+        config: &QuotaConfig,
+        class: QuotaClass,
+    ) -> Option<RequestRate> {
+        if !config.enabled {
             return None;
         }
-        self.config.overrides.get(&class).copied().or_else(|| default_rate(self.region, class))
+        config.overrides.get(&class).copied().or_else(|| default_rate(region, class))
     }
 
     /// Admits one request of `account` against `class` at `now`, taking a token.

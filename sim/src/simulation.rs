@@ -401,6 +401,9 @@ pub struct Simulation {
     groups: Vec<KeyGroupInfo>,
     pools: Vec<Vec<Pooled>>,
     workloads: Vec<WorkloadState>,
+    /// The encryption context of each tenant (index 0: none), built once: cloning is
+    /// cheaper than formatting one per attempt.
+    contexts: Vec<EncryptionContext>,
     slots: Vec<InFlight>,
     free_slots: Vec<u32>,
     /// Attempt deadlines, in order: (when, slot, attempt).
@@ -605,6 +608,7 @@ impl Simulation {
         }
 
         let region_count = regions.len();
+        let most_tenants = scenario.workloads.iter().map(|w| w.context_tenants).max().unwrap_or(0);
         let mut sim = Self {
             seed,
             now: SimTime::ZERO,
@@ -616,6 +620,7 @@ impl Simulation {
             groups,
             pools,
             workloads,
+            contexts: (0..=most_tenants).map(context).collect(),
             slots: Vec::new(),
             free_slots: Vec::new(),
             deadlines: std::collections::VecDeque::new(),
@@ -884,6 +889,9 @@ impl Simulation {
 
     /// Builds the engine request of the slot's current attempt.
     fn build_request(&self, slot: u32) -> Request {
+        let context = |tenant: u32| {
+            self.contexts.get(tenant as usize).cloned().unwrap_or_else(|| context(tenant))
+        };
         let r = &self.slots[slot as usize];
         let key_id = self.keys[r.key as usize].id;
         let ec = context(r.tenant);

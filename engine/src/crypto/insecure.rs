@@ -114,14 +114,29 @@ impl InsecureAead {
             u64::from_le_bytes(pad[..8].try_into().unwrap_or_default()),
             u64::from_le_bytes(pad[8..].try_into().unwrap_or_default()),
         ];
-        let mut chunks = data.chunks_exact_mut(8);
-        for (index, chunk) in (0u64..).zip(&mut chunks) {
-            let stream =
-                pad[usize::from(index % 2 == 1)] ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            let word = u64::from_le_bytes((&*chunk).try_into().unwrap_or_default()) ^ stream;
-            chunk.copy_from_slice(&word.to_le_bytes());
+        // Two words per step, the counter added rather than multiplied: word `i` is XORed
+        // with `pad[i % 2] ^ i * K`, computed incrementally so the loop has no multiply.
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut counter = [0u64, K];
+        let mut pairs = data.chunks_exact_mut(16);
+        for pair in &mut pairs {
+            let (first, second) = pair.split_at_mut(8);
+            for (word, (lane, count)) in [first, second].into_iter().zip(pad.iter().zip(&counter)) {
+                let value = u64::from_le_bytes((&*word).try_into().unwrap_or_default());
+                word.copy_from_slice(&(value ^ lane ^ count).to_le_bytes());
+            }
+            counter = [
+                counter[0].wrapping_add(K.wrapping_mul(2)),
+                counter[1].wrapping_add(K.wrapping_mul(2)),
+            ];
         }
-        let tail = chunks.into_remainder();
+        let rest = pairs.into_remainder();
+        let mut words = rest.chunks_exact_mut(8);
+        if let Some(word) = words.next() {
+            let value = u64::from_le_bytes((&*word).try_into().unwrap_or_default());
+            word.copy_from_slice(&(value ^ pad[0] ^ counter[0]).to_le_bytes());
+        }
+        let tail = words.into_remainder();
         for (byte, stream) in tail.iter_mut().zip(pad[0].to_le_bytes()) {
             *byte ^= stream;
         }
@@ -243,5 +258,24 @@ mod tests {
         InsecureKdf.derive(b"salt", b"ikm", b"info", &mut one).unwrap();
         InsecureKdf.derive(b"salT", b"ikm", b"info", &mut two).unwrap();
         assert_ne!(one, two);
+    }
+
+    #[test]
+    fn the_stream_round_trips_and_changes_every_word_at_every_length() {
+        let (key, nonce) = ([3u8; 32], [5u8; 12]);
+        for len in 0..80 {
+            let zeros = vec![0u8; len];
+            let mut data = zeros.clone();
+            InsecureAead::apply_stream(&key, &nonce, &mut data);
+            // A zero input shows the stream itself: no 8-byte word of it is left zero, and
+            // no two full words repeat (the counter reaches every word).
+            let words: Vec<&[u8]> = data.chunks_exact(8).collect();
+            for (i, word) in words.iter().enumerate() {
+                assert_ne!(*word, [0u8; 8], "len {len}, word {i}");
+                assert!(!words[..i].contains(word), "len {len}, word {i} repeats");
+            }
+            InsecureAead::apply_stream(&key, &nonce, &mut data);
+            assert_eq!(data, zeros, "len {len}");
+        }
     }
 }
