@@ -162,12 +162,14 @@ impl ErrorKind {
         )
     }
 
-    /// The HTTP status AWS answers this exception with: 500 for server faults, 400 otherwise.
+    /// The HTTP status AWS answers this exception with: 500 for the server faults
+    /// (`DependencyTimeoutException`, `KeyUnavailableException`, `KMSInternalException`:
+    /// the shapes botocore's model marks `"fault": true`, and "HTTP Status Code: 500" in the
+    /// API reference), 400 for every other, AWS's common client errors included.
     #[must_use]
     pub const fn http_status(self) -> u16 {
         match self {
-            Self::DependencyTimeout => 503,
-            Self::KeyUnavailable | Self::KmsInternal => 500,
+            Self::DependencyTimeout | Self::KeyUnavailable | Self::KmsInternal => 500,
             _ => 400,
         }
     }

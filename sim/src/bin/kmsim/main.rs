@@ -161,6 +161,10 @@ enum Command {
     /// compare strategies: `envelope`, `sweep`, `break-even`.
     #[command(args_conflicts_with_subcommands = true)]
     Cost(CostArgs),
+    /// Serve the engine over AWS KMS's wire protocol (JSON 1.1 over HTTP) for the AWS SDKs,
+    /// the AWS CLI and other KMS clients. Prints the address it listens on, then serves
+    /// until interrupted.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -363,8 +367,73 @@ fn run() -> anyhow::Result<u8> {
             return scenarios::plan(&args);
         }
         Command::Cost(args) => cost(&args)?,
+        Command::Serve(args) => serve(&args)?,
     }
     Ok(0)
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = server::http::DEFAULT_LISTEN)]
+    listen: std::net::SocketAddr,
+    /// Seed of the engines' generators; drawn from the OS when absent. Fixed, the same
+    /// calls give the same key ids and ciphertexts.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Crypto provider: aws-lc-rs or rustcrypto.
+    #[arg(long, default_value = "aws-lc-rs", value_parser = parse_provider)]
+    provider: ProviderKind,
+    /// Region of unsigned requests.
+    #[arg(long, default_value = "us-east-1")]
+    region: engine::Region,
+    /// Account of unsigned requests and of access keys not mapped by --access-key.
+    #[arg(long, default_value = "123456789012")]
+    account: engine::id::AccountId,
+    /// ACCESS_KEY_ID=ACCOUNT: requests signed with this access key act in this account
+    /// (repeatable).
+    #[arg(long = "access-key", value_parser = parse_access_key)]
+    access_keys: Vec<(String, engine::id::AccountId)>,
+}
+
+fn parse_access_key(s: &str) -> Result<(String, engine::id::AccountId), String> {
+    let (key, account) =
+        s.split_once('=').ok_or_else(|| format!("expected ACCESS_KEY_ID=ACCOUNT, got `{s}`"))?;
+    let account = account.parse().map_err(|e: engine::KmsError| e.message)?;
+    Ok((key.to_owned(), account))
+}
+
+fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    let seed = match args.seed {
+        Some(seed) => seed,
+        None => seed_from_os()?,
+    };
+    let mut config = server::kms::KmsConfig::new(seed);
+    config.default_region = args.region;
+    config.default_account = args.account;
+    config.provider = args.provider;
+    config.access_keys = args.access_keys.iter().cloned().collect();
+    let kms = std::sync::Arc::new(server::kms::Kms::new(config));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let address = listener.local_addr()?;
+        {
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "kmsim serve: listening on http://{address} (seed {seed})")?;
+            stdout.flush()?;
+        }
+        let shutdown = async {
+            // Without a signal handler the process simply ends on Ctrl-C as well.
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        server::http::serve(listener, kms, shutdown).await.context("serving")
+    })
 }
 
 /// Replica Regions handed out in turn by `--replicas`.

@@ -1,0 +1,227 @@
+//! HTTP/1.1 in front of [`Kms`]: AWS JSON 1.1, `POST /` with `X-Amz-Target:
+//! TrentService.<Operation>`, the caller's account and Region read from the SigV4
+//! `Authorization` header (not verified yet: every request is accepted as signed).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use crate::kms::{Caller, Kms};
+use crate::wire::WireError;
+
+/// Where `kmsim serve` listens unless told otherwise: loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:4599";
+
+/// The largest request body accepted. KMS's largest requests (ImportKeyMaterial, a 4 KiB
+/// plaintext with 64 KiB of grant tokens and context) are far smaller.
+const MAX_BODY_BYTES: usize = 1 << 20;
+
+const JSON_1_1: &str = "application/x-amz-json-1.1";
+const TARGET_PREFIX: &str = "TrentService.";
+
+/// Serves `kms` on `listener` until `shutdown` completes. Connections already open finish
+/// their current request.
+///
+/// # Errors
+/// Never on a bad request (that is an HTTP answer); only if the listener fails.
+pub async fn serve(
+    listener: TcpListener,
+    kms: Arc<Kms>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let request_ids = Arc::new(RequestIds::new(kms.config().seed));
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                // Out of file descriptors or a connection reset before accept: the
+                // listener itself is fine, so keep serving.
+                let Ok((stream, _)) = accepted else { continue };
+                let kms = Arc::clone(&kms);
+                let ids = Arc::clone(&request_ids);
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        handle(Arc::clone(&kms), Arc::clone(&ids), request)
+                    });
+                    // A client that hangs up mid-request is its own business.
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            () = &mut shutdown => return Ok(()),
+        }
+    }
+}
+
+async fn handle(
+    kms: Arc<Kms>,
+    ids: Arc<RequestIds>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let request_id = ids.next();
+    if request.method() != Method::POST || request.uri().path() != "/" {
+        let error = unknown_operation(&format!("{} {}", request.method(), request.uri().path()));
+        return Ok(answer(error.status, error.body(), &request_id));
+    }
+    let Some(operation) = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix(TARGET_PREFIX))
+        .map(str::to_owned)
+    else {
+        let error = unknown_operation("a request without X-Amz-Target: TrentService.<Operation>");
+        return Ok(answer(error.status, error.body(), &request_id));
+    };
+    let caller = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(caller_from_authorization)
+        .unwrap_or_default();
+    let body = match Limited::new(request.into_body(), MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let error = WireError {
+                type_name: "SerializationException".to_owned(),
+                message: format!(
+                    "The request body is unreadable or larger than {MAX_BODY_BYTES} bytes."
+                ),
+                status: 413,
+            };
+            return Ok(answer(error.status, error.body(), &request_id));
+        }
+    };
+    let now = wall_clock();
+    // The engine call is CPU work under a lock: off the I/O threads.
+    let result = tokio::task::spawn_blocking(move || {
+        let answer = kms.call(&caller, &operation, &body, now);
+        // The body may hold a plaintext (Encrypt, ImportKeyMaterial): wipe it when this is
+        // its only owner, as it is once hyper has handed it over.
+        if let Ok(mut body) = body.try_into_mut() {
+            zeroize::Zeroize::zeroize(body.as_mut());
+        }
+        answer
+    })
+    .await;
+    Ok(match result {
+        Ok(answer_) => answer(answer_.status, answer_.body, &request_id),
+        Err(_) => {
+            let error = WireError {
+                type_name: "KMSInternalException".to_owned(),
+                message: "The request failed inside the server.".to_owned(),
+                status: 500,
+            };
+            answer(error.status, error.body(), &request_id)
+        }
+    })
+}
+
+fn unknown_operation(what: &str) -> WireError {
+    WireError {
+        type_name: "UnknownOperationException".to_owned(),
+        message: format!("Unknown operation: {what}"),
+        status: 400,
+    }
+}
+
+fn answer(status: u16, body: Vec<u8>, request_id: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_1_1));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+/// The access key and Region of a SigV4 `Authorization` header:
+/// `AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/kms/aws4_request, SignedHeaders=…,
+/// Signature=…`. Anything else reads as unsigned.
+#[must_use]
+pub fn caller_from_authorization(header: &str) -> Caller {
+    let Some(rest) = header.strip_prefix("AWS4-HMAC-SHA256") else {
+        return Caller::default();
+    };
+    let credential =
+        rest.split(',').map(str::trim).find_map(|part| part.strip_prefix("Credential="));
+    let Some(credential) = credential else {
+        return Caller::default();
+    };
+    let mut scope = credential.split('/');
+    let access_key = scope.next().filter(|k| !k.is_empty()).map(str::to_owned);
+    let region = scope.nth(1).filter(|r| !r.is_empty()).map(str::to_owned);
+    Caller { access_key, region }
+}
+
+/// The wall clock: the server is the edge where real time enters the engine.
+fn wall_clock() -> engine::Timestamp {
+    #[expect(clippy::disallowed_methods, reason = "the server serves in wall-clock time")]
+    let now = std::time::SystemTime::now();
+    let nanos = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    engine::Timestamp::from_unix_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+}
+
+/// Request ids in the UUID shape AWS uses, unique per server run.
+struct RequestIds {
+    prefix: u64,
+    counter: AtomicU64,
+}
+
+impl RequestIds {
+    const fn new(seed: u64) -> Self {
+        Self { prefix: seed, counter: AtomicU64::new(0) }
+    }
+
+    fn next(&self) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let hi = self.prefix;
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            hi >> 32,
+            (hi >> 16) & 0xffff,
+            hi & 0xfff,
+            (n >> 48) & 0xfff,
+            n & 0xffff_ffff_ffff
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_caller_from_a_sigv4_header() {
+        let header = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/eu-west-1/kms/aws4_request, \
+                      SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=abc";
+        let caller = caller_from_authorization(header);
+        assert_eq!(caller.access_key.as_deref(), Some("AKIDEXAMPLE"));
+        assert_eq!(caller.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(caller_from_authorization("Basic dXNlcg=="), Caller::default());
+        assert_eq!(caller_from_authorization("AWS4-HMAC-SHA256 Signature=x"), Caller::default());
+    }
+
+    #[test]
+    fn request_ids_are_unique_and_uuid_shaped() {
+        let ids = RequestIds::new(0x0123_4567_89ab_cdef);
+        let (a, b) = (ids.next(), ids.next());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.matches('-').count(), 4);
+    }
+}

@@ -1,0 +1,181 @@
+//! The server's KMS: one engine per Region, created on first use, behind one lock, and the
+//! path of one call from its wire form to its wire answer. No HTTP here, so it is tested
+//! without sockets.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use engine::audit::AuditSink;
+use engine::crypto::ProviderKind;
+use engine::id::{AccountId, PrincipalArn};
+use engine::{CallContext, Engine, EngineConfig, Region, Timestamp};
+
+use crate::wire::{self, WireError};
+
+/// Audit records each Region's engine keeps (the newest; older ones are dropped).
+const AUDIT_RECORDS_KEPT: usize = 10_000;
+
+/// What the server is: its Regions' defaults, its accounts, its randomness.
+#[derive(Clone, Debug)]
+pub struct KmsConfig {
+    /// The Region of a request without a SigV4 credential scope.
+    pub default_region: Region,
+    /// The account of a request whose access key is not in `access_keys` (or unsigned).
+    pub default_account: AccountId,
+    /// Access key id → account, as the SigV4 credential names the caller.
+    pub access_keys: BTreeMap<String, AccountId>,
+    /// Seed of every engine's generator (each Region's engine gets its own stream of it).
+    /// Drawn from the OS by the binary unless the user fixes it.
+    pub seed: u64,
+    /// Crypto provider of every engine.
+    pub provider: ProviderKind,
+}
+
+impl KmsConfig {
+    /// `us-east-1`, account 123456789012 (the account the AWS SDKs' and moto's examples
+    /// use), no access keys mapped, the default provider.
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        Self {
+            default_region: Region::US_EAST_1,
+            default_account: "123456789012"
+                .parse::<AccountId>()
+                .unwrap_or_else(|_| unreachable!("a literal 12-digit account id")),
+            access_keys: BTreeMap::new(),
+            seed,
+            provider: ProviderKind::default(),
+        }
+    }
+}
+
+/// Who calls and where: what the HTTP layer reads from the request's signature.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Caller {
+    /// The SigV4 access key id, if the request was signed.
+    pub access_key: Option<String>,
+    /// The Region of the SigV4 credential scope, if signed.
+    pub region: Option<String>,
+}
+
+/// A finished call: HTTP status and JSON body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// HTTP status: 200, or the exception's.
+    pub status: u16,
+    /// The JSON body: the operation's output, or `{"__type", "message"}`.
+    pub body: Vec<u8>,
+}
+
+/// The server's engines.
+pub struct Kms {
+    config: KmsConfig,
+    state: Mutex<State>,
+}
+
+struct State {
+    engines: BTreeMap<Region, Engine>,
+    /// The last time handed to an engine: the wall clock may step back, engine time must
+    /// not.
+    last_now: Timestamp,
+}
+
+impl std::fmt::Debug for Kms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The engines hold key material: only the configuration is shown.
+        f.debug_struct("Kms").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl Kms {
+    /// A server's KMS with no keys; each Region's engine is created on its first call.
+    #[must_use]
+    pub fn new(config: KmsConfig) -> Self {
+        Self {
+            config,
+            state: Mutex::new(State { engines: BTreeMap::new(), last_now: Timestamp::UNIX_EPOCH }),
+        }
+    }
+
+    /// The configuration it was built with.
+    #[must_use]
+    pub const fn config(&self) -> &KmsConfig {
+        &self.config
+    }
+
+    /// Runs `TrentService.<operation>` with a JSON `body` for `caller` at wall time `now`.
+    pub fn call(&self, caller: &Caller, operation: &str, body: &[u8], now: Timestamp) -> Answer {
+        match self.try_call(caller, operation, body, now) {
+            Ok(body) => Answer { status: 200, body },
+            Err(error) => Answer { status: error.status, body: error.body() },
+        }
+    }
+
+    fn try_call(
+        &self,
+        caller: &Caller,
+        operation: &str,
+        body: &[u8],
+        now: Timestamp,
+    ) -> Result<Vec<u8>, WireError> {
+        let region = match caller.region.as_deref() {
+            None => self.config.default_region,
+            Some(name) => name.parse().map_err(|_| WireError {
+                type_name: "InvalidSignatureException".to_owned(),
+                message: format!("Credential should be scoped to a valid region, not '{name}'."),
+                status: 400,
+            })?,
+        };
+        let account = caller
+            .access_key
+            .as_ref()
+            .and_then(|key| self.config.access_keys.get(key))
+            .copied()
+            .unwrap_or(self.config.default_account);
+        let request = wire::decode(operation, body)?;
+
+        // A poisoned lock means a call panicked midway; the engines' invariants may not
+        // hold, so every later call fails rather than serving from broken state.
+        let mut state = self.state.lock().map_err(|_| WireError {
+            type_name: "KMSInternalException".to_owned(),
+            message: "The server failed an earlier request and stopped serving.".to_owned(),
+            status: 500,
+        })?;
+        let now = now.max(state.last_now);
+        state.last_now = now;
+        let ctx = CallContext::new(PrincipalArn::root(account), now);
+        let engine = state.engine(&self.config, region);
+        let response = engine.handle(&ctx, request);
+        // Replication to the other Regions' engines, delivered at once (no lag yet).
+        let messages = engine.drain_outbox();
+        engine.drain_events();
+        for message in messages {
+            let destination = message.destination_region;
+            let replica = state.engine(&self.config, destination);
+            // A message the destination refuses is for another Region by construction of
+            // `destination`; nothing to report to this caller.
+            let _ = replica.apply_replication(message, now);
+            replica.drain_events();
+        }
+        Ok(wire::encode(&response?))
+    }
+}
+
+impl State {
+    fn engine(&mut self, config: &KmsConfig, region: Region) -> &mut Engine {
+        self.engines.entry(region).or_insert_with(|| {
+            Engine::new(
+                EngineConfig::new(region, region_seed(config.seed, region))
+                    .with_provider(config.provider)
+                    .with_audit_sink(AuditSink::Ring { capacity: AUDIT_RECORDS_KEPT }),
+            )
+        })
+    }
+}
+
+/// Each Region's engine seed: the master seed mixed with the Region's name (FNV-1a), so
+/// Regions never share a key-id stream.
+fn region_seed(seed: u64, region: Region) -> u64 {
+    region.as_str().bytes().fold(seed ^ 0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}

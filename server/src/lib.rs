@@ -1,0 +1,10 @@
+//! `kmsim serve`: the engine behind AWS KMS's wire protocol.
+//!
+//! - [`wire`]: AWS JSON 1.1 bodies to engine requests and engine responses (and errors) back
+//!   to bodies, for every operation the engine implements.
+//! - [`kms`]: one engine per Region behind one lock, and the path of a call.
+//! - [`http`]: HTTP/1.1 (hyper on tokio) in front of it.
+
+pub mod http;
+pub mod kms;
+pub mod wire;

@@ -1,0 +1,154 @@
+//! `kmsim serve`'s HTTP layer end to end over a real socket: AWS JSON 1.1 requests as an
+//! SDK sends them, answers and errors as an SDK reads them.
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+
+use server::kms::{Kms, KmsConfig};
+
+/// A server on a free loopback port, running until the test process ends.
+fn start(config: KmsConfig) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let kms = Arc::new(Kms::new(config));
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            server::http::serve(listener, kms, std::future::pending()).await.unwrap();
+        });
+    });
+    address
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: serde_json::Value,
+}
+
+fn post(
+    address: SocketAddr,
+    target: Option<&str>,
+    authorization: Option<&str>,
+    body: &str,
+) -> Reply {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let mut request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+         Content-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if let Some(target) = target {
+        request.push_str(&format!("X-Amz-Target: TrentService.{target}\r\n"));
+    }
+    if let Some(authorization) = authorization {
+        request.push_str(&format!("Authorization: {authorization}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let body =
+        if body.is_empty() { serde_json::Value::Null } else { serde_json::from_str(body).unwrap() };
+    Reply { status, headers: head.to_ascii_lowercase(), body }
+}
+
+fn signed(access_key: &str, region: &str) -> String {
+    format!(
+        "AWS4-HMAC-SHA256 Credential={access_key}/20261130/{region}/kms/aws4_request, \
+         SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=00"
+    )
+}
+
+#[test]
+fn create_encrypt_decrypt_over_http() {
+    let address = start(KmsConfig::new(7));
+    let created = post(address, Some("CreateKey"), None, r#"{"Description":"http test"}"#);
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    assert!(created.headers.contains("content-type: application/x-amz-json-1.1"));
+    assert!(created.headers.contains("x-amzn-requestid: "));
+    let metadata = &created.body["KeyMetadata"];
+    let key_id = metadata["KeyId"].as_str().unwrap();
+    assert_eq!(metadata["Description"], "http test");
+    assert!(
+        metadata["Arn"].as_str().unwrap().starts_with("arn:aws:kms:us-east-1:123456789012:key/")
+    );
+    assert!(metadata["CreationDate"].is_number());
+
+    // "hello" in base64.
+    let encrypted = post(
+        address,
+        Some("Encrypt"),
+        None,
+        &format!(
+            r#"{{"KeyId":"{key_id}","Plaintext":"aGVsbG8=","EncryptionContext":{{"a":"b"}}}}"#
+        ),
+    );
+    assert_eq!(encrypted.status, 200, "{:?}", encrypted.body);
+    let blob = encrypted.body["CiphertextBlob"].as_str().unwrap();
+    let decrypted = post(
+        address,
+        Some("Decrypt"),
+        None,
+        &format!(r#"{{"CiphertextBlob":"{blob}","EncryptionContext":{{"a":"b"}}}}"#),
+    );
+    assert_eq!(decrypted.status, 200, "{:?}", decrypted.body);
+    assert_eq!(decrypted.body["Plaintext"], "aGVsbG8=");
+
+    // The wrong context: AWS's opaque InvalidCiphertextException.
+    let refused =
+        post(address, Some("Decrypt"), None, &format!(r#"{{"CiphertextBlob":"{blob}"}}"#));
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.body["__type"], "InvalidCiphertextException");
+}
+
+#[test]
+fn the_signature_names_the_account_and_region() {
+    let mut config = KmsConfig::new(8);
+    config.access_keys.insert("AKIDOTHER".to_owned(), "444455556666".parse().unwrap());
+    let address = start(config);
+    let auth = signed("AKIDOTHER", "eu-west-1");
+    let created = post(address, Some("CreateKey"), Some(&auth), "{}");
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    let arn = created.body["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
+    assert!(arn.starts_with("arn:aws:kms:eu-west-1:444455556666:key/"), "{arn}");
+
+    // The key lives in eu-west-1 only: the default Region does not know it.
+    let key_id = created.body["KeyMetadata"]["KeyId"].as_str().unwrap();
+    let elsewhere = post(address, Some("DescribeKey"), None, &format!(r#"{{"KeyId":"{key_id}"}}"#));
+    assert_eq!(elsewhere.body["__type"], "NotFoundException", "{:?}", elsewhere.body);
+    let here =
+        post(address, Some("DescribeKey"), Some(&auth), &format!(r#"{{"KeyId":"{key_id}"}}"#));
+    assert_eq!(here.status, 200, "{:?}", here.body);
+
+    let nowhere = post(address, Some("ListKeys"), Some(&signed("AKID", "moon-base-1x")), "{}");
+    assert_eq!(nowhere.status, 400);
+    assert_eq!(nowhere.body["__type"], "InvalidSignatureException");
+}
+
+#[test]
+fn protocol_errors_are_json_errors() {
+    let address = start(KmsConfig::new(9));
+    let no_target = post(address, None, None, "{}");
+    assert_eq!(no_target.status, 400);
+    assert_eq!(no_target.body["__type"], "UnknownOperationException");
+
+    let unknown = post(address, Some("LaunchRockets"), None, "{}");
+    assert_eq!(unknown.status, 400);
+    assert_eq!(unknown.body["__type"], "UnknownOperationException");
+    assert!(unknown.body["message"].as_str().unwrap().contains("LaunchRockets"));
+
+    let garbage = post(address, Some("ListKeys"), None, "{not json");
+    assert_eq!(garbage.status, 400);
+    assert_eq!(garbage.body["__type"], "SerializationException");
+
+    let missing = post(address, Some("DescribeKey"), None, "{}");
+    assert_eq!(missing.status, 400);
+    assert_eq!(missing.body["__type"], "ValidationException");
+}
