@@ -503,12 +503,20 @@ impl FromStr for AliasName {
         }
         let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'_' | b'-');
         if !s.bytes().all(allowed) {
-            return Err(KmsError::validation(
+            return Err(KmsError::validation_value(
                 "aliasName",
+                s,
                 "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
             ));
         }
         match s.strip_prefix("alias/") {
+            // The API pattern admits ':' (for ARNs), but a name may hold only letters,
+            // digits, '/', '_' and '-' (AWS's alias naming rules; moto's suite records the
+            // message).
+            Some(rest) if rest.contains(':') => Err(KmsError::new(
+                ErrorKind::Validation,
+                format!("{s} contains invalid characters for an alias"),
+            )),
             Some(rest) if !rest.is_empty() => Ok(Self(s.into())),
             _ => Err(KmsError::new(
                 ErrorKind::InvalidAliasName,
@@ -723,7 +731,17 @@ mod tests {
         assert!("alias/aws/s3".parse::<AliasName>().unwrap().is_aws_reserved());
         assert_eq!("alias/".parse::<AliasName>().unwrap_err().kind, ErrorKind::InvalidAliasName);
         assert_eq!("app".parse::<AliasName>().unwrap_err().kind, ErrorKind::InvalidAliasName);
-        assert_eq!("alias/a b".parse::<AliasName>().unwrap_err().kind, ErrorKind::Validation);
+        let spaced = "alias/a b".parse::<AliasName>().unwrap_err();
+        assert_eq!(spaced.kind, ErrorKind::Validation);
+        assert_eq!(
+            spaced.message,
+            "1 validation error detected: Value 'alias/a b' at 'aliasName' failed to satisfy \
+             constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"
+        );
+        let colon = "alias/my:alias".parse::<AliasName>().unwrap_err();
+        assert_eq!(colon.kind, ErrorKind::Validation);
+        assert_eq!(colon.message, "alias/my:alias contains invalid characters for an alias");
+        assert!("alias/my-alias_/".parse::<AliasName>().is_ok());
         let long = format!("alias/{}", "a".repeat(251));
         assert_eq!(long.parse::<AliasName>().unwrap_err().kind, ErrorKind::Validation);
     }

@@ -1,6 +1,7 @@
 //! HTTP/1.1 in front of [`Kms`]: AWS JSON 1.1, `POST /` with `X-Amz-Target:
 //! TrentService.<Operation>`, the caller's account and Region read from the SigV4
 //! `Authorization` header (not verified yet: every request is accepted as signed).
+//! `POST /moto-api/reset` forgets every key, as moto's test server does.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -28,6 +29,9 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:4599";
 const MAX_BODY_BYTES: usize = 1 << 20;
 
 const JSON_1_1: &str = "application/x-amz-json-1.1";
+/// moto's reset endpoint, which its test suite calls before each test in server mode: every
+/// key in every Region is forgotten.
+pub const RESET_PATH: &str = "/moto-api/reset";
 const TARGET_PREFIX: &str = "TrentService.";
 
 /// Serves `kms` on `listener` until `shutdown` completes. Connections already open finish
@@ -71,6 +75,15 @@ async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let request_id = ids.next();
+    if request.method() == Method::POST && request.uri().path() == RESET_PATH {
+        // Off the I/O threads: it waits for the lock an engine call may hold.
+        let reset = tokio::task::spawn_blocking(move || kms.reset()).await;
+        let (status, body) = match reset {
+            Ok(()) => (200, br#"{"status":"ok"}"#.to_vec()),
+            Err(_) => (500, br#"{"__type":"KMSInternalException"}"#.to_vec()),
+        };
+        return Ok(answer(status, body, &request_id));
+    }
     if request.method() != Method::POST || request.uri().path() != "/" {
         let error = unknown_operation(&format!("{} {}", request.method(), request.uri().path()));
         return Ok(answer(error.status, error.body(), &request_id));

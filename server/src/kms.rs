@@ -102,6 +102,19 @@ impl Kms {
         &self.config
     }
 
+    /// Forgets every key, alias and store in every Region, as if the server had just
+    /// started (moto's `POST /moto-api/reset`, which test suites call between tests).
+    /// Engine time still never steps back.
+    pub fn reset(&self) {
+        let mut state = match self.state.lock() {
+            Ok(state) => state,
+            // Nothing of the old state survives a reset, so a poisoned lock is cured by it.
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        state.engines.clear();
+        self.state.clear_poison();
+    }
+
     /// Runs `TrentService.<operation>` with a JSON `body` for `caller` at wall time `now`.
     pub fn call(&self, caller: &Caller, operation: &str, body: &[u8], now: Timestamp) -> Answer {
         match self.try_call(caller, operation, body, now) {

@@ -37,6 +37,13 @@ fn alias_target(
     target: &crate::id::KeyRef,
     touched: &mut Touched,
 ) -> Result<KeyId, KmsError> {
+    // AWS's answer for an alias pointed at an alias (moto's suite records the wording).
+    if target.is_alias() {
+        return Err(KmsError::new(
+            ErrorKind::Validation,
+            "Aliases must refer to keys. Not aliases",
+        ));
+    }
     let key_id = engine.resolve(ctx, target, false)?;
     let key = Engine::authorize(&engine.store, ctx, operation, key_id, touched)?;
     if key.alias_count >= engine.limits.aliases_per_key {

@@ -132,6 +132,38 @@ fn the_signature_names_the_account_and_region() {
     assert_eq!(nowhere.body["__type"], "InvalidSignatureException");
 }
 
+fn post_path(address: SocketAddr, path: &str) -> u16 {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    raw.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn moto_reset_forgets_every_key_in_every_region() {
+    let address = start(KmsConfig::new(10));
+    let here = post(address, Some("CreateKey"), None, "{}");
+    let key_id = here.body["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    let auth = signed("AKID", "ap-southeast-2");
+    assert_eq!(post(address, Some("CreateKey"), Some(&auth), "{}").status, 200);
+    let count = |auth: Option<&str>| {
+        post(address, Some("ListKeys"), auth, "{}").body["Keys"].as_array().unwrap().len()
+    };
+    assert_eq!((count(None), count(Some(&auth))), (1, 1));
+
+    assert_eq!(post_path(address, "/moto-api/reset"), 200);
+    assert_eq!((count(None), count(Some(&auth))), (0, 0));
+    let gone = post(address, Some("DescribeKey"), None, &format!(r#"{{"KeyId":"{key_id}"}}"#));
+    assert_eq!(gone.body["__type"], "NotFoundException");
+    // Serving goes on after a reset.
+    assert_eq!(post(address, Some("CreateKey"), None, "{}").status, 200);
+    assert_eq!(post_path(address, "/elsewhere"), 400);
+}
+
 #[test]
 fn protocol_errors_are_json_errors() {
     let address = start(KmsConfig::new(9));
