@@ -10,6 +10,7 @@ use engine::crypto::ProviderKind;
 use engine::id::{AccountId, PrincipalArn};
 use engine::{CallContext, Engine, EngineConfig, Region, Timestamp};
 
+use crate::journal::{Entry, Journal, JournalError};
 use crate::wire::{self, WireError};
 
 /// Audit records each Region's engine keeps (the newest; older ones are dropped).
@@ -74,6 +75,8 @@ pub struct Kms {
 
 struct State {
     engines: BTreeMap<Region, Engine>,
+    /// With `--state-dir`: every call is appended here before it runs.
+    journal: Option<Journal>,
     /// The last time handed to an engine: the wall clock may step back, engine time must
     /// not.
     last_now: Timestamp,
@@ -92,8 +95,42 @@ impl Kms {
     pub fn new(config: KmsConfig) -> Self {
         Self {
             config,
-            state: Mutex::new(State { engines: BTreeMap::new(), last_now: Timestamp::UNIX_EPOCH }),
+            state: Mutex::new(State {
+                engines: BTreeMap::new(),
+                journal: None,
+                last_now: Timestamp::UNIX_EPOCH,
+            }),
         }
+    }
+
+    /// A durable server's KMS: replays `entries` (what [`Journal::open`] read) through
+    /// fresh engines seeded by the journal's seed, rebuilding the state every acknowledged
+    /// answer was given from, then journals every call from now on.
+    #[must_use]
+    pub fn with_journal(mut config: KmsConfig, journal: Journal, entries: Vec<Entry>) -> Self {
+        config.seed = journal.seed();
+        let kms = Self::new(config);
+        {
+            let mut state = kms.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for entry in entries {
+                match entry {
+                    Entry::Call { now, caller, operation, body } => {
+                        // The answer was given before the crash; only the state matters.
+                        if let (Ok(located), Ok(request)) =
+                            (kms.locate(&caller), wire::decode(&operation, &body))
+                        {
+                            let _ = kms.execute(&mut state, located, request, now);
+                        }
+                    }
+                    Entry::Reset { now } => {
+                        state.engines.clear();
+                        state.last_now = state.last_now.max(now);
+                    }
+                }
+            }
+            state.journal = Some(journal);
+        }
+        kms
     }
 
     /// The configuration it was built with.
@@ -111,6 +148,13 @@ impl Kms {
             // Nothing of the old state survives a reset, so a poisoned lock is cured by it.
             Err(poisoned) => poisoned.into_inner(),
         };
+        let now = state.last_now;
+        if let Some(journal) = &mut state.journal {
+            // A reset that cannot be made durable is not made.
+            if journal.append_reset(now).is_err() {
+                return;
+            }
+        }
         state.engines.clear();
         self.state.clear_poison();
     }
@@ -130,20 +174,8 @@ impl Kms {
         body: &[u8],
         now: Timestamp,
     ) -> Result<Vec<u8>, WireError> {
-        let region = match caller.region.as_deref() {
-            None => self.config.default_region,
-            Some(name) => name.parse().map_err(|_| WireError {
-                type_name: "InvalidSignatureException".to_owned(),
-                message: format!("Credential should be scoped to a valid region, not '{name}'."),
-                status: 400,
-            })?,
-        };
-        let account = caller
-            .access_key
-            .as_ref()
-            .and_then(|key| self.config.access_keys.get(key))
-            .copied()
-            .unwrap_or(self.config.default_account);
+        // Refused requests change nothing, so they are neither run nor journaled.
+        let located = self.locate(caller)?;
         let request = wire::decode(operation, body)?;
 
         // A poisoned lock means a call panicked midway; the engines' invariants may not
@@ -153,6 +185,24 @@ impl Kms {
             message: "The server failed an earlier request and stopped serving.".to_owned(),
             status: 500,
         })?;
+        let now = now.max(state.last_now);
+        if let Some(journal) = &mut state.journal {
+            journal
+                .append_call(now, caller, operation, body)
+                .map_err(|error| persist_failed(&error))?;
+        }
+        self.execute(&mut state, located, request, now)
+    }
+
+    /// Runs one call against the engines in `state`: the live path and the replay alike, so
+    /// a replayed journal rebuilds exactly what was served.
+    fn execute(
+        &self,
+        state: &mut State,
+        (region, account): (Region, AccountId),
+        request: engine::Request,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, WireError> {
         let now = now.max(state.last_now);
         state.last_now = now;
         let ctx = CallContext::new(PrincipalArn::root(account), now);
@@ -170,6 +220,33 @@ impl Kms {
             replica.drain_events();
         }
         Ok(wire::encode(&response?))
+    }
+
+    /// The Region and account a caller acts in.
+    fn locate(&self, caller: &Caller) -> Result<(Region, AccountId), WireError> {
+        let region = match caller.region.as_deref() {
+            None => self.config.default_region,
+            Some(name) => name.parse().map_err(|_| WireError {
+                type_name: "InvalidSignatureException".to_owned(),
+                message: format!("Credential should be scoped to a valid region, not '{name}'."),
+                status: 400,
+            })?,
+        };
+        let account = caller
+            .access_key
+            .as_ref()
+            .and_then(|key| self.config.access_keys.get(key))
+            .copied()
+            .unwrap_or(self.config.default_account);
+        Ok((region, account))
+    }
+}
+
+fn persist_failed(error: &JournalError) -> WireError {
+    WireError {
+        type_name: "KMSInternalException".to_owned(),
+        message: format!("The request was not run: it could not be made durable ({error})."),
+        status: 500,
     }
 }
 

@@ -4,7 +4,10 @@
 //!   to bodies, for every operation the engine implements.
 //! - [`kms`]: one engine per Region behind one lock, and the path of a call.
 //! - [`http`]: HTTP/1.1 (hyper on tokio) in front of it.
+//! - [`journal`]: `--state-dir`: every call on disk, encrypted, before it runs; replayed on
+//!   start.
 
 pub mod http;
+pub mod journal;
 pub mod kms;
 pub mod wire;

@@ -6,6 +6,7 @@
 mod pricing;
 mod queueing;
 mod scenarios;
+mod serve;
 mod simulation;
 
 use engine::crypto::ProviderKind;

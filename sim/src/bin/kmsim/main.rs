@@ -394,6 +394,50 @@ struct ServeArgs {
     /// (repeatable).
     #[arg(long = "access-key", value_parser = parse_access_key)]
     access_keys: Vec<(String, engine::id::AccountId)>,
+    /// Keep state in this directory: every call is journaled (encrypted under the root key)
+    /// and flushed before it is answered, and replayed on start. In memory when absent.
+    #[arg(long)]
+    state_dir: Option<std::path::PathBuf>,
+    /// File holding the 32-byte root key as 64 hex digits (else the KMSIM_ROOT_KEY
+    /// environment variable); required with --state-dir.
+    #[arg(long)]
+    root_key_file: Option<std::path::PathBuf>,
+}
+
+/// A refusal of the user's input (exit code 2).
+#[derive(Debug)]
+struct BadInput(String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+impl From<server::journal::JournalError> for BadInput {
+    fn from(error: server::journal::JournalError) -> Self {
+        Self(error.to_string())
+    }
+}
+
+/// The root key from `--root-key-file`, else `KMSIM_ROOT_KEY`.
+fn root_key(file: Option<&std::path::Path>) -> anyhow::Result<server::journal::RootKey> {
+    let text = match file {
+        Some(path) => zeroize::Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| BadInput(format!("{}: {e}", path.display())))?,
+        ),
+        None => zeroize::Zeroizing::new(std::env::var("KMSIM_ROOT_KEY").map_err(|_| {
+            BadInput(
+                "--state-dir needs a root key: --root-key-file FILE or KMSIM_ROOT_KEY \
+                 (64 hex digits; `openssl rand -hex 32` makes one)"
+                    .to_owned(),
+            )
+        })?),
+    };
+    Ok(server::journal::RootKey::from_hex(&text).map_err(BadInput::from)?)
 }
 
 fn parse_access_key(s: &str) -> Result<(String, engine::id::AccountId), String> {
@@ -404,16 +448,39 @@ fn parse_access_key(s: &str) -> Result<(String, engine::id::AccountId), String> 
 }
 
 fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let seed = match args.seed {
+    let drawn_seed = match args.seed {
         Some(seed) => seed,
         None => seed_from_os()?,
     };
-    let mut config = server::kms::KmsConfig::new(seed);
+    let mut config = server::kms::KmsConfig::new(drawn_seed);
     config.default_region = args.region;
     config.default_account = args.account;
     config.provider = args.provider;
     config.access_keys = args.access_keys.iter().cloned().collect();
-    let kms = std::sync::Arc::new(server::kms::Kms::new(config));
+    let kms = match &args.state_dir {
+        None => server::kms::Kms::new(config),
+        Some(dir) => {
+            let root = root_key(args.root_key_file.as_deref())?;
+            let file_id = [seed_from_os()?.to_le_bytes(), seed_from_os()?.to_le_bytes()].concat();
+            let file_id: [u8; 16] = file_id.try_into().unwrap_or_default();
+            let (journal, entries) =
+                server::journal::Journal::open(dir, &root, drawn_seed, file_id)
+                    .map_err(BadInput::from)?;
+            if let Some(asked) = args.seed
+                && asked != journal.seed()
+            {
+                return Err(BadInput(format!(
+                    "{}: the journal there was started with seed {}; drop --seed or pass that one",
+                    dir.display(),
+                    journal.seed()
+                ))
+                .into());
+            }
+            server::kms::Kms::with_journal(config, journal, entries)
+        }
+    };
+    let seed = kms.config().seed;
+    let kms = std::sync::Arc::new(kms);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -626,7 +693,8 @@ fn main() -> ExitCode {
             }
             // Bad input is 2, like clap's usage errors; anything else 3.
             let bad_input = error.downcast_ref::<sim::pricing::FileError>().is_some()
-                || error.downcast_ref::<sim::SimError>().is_some();
+                || error.downcast_ref::<sim::SimError>().is_some()
+                || error.downcast_ref::<BadInput>().is_some();
             ExitCode::from(if bad_input { 2 } else { 3 })
         }
     }

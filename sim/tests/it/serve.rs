@@ -1,0 +1,167 @@
+//! `kmsim serve --state-dir`: nothing acknowledged is lost to a kill -9 under load.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde_json::{Value, json};
+
+const ROOT_KEY: &str = "5f1e3c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
+
+/// `kmsim serve` on a free port with its state in `dir`; returns the child and its address.
+fn serve(dir: &Path, root_key: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(dir)
+        .env("KMSIM_ROOT_KEY", root_key)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    (child, address)
+}
+
+/// One call; `None` when the server is gone (connection refused or cut).
+fn call(address: &str, operation: &str, body: &Value) -> Option<(u16, Value)> {
+    let body = body.to_string();
+    let mut stream = TcpStream::connect(address).ok()?;
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: TrentService.{operation}\r\n\
+         Content-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).ok()?;
+    let (head, body) = raw.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    Some((status, serde_json::from_str(body).ok()?))
+}
+
+/// Whether an answer acknowledges the call; a throttle (CreateKey's quota is 5 per second)
+/// is a refusal, anything else a failure of the test.
+fn acknowledged(status: u16, body: &Value) -> bool {
+    if status == 200 {
+        return true;
+    }
+    assert_eq!(body["__type"], "ThrottlingException", "{status} {body}");
+    false
+}
+
+#[derive(Default)]
+struct Acknowledged {
+    keys: Vec<String>,
+    /// (ciphertext blob, plaintext, context tenant)
+    ciphertexts: Vec<(String, String, String)>,
+}
+
+#[test]
+fn nothing_acknowledged_is_lost_to_a_kill_9_under_load() {
+    let dir = std::env::temp_dir().join(format!("kmsim-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut server, address) = serve(&dir, ROOT_KEY);
+
+    let acked = Arc::new(Mutex::new(Acknowledged::default()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|client| {
+            let (address, acked, stop) = (address.clone(), Arc::clone(&acked), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                for n in 0u32.. {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let key = acked.lock().unwrap().keys.last().cloned().filter(|_| n % 5 != 0);
+                    if let Some(key) = key {
+                        let plaintext = format!("client {client} message {n}");
+                        let tenant = format!("t{}", n % 3);
+                        let body = json!({
+                            "KeyId": key,
+                            "Plaintext": BASE64.encode(&plaintext),
+                            "EncryptionContext": {"tenant": tenant},
+                        });
+                        let Some((status, sealed)) = call(&address, "Encrypt", &body) else {
+                            return;
+                        };
+                        if !acknowledged(status, &sealed) {
+                            continue;
+                        }
+                        let blob = sealed["CiphertextBlob"].as_str().unwrap().to_owned();
+                        acked.lock().unwrap().ciphertexts.push((blob, plaintext, tenant));
+                    } else {
+                        let Some((status, created)) = call(&address, "CreateKey", &json!({}))
+                        else {
+                            return;
+                        };
+                        if !acknowledged(status, &created) {
+                            continue;
+                        }
+                        let id = created["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+                        acked.lock().unwrap().keys.push(id);
+                    }
+                }
+            })
+        })
+        .collect();
+
+    // Let the load build up, then kill -9 (SIGKILL) while requests are in flight.
+    for _ in 0..6_000 {
+        if acked.lock().unwrap().ciphertexts.len() >= 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(acked.lock().unwrap().ciphertexts.len() >= 200, "the load never built up");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for client in clients {
+        client.join().unwrap();
+    }
+    let acked = acked.lock().unwrap();
+    assert!(acked.keys.len() >= 4, "{} keys", acked.keys.len());
+
+    let (mut restarted, address) = serve(&dir, ROOT_KEY);
+    for key in &acked.keys {
+        let (status, described) = call(&address, "DescribeKey", &json!({"KeyId": key})).unwrap();
+        assert_eq!(status, 200, "key {key} acknowledged before the kill is gone: {described}");
+    }
+    for (blob, plaintext, tenant) in &acked.ciphertexts {
+        let body = json!({"CiphertextBlob": blob, "EncryptionContext": {"tenant": tenant}});
+        let (status, opened) = call(&address, "Decrypt", &body).unwrap();
+        assert_eq!(status, 200, "{opened}");
+        let opened = BASE64.decode(opened["Plaintext"].as_str().unwrap()).unwrap();
+        assert_eq!(opened, plaintext.as_bytes());
+    }
+    // The restarted server goes on serving, and journaling.
+    let more = json!({"KeyId": acked.keys[0], "Plaintext": BASE64.encode("after the restart")});
+    assert_eq!(call(&address, "Encrypt", &more).unwrap().0, 200);
+    restarted.kill().unwrap();
+    restarted.wait().unwrap();
+
+    // Another root key cannot open the journal: a clear refusal, exit code 2.
+    let wrong = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(&dir)
+        .env("KMSIM_ROOT_KEY", "00".repeat(32))
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(stderr.contains("another root key"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
