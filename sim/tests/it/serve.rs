@@ -1,4 +1,5 @@
-//! `kmsim serve --state-dir`: nothing acknowledged is lost to a kill -9 under load.
+//! `kmsim serve --state-dir`: nothing acknowledged is lost to a kill -9 under load; and
+//! `kmsim load` against the in-process engine and a running server.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -164,4 +165,43 @@ fn nothing_acknowledged_is_lost_to_a_kill_9_under_load() {
     let stderr = String::from_utf8_lossy(&wrong.stderr);
     assert!(stderr.contains("another root key"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn load(args: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["load", "--duration-s", "0.3", "--warmup-s", "0.1", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn kmsim_load_measures_the_engine_and_a_server() {
+    let in_process = load(&[]);
+    assert_eq!(in_process["target"], "in-process engine");
+    assert_eq!(in_process["errors"], 0);
+    assert!(in_process["operations"].as_u64().unwrap() > 100, "{in_process}");
+    let (p50, p999) = (&in_process["latency_us_p50"], &in_process["latency_us_p999"]);
+    assert!(p50.as_f64().unwrap() > 0.0 && p50.as_f64() <= p999.as_f64(), "{in_process}");
+
+    let dir = std::env::temp_dir().join(format!("kmsim-load-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut server, address) = serve(&dir, ROOT_KEY);
+    let endpoint = format!("http://{address}");
+    // Open loop at 500 requests/s for 0.3 s: about 150 measured, latency from the schedule.
+    let over_http = load(&["--endpoint", &endpoint, "--rate", "500", "--connections", "4"]);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(over_http["errors"], 0, "{over_http}");
+    assert_eq!(over_http["mode"], "open loop at 500 requests/s");
+    let operations = over_http["operations"].as_u64().unwrap();
+    assert!((120..=160).contains(&operations), "{over_http}");
+
+    let refused =
+        Command::new(env!("CARGO_BIN_EXE_kmsim")).args(["load", "--rate", "0"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--rate must be a positive number"));
 }

@@ -4,6 +4,7 @@
 //! no capacity that meets the SLO); 2 bad input (a command line, scenario, catalog or spec
 //! that cannot be used); 3 anything else (an I/O failure).
 
+mod load;
 mod scenarios;
 
 use std::io::Write as _;
@@ -165,6 +166,10 @@ enum Command {
     /// the AWS CLI and other KMS clients. Prints the address it listens on, then serves
     /// until interrupted.
     Serve(ServeArgs),
+    /// Drive Encrypt calls at the in-process engine or a running server (kmsim serve,
+    /// moto_server, any AWS KMS endpoint) and report operations per second and latency
+    /// percentiles.
+    Load(load::LoadArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -368,6 +373,7 @@ fn run() -> anyhow::Result<u8> {
         }
         Command::Cost(args) => cost(&args)?,
         Command::Serve(args) => serve(&args)?,
+        Command::Load(args) => load::main(&args)?,
     }
     Ok(0)
 }
