@@ -1,7 +1,8 @@
 //! HTTP/1.1 in front of [`Kms`]: AWS JSON 1.1, `POST /` with `X-Amz-Target:
 //! TrentService.<Operation>`, the caller's account and Region read from the SigV4
 //! `Authorization` header (not verified yet: every request is accepted as signed).
-//! `POST /moto-api/reset` forgets every key, as moto's test server does.
+//! `POST /moto-api/reset` forgets every key, as moto's test server does; `/kmsim/clock`
+//! reads or advances the server's clock (wall clock plus an offset).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -32,6 +33,8 @@ const JSON_1_1: &str = "application/x-amz-json-1.1";
 /// moto's reset endpoint, which its test suite calls before each test in server mode: every
 /// key in every Region is forgotten.
 pub const RESET_PATH: &str = "/moto-api/reset";
+/// The server's clock: read it, or move it ahead so time-driven work falls due.
+pub const CLOCK_PATH: &str = "/kmsim/clock";
 const TARGET_PREFIX: &str = "TrentService.";
 
 /// Serves `kms` on `listener` until `shutdown` completes. Connections already open finish
@@ -83,6 +86,9 @@ async fn handle(
             Err(_) => (500, br#"{"__type":"KMSInternalException"}"#.to_vec()),
         };
         return Ok(answer(status, body, &request_id));
+    }
+    if request.uri().path() == CLOCK_PATH {
+        return Ok(clock(kms, request, &request_id).await);
     }
     if request.method() != Method::POST || request.uri().path() != "/" {
         let error = unknown_operation(&format!("{} {}", request.method(), request.uri().path()));
@@ -140,6 +146,63 @@ async fn handle(
             answer(error.status, error.body(), &request_id)
         }
     })
+}
+
+/// `GET /kmsim/clock` reads the server's time; `POST /kmsim/clock` with
+/// `{"AdvanceSeconds": N}` moves it N seconds ahead. Both answer `{"Now": <epoch seconds>}`.
+async fn clock(
+    kms: Arc<Kms>,
+    request: Request<Incoming>,
+    request_id: &str,
+) -> Response<Full<Bytes>> {
+    let error = |message: &str| {
+        let error = WireError {
+            type_name: "ValidationException".to_owned(),
+            message: message.to_owned(),
+            status: 400,
+        };
+        answer(error.status, error.body(), request_id)
+    };
+    let advance_ns = if request.method() == Method::POST {
+        let Ok(body) = Limited::new(request.into_body(), 4096).collect().await else {
+            return error("The clock request body is unreadable.");
+        };
+        let body: serde_json::Value =
+            serde_json::from_slice(&body.to_bytes()).unwrap_or(serde_json::Value::Null);
+        match body.get("AdvanceSeconds").and_then(serde_json::Value::as_f64) {
+            Some(seconds) if (0.0..1e11).contains(&seconds) => {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "checked: from 0 to 1e11 s, under 1e20 ns"
+                )]
+                let ns = (seconds * 1e9).round() as u64;
+                Some(ns)
+            }
+            _ => {
+                return error("Expected {\"AdvanceSeconds\": a number of seconds from 0 to 1e11}.");
+            }
+        }
+    } else if request.method() == Method::GET {
+        None
+    } else {
+        return error("Use GET to read the clock or POST to advance it.");
+    };
+    let wall = wall_clock();
+    let now = tokio::task::spawn_blocking(move || match advance_ns {
+        Some(ns) => kms.advance_clock(ns, wall),
+        None => Ok(kms.server_time(wall)),
+    })
+    .await;
+    match now {
+        Ok(Ok(now)) => {
+            #[expect(clippy::cast_precision_loss, reason = "epoch seconds as AWS writes them")]
+            let seconds = now.unix_nanos() as f64 / 1e9;
+            answer(200, serde_json::json!({ "Now": seconds }).to_string().into_bytes(), request_id)
+        }
+        Ok(Err(failed)) => answer(failed.status, failed.body(), request_id),
+        Err(_) => answer(500, br#"{"__type":"KMSInternalException"}"#.to_vec(), request_id),
+    }
 }
 
 fn unknown_operation(what: &str) -> WireError {

@@ -12,7 +12,8 @@
 //! file   = header record*
 //! header = "KMSIMJ01" (8) | file id (16, random) | seed (8, BE) | key check (16)
 //! record = length (4, BE: of sealed) | sealed = AES-256-GCM(record body) ‖ tag (16)
-//! body   = kind (1: 1 call, 2 reset) | now_ns (8) | access key | region | operation | request
+//! body   = kind (1: 1 call, 2 reset, 3 advance) | now_ns (8; for an advance, by how much)
+//!          | access key | region | operation | request (calls only)
 //!          (each string: length (2, BE; 0xFFFF = absent) ‖ bytes; request: length (4) ‖ bytes)
 //! ```
 //!
@@ -133,6 +134,11 @@ pub enum Entry {
         /// When it ran (engine time).
         now: Timestamp,
     },
+    /// `POST /kmsim/clock`: the server's clock moved forward.
+    Advance {
+        /// By how much [ns].
+        by_ns: u64,
+    },
 }
 
 impl std::fmt::Debug for Entry {
@@ -146,6 +152,7 @@ impl std::fmt::Debug for Entry {
                 .field("body", &format_args!("<{} bytes>", body.len()))
                 .finish(),
             Self::Reset { now } => f.debug_struct("Reset").field("now", now).finish(),
+            Self::Advance { by_ns } => f.debug_struct("Advance").field("by_ns", by_ns).finish(),
         }
     }
 }
@@ -290,6 +297,17 @@ impl Journal {
         let mut out = Zeroizing::new(Vec::with_capacity(9));
         out.push(2);
         out.extend_from_slice(&now.unix_nanos().to_be_bytes());
+        self.append(out)
+    }
+
+    /// Appends a move of the clock and flushes it to disk.
+    ///
+    /// # Errors
+    /// As [`Journal::append_call`].
+    pub fn append_advance(&mut self, by_ns: u64) -> Result<(), JournalError> {
+        let mut out = Zeroizing::new(Vec::with_capacity(9));
+        out.push(3);
+        out.extend_from_slice(&by_ns.to_be_bytes());
         self.append(out)
     }
 
@@ -451,6 +469,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
             Entry::Call { now, caller: Caller { access_key, region }, operation, body }
         }
         2 => Entry::Reset { now },
+        3 => Entry::Advance { by_ns: now.unix_nanos() },
         _ => return None,
     };
     r.0.is_empty().then_some(entry)
@@ -487,6 +506,7 @@ mod tests {
                 journal.append_call(*now, caller, operation, body).unwrap();
             }
             Entry::Reset { now } => journal.append_reset(*now).unwrap(),
+            Entry::Advance { by_ns } => journal.append_advance(*by_ns).unwrap(),
         }
     }
 
@@ -499,6 +519,7 @@ mod tests {
             append(&mut journal, &call(n));
         }
         append(&mut journal, &Entry::Reset { now: Timestamp::from_unix_seconds(9) });
+        append(&mut journal, &Entry::Advance { by_ns: 86_400_000_000_000 });
         drop(journal);
         let bytes = std::fs::read(dir.join(FILE_NAME)).unwrap();
         assert!(
@@ -510,9 +531,10 @@ mod tests {
         // The seed given on reopening is ignored: the journal's own is kept.
         let (journal, entries) = Journal::open(&dir, &root(), 7, [2; 16]).unwrap();
         assert_eq!(journal.seed(), 42);
-        assert_eq!(journal.len(), 4);
+        assert_eq!(journal.len(), 5);
         assert_eq!(entries[..3], [call(0), call(1), call(2)]);
         assert_eq!(entries[3], Entry::Reset { now: Timestamp::from_unix_seconds(9) });
+        assert_eq!(entries[4], Entry::Advance { by_ns: 86_400_000_000_000 });
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

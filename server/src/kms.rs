@@ -80,6 +80,9 @@ struct State {
     /// The last time handed to an engine: the wall clock may step back, engine time must
     /// not.
     last_now: Timestamp,
+    /// How far `POST /kmsim/clock` has moved the server's clock ahead of the wall clock
+    /// [ns].
+    clock_offset_ns: u64,
 }
 
 impl std::fmt::Debug for Kms {
@@ -99,6 +102,7 @@ impl Kms {
                 engines: BTreeMap::new(),
                 journal: None,
                 last_now: Timestamp::UNIX_EPOCH,
+                clock_offset_ns: 0,
             }),
         }
     }
@@ -125,6 +129,9 @@ impl Kms {
                     Entry::Reset { now } => {
                         state.engines.clear();
                         state.last_now = state.last_now.max(now);
+                    }
+                    Entry::Advance { by_ns } => {
+                        state.clock_offset_ns = state.clock_offset_ns.saturating_add(by_ns);
                     }
                 }
             }
@@ -159,6 +166,29 @@ impl Kms {
         self.state.clear_poison();
     }
 
+    /// Moves the server's clock `by_ns` ahead (never back), so rotations, deletion windows
+    /// and imported-material expiry fall due without waiting; returns the server's time
+    /// at wall time `wall_now`.
+    ///
+    /// # Errors
+    /// The journal could not record the move (it is then not made).
+    pub fn advance_clock(&self, by_ns: u64, wall_now: Timestamp) -> Result<Timestamp, WireError> {
+        let mut state = self.state.lock().map_err(|_| poisoned())?;
+        if let Some(journal) = &mut state.journal {
+            journal.append_advance(by_ns).map_err(|error| persist_failed(&error))?;
+        }
+        state.clock_offset_ns = state.clock_offset_ns.saturating_add(by_ns);
+        Ok(server_time(&state, wall_now))
+    }
+
+    /// The server's time at wall time `wall_now`: the wall clock plus the moves of
+    /// [`Kms::advance_clock`], never before the last call's.
+    #[must_use]
+    pub fn server_time(&self, wall_now: Timestamp) -> Timestamp {
+        let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        server_time(&state, wall_now)
+    }
+
     /// Runs `TrentService.<operation>` with a JSON `body` for `caller` at wall time `now`.
     pub fn call(&self, caller: &Caller, operation: &str, body: &[u8], now: Timestamp) -> Answer {
         match self.try_call(caller, operation, body, now) {
@@ -180,12 +210,8 @@ impl Kms {
 
         // A poisoned lock means a call panicked midway; the engines' invariants may not
         // hold, so every later call fails rather than serving from broken state.
-        let mut state = self.state.lock().map_err(|_| WireError {
-            type_name: "KMSInternalException".to_owned(),
-            message: "The server failed an earlier request and stopped serving.".to_owned(),
-            status: 500,
-        })?;
-        let now = now.max(state.last_now);
+        let mut state = self.state.lock().map_err(|_| poisoned())?;
+        let now = server_time(&state, now);
         if let Some(journal) = &mut state.journal {
             journal
                 .append_call(now, caller, operation, body)
@@ -239,6 +265,18 @@ impl Kms {
             .copied()
             .unwrap_or(self.config.default_account);
         Ok((region, account))
+    }
+}
+
+fn server_time(state: &State, wall_now: Timestamp) -> Timestamp {
+    wall_now.plus_nanos(state.clock_offset_ns).max(state.last_now)
+}
+
+fn poisoned() -> WireError {
+    WireError {
+        type_name: "KMSInternalException".to_owned(),
+        message: "The server failed an earlier request and stopped serving.".to_owned(),
+        status: 500,
     }
 }
 

@@ -184,3 +184,46 @@ fn protocol_errors_are_json_errors() {
     assert_eq!(missing.status, 400);
     assert_eq!(missing.body["__type"], "ValidationException");
 }
+
+fn clock(address: SocketAddr, method: &str, body: &str) -> (u16, serde_json::Value) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let request = format!(
+        "{method} /kmsim/clock HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    (head.split(' ').nth(1).unwrap().parse().unwrap(), serde_json::from_str(body).unwrap())
+}
+
+#[test]
+fn the_clock_advances_so_a_deletion_window_ends_without_waiting() {
+    let address = start(KmsConfig::new(11));
+    let created = post(address, Some("CreateKey"), None, "{}");
+    let key_id = created.body["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    let scheduled = post(
+        address,
+        Some("ScheduleKeyDeletion"),
+        None,
+        &format!(r#"{{"KeyId":"{key_id}","PendingWindowInDays":7}}"#),
+    );
+    assert_eq!(scheduled.status, 200, "{:?}", scheduled.body);
+    let deletion = scheduled.body["DeletionDate"].as_f64().unwrap();
+
+    let (status, before) = clock(address, "GET", "");
+    assert_eq!(status, 200);
+    let before = before["Now"].as_f64().unwrap();
+    assert!(before < deletion);
+    let (status, after) = clock(address, "POST", r#"{"AdvanceSeconds": 604800}"#);
+    assert_eq!(status, 200);
+    assert!(after["Now"].as_f64().unwrap() >= deletion, "{after} vs {deletion}");
+
+    let gone = post(address, Some("DescribeKey"), None, &format!(r#"{{"KeyId":"{key_id}"}}"#));
+    assert_eq!(gone.body["__type"], "NotFoundException", "{:?}", gone.body);
+
+    let (status, refused) = clock(address, "POST", r#"{"AdvanceSeconds": -1}"#);
+    assert_eq!(status, 400);
+    assert_eq!(refused["__type"], "ValidationException");
+}
