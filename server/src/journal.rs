@@ -12,7 +12,8 @@
 //! file   = header record*
 //! header = "KMSIMJ01" (8) | file id (16, random) | seed (8, BE) | key check (16)
 //! record = length (4, BE: of sealed) | sealed = AES-256-GCM(record body) ‖ tag (16)
-//! body   = kind (1: 1 call, 2 reset, 3 advance) | now_ns (8; for an advance, by how much)
+//! body   = kind (1 call, 2 reset, 3 clock advance, 4 replication lag) | now_ns (8; for 3
+//!          and 4, the advance or the lag [ns])
 //!          | access key | region | operation | request (calls only)
 //!          (each string: length (2, BE; 0xFFFF = absent) ‖ bytes; request: length (4) ‖ bytes)
 //! ```
@@ -139,6 +140,11 @@ pub enum Entry {
         /// By how much [ns].
         by_ns: u64,
     },
+    /// The server started with another replication lag than the journal's last.
+    ReplicationLag {
+        /// The lag from then on [ns].
+        lag_ns: u64,
+    },
 }
 
 impl std::fmt::Debug for Entry {
@@ -153,6 +159,9 @@ impl std::fmt::Debug for Entry {
                 .finish(),
             Self::Reset { now } => f.debug_struct("Reset").field("now", now).finish(),
             Self::Advance { by_ns } => f.debug_struct("Advance").field("by_ns", by_ns).finish(),
+            Self::ReplicationLag { lag_ns } => {
+                f.debug_struct("ReplicationLag").field("lag_ns", lag_ns).finish()
+            }
         }
     }
 }
@@ -305,9 +314,21 @@ impl Journal {
     /// # Errors
     /// As [`Journal::append_call`].
     pub fn append_advance(&mut self, by_ns: u64) -> Result<(), JournalError> {
+        self.append_word(3, by_ns)
+    }
+
+    /// Appends a change of the replication lag and flushes it to disk.
+    ///
+    /// # Errors
+    /// As [`Journal::append_call`].
+    pub fn append_replication_lag(&mut self, lag_ns: u64) -> Result<(), JournalError> {
+        self.append_word(4, lag_ns)
+    }
+
+    fn append_word(&mut self, kind: u8, word: u64) -> Result<(), JournalError> {
         let mut out = Zeroizing::new(Vec::with_capacity(9));
-        out.push(3);
-        out.extend_from_slice(&by_ns.to_be_bytes());
+        out.push(kind);
+        out.extend_from_slice(&word.to_be_bytes());
         self.append(out)
     }
 
@@ -470,6 +491,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
         }
         2 => Entry::Reset { now },
         3 => Entry::Advance { by_ns: now.unix_nanos() },
+        4 => Entry::ReplicationLag { lag_ns: now.unix_nanos() },
         _ => return None,
     };
     r.0.is_empty().then_some(entry)
@@ -507,6 +529,7 @@ mod tests {
             }
             Entry::Reset { now } => journal.append_reset(*now).unwrap(),
             Entry::Advance { by_ns } => journal.append_advance(*by_ns).unwrap(),
+            Entry::ReplicationLag { lag_ns } => journal.append_replication_lag(*lag_ns).unwrap(),
         }
     }
 
@@ -520,6 +543,7 @@ mod tests {
         }
         append(&mut journal, &Entry::Reset { now: Timestamp::from_unix_seconds(9) });
         append(&mut journal, &Entry::Advance { by_ns: 86_400_000_000_000 });
+        append(&mut journal, &Entry::ReplicationLag { lag_ns: 1_500_000_000 });
         drop(journal);
         let bytes = std::fs::read(dir.join(FILE_NAME)).unwrap();
         assert!(
@@ -531,10 +555,11 @@ mod tests {
         // The seed given on reopening is ignored: the journal's own is kept.
         let (journal, entries) = Journal::open(&dir, &root(), 7, [2; 16]).unwrap();
         assert_eq!(journal.seed(), 42);
-        assert_eq!(journal.len(), 5);
+        assert_eq!(journal.len(), 6);
         assert_eq!(entries[..3], [call(0), call(1), call(2)]);
         assert_eq!(entries[3], Entry::Reset { now: Timestamp::from_unix_seconds(9) });
         assert_eq!(entries[4], Entry::Advance { by_ns: 86_400_000_000_000 });
+        assert_eq!(entries[5], Entry::ReplicationLag { lag_ns: 1_500_000_000 });
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -2,12 +2,13 @@
 //! path of one call from its wire form to its wire answer. No HTTP here, so it is tested
 //! without sockets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 
 use engine::audit::AuditSink;
 use engine::crypto::ProviderKind;
 use engine::id::{AccountId, PrincipalArn};
+use engine::replication::ReplicationMessage;
 use engine::{CallContext, Engine, EngineConfig, Region, Timestamp};
 
 use crate::journal::{Entry, Journal, JournalError};
@@ -30,6 +31,9 @@ pub struct KmsConfig {
     pub seed: u64,
     /// Crypto provider of every engine.
     pub provider: ProviderKind,
+    /// How long a multi-Region key's change takes to reach the other Regions' engines
+    /// [ns]; delivered on the first call at or after it is due. 0: at once.
+    pub replication_lag_ns: u64,
 }
 
 impl KmsConfig {
@@ -45,6 +49,7 @@ impl KmsConfig {
             access_keys: BTreeMap::new(),
             seed,
             provider: ProviderKind::default(),
+            replication_lag_ns: 0,
         }
     }
 }
@@ -83,6 +88,12 @@ struct State {
     /// How far `POST /kmsim/clock` has moved the server's clock ahead of the wall clock
     /// [ns].
     clock_offset_ns: u64,
+    /// The replication lag in force [ns] (the configuration's, or a journal's while it is
+    /// replayed).
+    replication_lag_ns: u64,
+    /// Replication messages on their way, in the order they are due (the lag is the same
+    /// for every message, so sending order is due order).
+    in_transit: VecDeque<(Timestamp, ReplicationMessage)>,
 }
 
 impl std::fmt::Debug for Kms {
@@ -96,6 +107,7 @@ impl Kms {
     /// A server's KMS with no keys; each Region's engine is created on its first call.
     #[must_use]
     pub fn new(config: KmsConfig) -> Self {
+        let replication_lag_ns = config.replication_lag_ns;
         Self {
             config,
             state: Mutex::new(State {
@@ -103,6 +115,8 @@ impl Kms {
                 journal: None,
                 last_now: Timestamp::UNIX_EPOCH,
                 clock_offset_ns: 0,
+                replication_lag_ns,
+                in_transit: VecDeque::new(),
             }),
         }
     }
@@ -110,12 +124,22 @@ impl Kms {
     /// A durable server's KMS: replays `entries` (what [`Journal::open`] read) through
     /// fresh engines seeded by the journal's seed, rebuilding the state every acknowledged
     /// answer was given from, then journals every call from now on.
-    #[must_use]
-    pub fn with_journal(mut config: KmsConfig, journal: Journal, entries: Vec<Entry>) -> Self {
+    ///
+    /// # Errors
+    /// The journal cannot record a change of the replication lag.
+    pub fn with_journal(
+        mut config: KmsConfig,
+        mut journal: Journal,
+        entries: Vec<Entry>,
+    ) -> Result<Self, JournalError> {
         config.seed = journal.seed();
+        let configured_lag_ns = config.replication_lag_ns;
         let kms = Self::new(config);
         {
             let mut state = kms.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // The journal replays with the lags it was written with: 0 until it says
+            // otherwise.
+            state.replication_lag_ns = 0;
             for entry in entries {
                 match entry {
                     Entry::Call { now, caller, operation, body } => {
@@ -128,16 +152,22 @@ impl Kms {
                     }
                     Entry::Reset { now } => {
                         state.engines.clear();
+                        state.in_transit.clear();
                         state.last_now = state.last_now.max(now);
                     }
                     Entry::Advance { by_ns } => {
                         state.clock_offset_ns = state.clock_offset_ns.saturating_add(by_ns);
                     }
+                    Entry::ReplicationLag { lag_ns } => state.replication_lag_ns = lag_ns,
                 }
+            }
+            if state.replication_lag_ns != configured_lag_ns {
+                journal.append_replication_lag(configured_lag_ns)?;
+                state.replication_lag_ns = configured_lag_ns;
             }
             state.journal = Some(journal);
         }
-        kms
+        Ok(kms)
     }
 
     /// The configuration it was built with.
@@ -163,6 +193,7 @@ impl Kms {
             }
         }
         state.engines.clear();
+        state.in_transit.clear();
         self.state.clear_poison();
     }
 
@@ -231,21 +262,32 @@ impl Kms {
     ) -> Result<Vec<u8>, WireError> {
         let now = now.max(state.last_now);
         state.last_now = now;
+        self.deliver_due(state, now);
         let ctx = CallContext::new(PrincipalArn::root(account), now);
         let engine = state.engine(&self.config, region);
         let response = engine.handle(&ctx, request);
-        // Replication to the other Regions' engines, delivered at once (no lag yet).
         let messages = engine.drain_outbox();
         engine.drain_events();
-        for message in messages {
-            let destination = message.destination_region;
-            let replica = state.engine(&self.config, destination);
+        let due = now.plus_nanos(state.replication_lag_ns);
+        state.in_transit.extend(messages.into_iter().map(|message| (due, message)));
+        self.deliver_due(state, now);
+        Ok(wire::encode(&response?))
+    }
+
+    /// Hands the replication messages due by `now` to their Regions' engines.
+    fn deliver_due(&self, state: &mut State, now: Timestamp) {
+        while state.in_transit.front().is_some_and(|(due, _)| *due <= now) {
+            let Some((_, message)) = state.in_transit.pop_front() else { break };
+            let replica = state.engine(&self.config, message.destination_region);
             // A message the destination refuses is for another Region by construction of
-            // `destination`; nothing to report to this caller.
+            // `destination_region`; nothing to report to this caller.
             let _ = replica.apply_replication(message, now);
             replica.drain_events();
+            // Applying may reply (a replica's acknowledgement to its primary).
+            let replies = replica.drain_outbox();
+            let due = now.plus_nanos(state.replication_lag_ns);
+            state.in_transit.extend(replies.into_iter().map(|reply| (due, reply)));
         }
-        Ok(wire::encode(&response?))
     }
 
     /// The Region and account a caller acts in.

@@ -227,3 +227,33 @@ fn the_clock_advances_so_a_deletion_window_ends_without_waiting() {
     assert_eq!(status, 400);
     assert_eq!(refused["__type"], "ValidationException");
 }
+
+#[test]
+fn replicas_appear_after_the_replication_lag() {
+    let mut config = KmsConfig::new(12);
+    config.replication_lag_ns = 60_000_000_000;
+    let address = start(config);
+    let (east, west) = (signed("AKID", "us-east-1"), signed("AKID", "eu-west-1"));
+    let created = post(address, Some("CreateKey"), Some(&east), r#"{"MultiRegion":true}"#);
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    let key_id = created.body["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    assert!(key_id.starts_with("mrk-"), "{key_id}");
+    let replicated = post(
+        address,
+        Some("ReplicateKey"),
+        Some(&east),
+        &format!(r#"{{"KeyId":"{key_id}","ReplicaRegion":"eu-west-1"}}"#),
+    );
+    assert_eq!(replicated.status, 200, "{:?}", replicated.body);
+
+    let describe = format!(r#"{{"KeyId":"{key_id}"}}"#);
+    let early = post(address, Some("DescribeKey"), Some(&west), &describe);
+    assert_eq!(early.body["__type"], "NotFoundException", "{:?}", early.body);
+    assert_eq!(clock(address, "POST", r#"{"AdvanceSeconds": 61}"#).0, 200);
+    let late = post(address, Some("DescribeKey"), Some(&west), &describe);
+    assert_eq!(late.status, 200, "{:?}", late.body);
+    assert_eq!(
+        late.body["KeyMetadata"]["MultiRegionConfiguration"]["MultiRegionKeyType"],
+        "REPLICA"
+    );
+}

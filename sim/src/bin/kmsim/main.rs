@@ -408,6 +408,10 @@ struct ServeArgs {
     /// environment variable); required with --state-dir.
     #[arg(long)]
     root_key_file: Option<std::path::PathBuf>,
+    /// How long a multi-Region key's change takes to reach the other Regions [ms]; 0 (the
+    /// default) delivers at once.
+    #[arg(long, default_value_t = 0)]
+    replication_lag_ms: u64,
 }
 
 /// A refusal of the user's input (exit code 2).
@@ -463,6 +467,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     config.default_account = args.account;
     config.provider = args.provider;
     config.access_keys = args.access_keys.iter().cloned().collect();
+    config.replication_lag_ns = args.replication_lag_ms.saturating_mul(1_000_000);
     let kms = match &args.state_dir {
         None => server::kms::Kms::new(config),
         Some(dir) => {
@@ -482,7 +487,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            server::kms::Kms::with_journal(config, journal, entries)
+            server::kms::Kms::with_journal(config, journal, entries).map_err(BadInput::from)?
         }
     };
     let seed = kms.config().seed;
