@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 use std::hint::black_box;
 
 use ::sim::queue::EventQueue;
-use ::sim::station::{Duration, StationConfig, simulate};
+use ::sim::station::simulate;
 use ::sim::time::SimTime;
 use criterion::{Criterion, Throughput};
 use rand_core::{Rng as _, SeedableRng as _};
@@ -16,14 +16,7 @@ const CUSTOMERS: u64 = 100_000;
 
 pub(crate) fn define(c: &mut Criterion) {
     let mut group = c.benchmark_group("sim/events");
-    let config = StationConfig {
-        interarrival: Duration::Exponential { mean_ns: 1_000_000.0 / 0.8 },
-        service: Duration::Exponential { mean_ns: 1_000_000.0 },
-        servers: 1,
-        customers: CUSTOMERS,
-        warmup: 0,
-        batches: 10,
-    };
+    let config = benches::mm1_station(CUSTOMERS);
     let events = simulate(&config, 1).events;
     group.throughput(Throughput::Elements(events));
     group.bench_function("mm1", |b| {

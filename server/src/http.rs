@@ -214,7 +214,10 @@ fn unknown_operation(what: &str) -> WireError {
 }
 
 fn answer(status: u16, body: Vec<u8>, request_id: &str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(body)));
+    // A body may carry a plaintext (Decrypt, GenerateDataKey): its buffer is zeroized when
+    // hyper drops the last reference, after sending it.
+    let body = Bytes::from_owner(zeroize::Zeroizing::new(body));
+    let mut response = Response::new(Full::new(body));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();

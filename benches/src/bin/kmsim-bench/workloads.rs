@@ -10,7 +10,7 @@ use engine::crypto::ProviderKind;
 use engine::quota::QuotaConfig;
 use engine::spec::{DataKeySpec, MacAlgorithmSpec};
 use engine::{CallContext, Engine, EngineConfig, KeyId, Region, Timestamp};
-use sim::station::{Duration, StationConfig, simulate};
+use sim::station::simulate;
 use sim::{Scenario, Simulation};
 
 /// The symbol callgrind's `--toggle-collect` matches: only what runs inside is counted.
@@ -198,14 +198,7 @@ fn envelope(operations: u64) {
 }
 
 fn mm1(operations: u64) {
-    let config = StationConfig {
-        interarrival: Duration::Exponential { mean_ns: 1_000_000.0 / 0.8 },
-        service: Duration::Exponential { mean_ns: 1_000_000.0 },
-        servers: 1,
-        customers: operations,
-        warmup: 0,
-        batches: 10,
-    };
+    let config = benches::mm1_station(operations);
     let mut events = 0;
     measured(&mut || events = simulate(black_box(&config), 1).events);
     assert_eq!(events, 2 * operations);
