@@ -36,6 +36,9 @@ pub const RESET_PATH: &str = "/moto-api/reset";
 /// The server's clock: read it, or move it ahead so time-driven work falls due.
 pub const CLOCK_PATH: &str = "/kmsim/clock";
 const TARGET_PREFIX: &str = "TrentService.";
+/// The message of a call whose worker panicked (the engine lock is then poisoned).
+const CALL_FAILED: &str = "The request failed inside the server.";
+const RESET_FAILED: &str = "The reset failed inside the server.";
 
 /// Serves `kms` on `listener` until `shutdown` completes. Connections already open finish
 /// their current request.
@@ -83,7 +86,7 @@ async fn handle(
         let reset = tokio::task::spawn_blocking(move || kms.reset()).await;
         let (status, body) = match reset {
             Ok(()) => (200, br#"{"status":"ok"}"#.to_vec()),
-            Err(_) => (500, br#"{"__type":"KMSInternalException"}"#.to_vec()),
+            Err(_) => return Ok(failed(&WireError::internal(RESET_FAILED), &request_id)),
         };
         return Ok(answer(status, body, &request_id));
     }
@@ -92,7 +95,7 @@ async fn handle(
     }
     if request.method() != Method::POST || request.uri().path() != "/" {
         let error = unknown_operation(&format!("{} {}", request.method(), request.uri().path()));
-        return Ok(answer(error.status, error.body(), &request_id));
+        return Ok(failed(&error, &request_id));
     }
     let Some(operation) = request
         .headers()
@@ -102,7 +105,7 @@ async fn handle(
         .map(str::to_owned)
     else {
         let error = unknown_operation("a request without X-Amz-Target: TrentService.<Operation>");
-        return Ok(answer(error.status, error.body(), &request_id));
+        return Ok(failed(&error, &request_id));
     };
     let caller = request
         .headers()
@@ -113,14 +116,12 @@ async fn handle(
     let body = match Limited::new(request.into_body(), MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let error = WireError {
-                type_name: "SerializationException".to_owned(),
-                message: format!(
-                    "The request body is unreadable or larger than {MAX_BODY_BYTES} bytes."
-                ),
-                status: 413,
-            };
-            return Ok(answer(error.status, error.body(), &request_id));
+            let error = WireError::new(
+                "SerializationException",
+                format!("The request body is unreadable or larger than {MAX_BODY_BYTES} bytes."),
+                413,
+            );
+            return Ok(failed(&error, &request_id));
         }
     };
     let now = wall_clock();
@@ -137,14 +138,7 @@ async fn handle(
     .await;
     Ok(match result {
         Ok(answer_) => answer(answer_.status, answer_.body, &request_id),
-        Err(_) => {
-            let error = WireError {
-                type_name: "KMSInternalException".to_owned(),
-                message: "The request failed inside the server.".to_owned(),
-                status: 500,
-            };
-            answer(error.status, error.body(), &request_id)
-        }
+        Err(_) => failed(&WireError::internal(CALL_FAILED), &request_id),
     })
 }
 
@@ -155,14 +149,8 @@ async fn clock(
     request: Request<Incoming>,
     request_id: &str,
 ) -> Response<Full<Bytes>> {
-    let error = |message: &str| {
-        let error = WireError {
-            type_name: "ValidationException".to_owned(),
-            message: message.to_owned(),
-            status: 400,
-        };
-        answer(error.status, error.body(), request_id)
-    };
+    let error =
+        |message: &str| failed(&WireError::new("ValidationException", message, 400), request_id);
     let advance_ns = if request.method() == Method::POST {
         let Ok(body) = Limited::new(request.into_body(), 4096).collect().await else {
             return error("The clock request body is unreadable.");
@@ -200,17 +188,18 @@ async fn clock(
             let seconds = now.unix_nanos() as f64 / 1e9;
             answer(200, serde_json::json!({ "Now": seconds }).to_string().into_bytes(), request_id)
         }
-        Ok(Err(failed)) => answer(failed.status, failed.body(), request_id),
-        Err(_) => answer(500, br#"{"__type":"KMSInternalException"}"#.to_vec(), request_id),
+        Ok(Err(error)) => failed(&error, request_id),
+        Err(_) => failed(&WireError::internal(CALL_FAILED), request_id),
     }
 }
 
 fn unknown_operation(what: &str) -> WireError {
-    WireError {
-        type_name: "UnknownOperationException".to_owned(),
-        message: format!("Unknown operation: {what}"),
-        status: 400,
-    }
+    WireError::new("UnknownOperationException", format!("Unknown operation: {what}"), 400)
+}
+
+/// The answer that carries `error`.
+fn failed(error: &WireError, request_id: &str) -> Response<Full<Bytes>> {
+    answer(error.status, error.body(), request_id)
 }
 
 fn answer(status: u16, body: Vec<u8>, request_id: &str) -> Response<Full<Bytes>> {

@@ -151,8 +151,7 @@ impl Kms {
                         }
                     }
                     Entry::Reset { now } => {
-                        state.engines.clear();
-                        state.in_transit.clear();
+                        state.forget_all();
                         state.last_now = state.last_now.max(now);
                     }
                     Entry::Advance { by_ns } => {
@@ -192,8 +191,7 @@ impl Kms {
                 return;
             }
         }
-        state.engines.clear();
-        state.in_transit.clear();
+        state.forget_all();
         self.state.clear_poison();
     }
 
@@ -294,10 +292,12 @@ impl Kms {
     fn locate(&self, caller: &Caller) -> Result<(Region, AccountId), WireError> {
         let region = match caller.region.as_deref() {
             None => self.config.default_region,
-            Some(name) => name.parse().map_err(|_| WireError {
-                type_name: "InvalidSignatureException".to_owned(),
-                message: format!("Credential should be scoped to a valid region, not '{name}'."),
-                status: 400,
+            Some(name) => name.parse().map_err(|_| {
+                WireError::new(
+                    "InvalidSignatureException",
+                    format!("Credential should be scoped to a valid region, not '{name}'."),
+                    400,
+                )
             })?,
         };
         let account = caller
@@ -315,22 +315,20 @@ fn server_time(state: &State, wall_now: Timestamp) -> Timestamp {
 }
 
 fn poisoned() -> WireError {
-    WireError {
-        type_name: "KMSInternalException".to_owned(),
-        message: "The server failed an earlier request and stopped serving.".to_owned(),
-        status: 500,
-    }
+    WireError::internal("The server failed an earlier request and stopped serving.")
 }
 
 fn persist_failed(error: &JournalError) -> WireError {
-    WireError {
-        type_name: "KMSInternalException".to_owned(),
-        message: format!("The request was not run: it could not be made durable ({error})."),
-        status: 500,
-    }
+    WireError::internal(format!("The request was not run: it could not be made durable ({error})."))
 }
 
 impl State {
+    /// Every engine and every message in transit: what a reset forgets.
+    fn forget_all(&mut self) {
+        self.engines.clear();
+        self.in_transit.clear();
+    }
+
     fn engine(&mut self, config: &KmsConfig, region: Region) -> &mut Engine {
         self.engines.entry(region).or_insert_with(|| {
             Engine::new(

@@ -95,6 +95,18 @@ pub struct WireError {
 }
 
 impl WireError {
+    /// An error of AWS type `type_name` (`NotFoundException`) with HTTP `status`.
+    #[must_use]
+    pub fn new(type_name: &str, message: impl Into<String>, status: u16) -> Self {
+        Self { type_name: type_name.to_owned(), message: message.into(), status }
+    }
+
+    /// `KMSInternalException` (500): the server, not the request, failed.
+    #[must_use]
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new("KMSInternalException", message, 500)
+    }
+
     /// The JSON error body: `{"__type":"NotFoundException","message":"…"}`.
     ///
     /// An empty message is left out, as AWS leaves out the message of
@@ -114,20 +126,12 @@ impl WireError {
     /// `SerializationException`: the body is not JSON, not an object, or a member has the
     /// wrong JSON type.
     fn serialization(message: impl Into<String>) -> Self {
-        Self {
-            type_name: "SerializationException".to_owned(),
-            message: message.into(),
-            status: 400,
-        }
+        Self::new("SerializationException", message, 400)
     }
 
     /// `UnknownOperationException`: no operation has that name.
     fn unknown_operation(operation: &str) -> Self {
-        Self {
-            type_name: "UnknownOperationException".to_owned(),
-            message: format!("unknown operation '{operation}'"),
-            status: 400,
-        }
+        Self::new("UnknownOperationException", format!("unknown operation '{operation}'"), 400)
     }
 }
 
