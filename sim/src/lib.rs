@@ -52,6 +52,7 @@ pub mod scenario;
 pub mod scenario_file;
 pub mod simulation;
 pub mod station;
+mod tally;
 pub mod time;
 mod workload;
 

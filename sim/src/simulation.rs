@@ -46,6 +46,7 @@ use crate::scenario::{
     ActionKind, Arrivals, FaultKind, MILLISECOND_NS, OpKind, RetryMode, SECOND_NS, Scenario,
     Workload,
 };
+use crate::tally::Tally;
 use crate::time::SimTime;
 use crate::workload::{ArrivalProcess, KeyCache, KeyPicker, MixPicker};
 
@@ -258,6 +259,9 @@ struct WorkloadState {
     /// Payload sizes, prepared.
     payload: Sampler,
     ctx: CallContext,
+    /// The account of the workload's keys, and their group's index.
+    account: AccountId,
+    group: u32,
     end: SimTime,
 }
 
@@ -428,8 +432,8 @@ pub struct Simulation {
     usage: UsageCounters,
     /// Served and throttled requests by (account, Region, operation), as plain keys on the
     /// hot path; spelled out as strings only in the report.
-    requests_by: BTreeMap<(AccountId, Region, Operation, u32), u64>,
-    throttled_by: BTreeMap<(AccountId, Region, Operation, u32), u64>,
+    requests_by: Tally,
+    throttled_by: Tally,
     /// Key index by key id, for the engines' events.
     key_index: BTreeMap<KeyId, u32>,
     key_ns: Vec<u128>,
@@ -437,7 +441,8 @@ pub struct Simulation {
     counters: RunCounters,
     trips: Vec<ReplicationTrip>,
     quota_window: u64,
-    quota_counts: BTreeMap<(u16, AccountId, QuotaClass), u64>,
+    /// Admitted requests in the current one-second quota window.
+    quota_counts: Tally,
     ending: bool,
     finished: bool,
     /// The last answer or replication delivery, for the report's end time.
@@ -562,9 +567,10 @@ impl Simulation {
         let retry_config = retry_config(scenario.client.retry);
         let mut workloads = Vec::new();
         for config in &scenario.workloads {
-            let group = groups.iter().find(|g| g.name == config.keys).ok_or_else(|| {
-                invalid(format!("workload {}: no key group {}", config.name, config.keys))
-            })?;
+            let (group_index, group) =
+                groups.iter().enumerate().find(|(_, g)| g.name == config.keys).ok_or_else(
+                    || invalid(format!("workload {}: no key group {}", config.name, config.keys)),
+                )?;
             let home = region_index(config.region).ok_or_else(|| {
                 invalid(format!(
                     "workload {}: Region {} is not in the world",
@@ -602,12 +608,15 @@ impl Simulation {
                 cache: KeyCache::default(),
                 payload: config.payload_bytes.sampler(),
                 ctx: CallContext::new(principal, START),
+                account,
+                group: u32_index(group_index),
                 end: SimTime(end),
                 config: config.clone(),
             });
         }
 
         let region_count = regions.len();
+        let workload_count = workloads.len();
         let most_tenants = scenario.workloads.iter().map(|w| w.context_tenants).max().unwrap_or(0);
         let mut sim = Self {
             seed,
@@ -641,15 +650,15 @@ impl Simulation {
             rows: Vec::new(),
             interval_start: SimTime::ZERO,
             usage: UsageCounters::default(),
-            requests_by: BTreeMap::new(),
-            throttled_by: BTreeMap::new(),
+            requests_by: Tally::new(workload_count, region_count),
+            throttled_by: Tally::new(workload_count, region_count),
             key_index,
             key_ns: vec![0; region_count],
             hsm_ns: vec![0; region_count],
             counters: RunCounters::default(),
             trips: Vec::new(),
             quota_window: 0,
-            quota_counts: BTreeMap::new(),
+            quota_counts: Tally::new(workload_count, region_count),
             ending: false,
             finished: false,
             last_activity: SimTime::ZERO,
@@ -894,11 +903,11 @@ impl Simulation {
         };
         let r = &self.slots[slot as usize];
         let key_id = self.keys[r.key as usize].id;
-        let ec = context(r.tenant);
+        let ec = || context(r.tenant);
         match r.op {
             OpKind::Encrypt => Request::Encrypt(
                 EncryptRequest::new(key_id, payload(r.token, r.payload_len.min(BUILT_PAYLOAD_MAX)))
-                    .with_encryption_context(ec),
+                    .with_encryption_context(ec()),
             ),
             OpKind::Decrypt => {
                 let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.clone());
@@ -911,17 +920,17 @@ impl Simulation {
                 Request::ReEncrypt(
                     ReEncryptRequest::new(source, key_id)
                         .with_source_encryption_context(source_ec)
-                        .with_destination_encryption_context(ec),
+                        .with_destination_encryption_context(ec()),
                 )
             }
             OpKind::GenerateDataKey | OpKind::EnvelopeEncrypt => Request::GenerateDataKey(
                 GenerateDataKeyRequest::new(key_id, DataKeySpec::Aes256)
-                    .with_encryption_context(ec),
+                    .with_encryption_context(ec()),
             ),
             OpKind::GenerateDataKeyWithoutPlaintext => {
                 Request::GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest(
                     GenerateDataKeyRequest::new(key_id, DataKeySpec::Aes256)
-                        .with_encryption_context(ec),
+                        .with_encryption_context(ec()),
                 ))
             }
             OpKind::GenerateMac => {
@@ -1025,19 +1034,16 @@ impl Simulation {
         let Some(request) = r.request.as_ref() else { return };
         let operation = request.operation();
         let node = &mut self.regions[usize::from(target)];
-        let account = w.ctx.account();
+        let workload = r.workload;
         if let Err(throttled) = node.engine.admit(&w.ctx, request) {
             self.counters.throttles += 1;
             self.intervals[usize::from(target)].throttles += 1;
-            let group = self.keys[r.key as usize].group;
-            *self.throttled_by.entry((account, node.region(), operation, group)).or_default() += 1;
+            self.throttled_by.add(workload, target, operation);
             self.answer(slot, attempt, Answer::Engine(Err(throttled)));
             return;
         }
-        let group = self.keys[r.key as usize].group;
-        *self.requests_by.entry((account, node.region(), operation, group)).or_default() += 1;
-        let spec = self.keys[r.key as usize].spec;
-        self.count_admitted(target, account, operation, spec);
+        self.requests_by.add(workload, target, operation);
+        self.count_admitted(workload, target, operation);
         let node = &mut self.regions[usize::from(target)];
         let Some(az) = node.route() else {
             let error = KmsError::new(ErrorKind::KmsInternal, "no Availability Zone is in service");
@@ -1055,25 +1061,25 @@ impl Simulation {
     /// Counts an admitted request in its one-second quota window, and checks the window
     /// that just closed: a token bucket admits at most its capacity (one second of the
     /// rate) plus one second of refill in any one-second window.
-    fn count_admitted(
-        &mut self,
-        region: u16,
-        account: AccountId,
-        operation: Operation,
-        spec: KeySpec,
-    ) {
+    fn count_admitted(&mut self, workload: u32, region: u16, operation: Operation) {
         let window = self.now.as_nanos() / SECOND_NS;
         if window != self.quota_window {
             self.check_quota_window();
             self.quota_window = window;
         }
-        if let Some(class) = engine::quota::class_for(operation, Some(spec)) {
-            *self.quota_counts.entry((region, account, class)).or_default() += 1;
-        }
+        self.quota_counts.add(workload, region, operation);
     }
 
     fn check_quota_window(&mut self) {
-        for (&(region, account, class), &admitted) in &self.quota_counts {
+        let mut by_class = BTreeMap::<(u16, AccountId, QuotaClass), u64>::new();
+        for (workload, region, operation, admitted) in self.quota_counts.iter() {
+            let w = &self.workloads[workload as usize];
+            let spec = self.keys.get(w.first_key as usize).map(|k| k.spec);
+            if let Some(class) = engine::quota::class_for(operation, spec) {
+                *by_class.entry((region, w.account, class)).or_default() += admitted;
+            }
+        }
+        for (&(region, account, class), &admitted) in &by_class {
             let node = &self.regions[usize::from(region)];
             let Some(rate) = node.engine.quota_rate(class) else { continue };
             // capacity + refill over 1 s, in whole requests (rates are milli-requests/s).
@@ -1704,7 +1710,7 @@ impl Simulation {
             }
         }
         let requests = self
-            .requests_by
+            .by_account(&self.requests_by)
             .iter()
             .map(|(&(account, region, operation, group), &count)| {
                 let spec = self.scenario.keys.get(group as usize).map(|g| g.spec);
@@ -1909,8 +1915,8 @@ impl Simulation {
             latency: self.histograms.rows(),
             time_series: self.rows.clone(),
             usage: UsageCounters {
-                requests: nest(&self.requests_by),
-                throttled: nest(&self.throttled_by),
+                requests: nest(&self.by_account(&self.requests_by)),
+                throttled: nest(&self.by_account(&self.throttled_by)),
                 ..self.usage.clone()
             },
             replication: self.trips.clone(),
@@ -1948,6 +1954,19 @@ fn little_check(region: Region, az: &str, little: LittleCounters, now: SimTime) 
 
 /// Counts by (account, Region, operation) as nested maps of strings, for the report.
 type Nested = BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>;
+
+impl Simulation {
+    /// `tally` keyed as the report reads it: by (account, Region, operation, key group).
+    fn by_account(&self, tally: &Tally) -> BTreeMap<(AccountId, Region, Operation, u32), u64> {
+        let mut counts = BTreeMap::new();
+        for (workload, region, operation, n) in tally.iter() {
+            let w = &self.workloads[workload as usize];
+            let region = self.regions[usize::from(region)].region();
+            *counts.entry((w.account, region, operation, w.group)).or_default() += n;
+        }
+        counts
+    }
+}
 
 fn nest(counts: &BTreeMap<(AccountId, Region, Operation, u32), u64>) -> Nested {
     let mut nested = Nested::new();

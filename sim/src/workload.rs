@@ -100,8 +100,19 @@ impl ArrivalProcess {
 #[derive(Debug)]
 pub(crate) enum KeyPicker {
     Uniform(u64),
+    /// Zipf over up to [`ZIPF_TABLE_MAX`] keys: cumulative integer weights, searched by
+    /// bisection (one uniform draw and no `pow` per pick).
+    ZipfTable(Vec<u64>),
     Zipf(rand_distr::Zipf<f64>),
 }
+
+/// The largest group whose Zipf weights are tabulated (512 KiB of table); larger groups
+/// draw by rejection sampling.
+const ZIPF_TABLE_MAX: u32 = 1 << 16;
+
+/// The scale of a tabulated Zipf distribution's integer weights: 2^52, so every weight of a
+/// table of [`ZIPF_TABLE_MAX`] keys keeps at least 36 significant bits.
+const ZIPF_TABLE_SCALE: f64 = 4_503_599_627_370_496.0;
 
 impl KeyPicker {
     /// A picker over `n` keys.
@@ -111,9 +122,26 @@ impl KeyPicker {
     pub(crate) fn new(choice: KeyChoice, n: u32) -> Result<Self, String> {
         match choice {
             KeyChoice::Uniform => Ok(Self::Uniform(u64::from(n))),
-            KeyChoice::Zipf { exponent } => rand_distr::Zipf::new(f64::from(n), exponent)
-                .map(Self::Zipf)
-                .map_err(|e| format!("zipf exponent {exponent}: {e}")),
+            KeyChoice::Zipf { exponent } => {
+                let zipf = rand_distr::Zipf::new(f64::from(n), exponent)
+                    .map_err(|e| format!("zipf exponent {exponent}: {e}"))?;
+                if n > ZIPF_TABLE_MAX {
+                    return Ok(Self::Zipf(zipf));
+                }
+                let weights: Vec<f64> =
+                    (1..=n).map(|rank| f64::from(rank).powf(-exponent)).collect();
+                let total: f64 = weights.iter().sum();
+                let mut cumulative = 0u64;
+                let table = weights
+                    .iter()
+                    .map(|w| {
+                        // At least 1, so every key keeps a non-zero chance.
+                        cumulative += crate::dist::round(w / total * ZIPF_TABLE_SCALE).max(1);
+                        cumulative
+                    })
+                    .collect();
+                Ok(Self::ZipfTable(table))
+            }
         }
     }
 
@@ -121,6 +149,11 @@ impl KeyPicker {
     pub(crate) fn pick(&self, rng: &mut ChaCha8Rng) -> u32 {
         let index = match self {
             Self::Uniform(n) => uniform_below(rng, *n),
+            // Index 0 (rank 1) is the hottest key.
+            Self::ZipfTable(cumulative) => {
+                let roll = uniform_below(rng, cumulative.last().copied().unwrap_or(1));
+                cumulative.partition_point(|&upper| upper <= roll) as u64
+            }
             // Zipf samples 1..=n as floats; rank 1 is the hottest key.
             Self::Zipf(zipf) => crate::dist::round(zipf.sample(rng)).saturating_sub(1),
         };
@@ -217,6 +250,33 @@ mod tests {
 
     const fn seconds(s: u64) -> u64 {
         s * SECOND_NS
+    }
+
+    #[test]
+    fn tabulated_zipf_draws_each_rank_with_its_probability() {
+        // Rank k of n has probability k^-s / H(n, s); both pickers must agree with it.
+        let (n, exponent, draws) = (50u32, 1.1, 400_000u32);
+        let harmonic: f64 = (1..=n).map(|k| f64::from(k).powf(-exponent)).sum();
+        let table = KeyPicker::new(KeyChoice::Zipf { exponent }, n).unwrap();
+        assert!(matches!(table, KeyPicker::ZipfTable(_)));
+        let sampler = KeyPicker::Zipf(rand_distr::Zipf::new(f64::from(n), exponent).unwrap());
+        for picker in [table, sampler] {
+            let mut rng = Streams::new(9).get("keys");
+            let mut counts = vec![0u32; n as usize];
+            for _ in 0..draws {
+                counts[picker.pick(&mut rng) as usize] += 1;
+            }
+            for (rank, &count) in [1u32, 2, 5, 20, 50].iter().map(|&k| (k, &counts[k as usize - 1]))
+            {
+                let p = f64::from(rank).powf(-exponent) / harmonic;
+                let expected = p * f64::from(draws);
+                let sigma = (expected * (1.0 - p)).sqrt();
+                assert!(
+                    (f64::from(count) - expected).abs() < 5.0 * sigma,
+                    "{picker:?} rank {rank}: {count} draws, expected {expected:.0} ± {sigma:.0}"
+                );
+            }
+        }
     }
 
     #[test]

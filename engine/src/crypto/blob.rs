@@ -20,6 +20,7 @@
 //! exactly.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
@@ -40,7 +41,84 @@ const FLAG_MULTI_REGION: u8 = 0b0000_0001;
 const DEK_INFO: &[u8] = b"kmsim/v1/dek";
 
 /// An encryption context: string pairs, kept sorted, so iteration is canonical.
-pub type EncryptionContext = BTreeMap<String, String>;
+///
+/// Shared, not copied: cloning one counts a reference, so a caller that sends the same
+/// context with every request (a simulated tenant, a server's hot key) pays no allocation
+/// for it. An empty context allocates nothing. Reads go through `Deref` to the map.
+#[derive(Clone, Default)]
+pub struct EncryptionContext(Option<Arc<BTreeMap<String, String>>>);
+
+/// What an empty context reads as.
+static NO_PAIRS: BTreeMap<String, String> = BTreeMap::new();
+
+impl EncryptionContext {
+    /// The empty context.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self(None)
+    }
+
+    /// Adds a pair, returning the value it replaces. Copies the pairs first if another
+    /// holder shares them.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        Arc::make_mut(self.0.get_or_insert_with(Arc::default)).insert(key, value)
+    }
+}
+
+impl std::ops::Deref for EncryptionContext {
+    type Target = BTreeMap<String, String>;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().unwrap_or(&NO_PAIRS)
+    }
+}
+
+impl PartialEq for EncryptionContext {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for EncryptionContext {}
+
+impl std::fmt::Debug for EncryptionContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<BTreeMap<String, String>> for EncryptionContext {
+    fn from(pairs: BTreeMap<String, String>) -> Self {
+        if pairs.is_empty() { Self::new() } else { Self(Some(Arc::new(pairs))) }
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for EncryptionContext {
+    fn from(pairs: [(String, String); N]) -> Self {
+        BTreeMap::from(pairs).into()
+    }
+}
+
+impl FromIterator<(String, String)> for EncryptionContext {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        pairs.into_iter().collect::<BTreeMap<_, _>>().into()
+    }
+}
+
+impl<'a> IntoIterator for &'a EncryptionContext {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl serde::Serialize for EncryptionContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
 
 /// The authenticated, cleartext part of a blob.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use crate::support::*;
 
 fn arb_context() -> impl Strategy<Value = EncryptionContext> {
-    proptest::collection::btree_map(".{0,12}", ".{0,24}", 0..5)
+    proptest::collection::btree_map(".{0,12}", ".{0,24}", 0..5).prop_map(EncryptionContext::from)
 }
 
 fn arb_plaintext() -> impl Strategy<Value = Vec<u8>> {
