@@ -2,44 +2,35 @@
 //!
 //! The sequence number is a global insertion counter, so events at the same instant run in
 //! the order they were scheduled, whatever the queue's internals: a total, deterministic
-//! order. Storage is one `Vec`-backed binary heap of entries holding the event inline, so
-//! scheduling allocates nothing once the heap has grown to the run's peak of pending events.
-
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+//! order. Storage is one `Vec`-backed binary min-heap of entries holding the event inline,
+//! so scheduling allocates nothing once the heap has grown to the run's peak of pending
+//! events.
+//!
+//! The heap is ours rather than `std`'s `BinaryHeap` for two reasons measured with the
+//! gate: (time, sequence) packs into one `u128` compared in a single step, and events are
+//! `Copy`, so sifting moves each entry once (a hole, as `std` does internally) in safe code.
+//! `std`'s `pop` was also left out of line in some builds, which cost the M/M/1 kernel 6%.
 
 use crate::time::SimTime;
 
+#[derive(Clone, Copy)]
 struct Entry<E> {
-    at: SimTime,
-    seq: u64,
+    /// Time in the high 64 bits, sequence number in the low: ordering the keys orders
+    /// the events by (time, sequence).
+    key: u128,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-
-impl<E> Eq for Entry<E> {}
-
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for Entry<E> {
-    /// Reversed, so the max-heap pops the earliest (time, seq) first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
+impl<E> Entry<E> {
+    const fn at(&self) -> SimTime {
+        // The high half is the time: shifted down, it fits.
+        SimTime((self.key >> 64) as u64)
     }
 }
 
 /// Events of type `E` waiting for their time.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: Vec<Entry<E>>,
     next_seq: u64,
 }
 
@@ -52,42 +43,81 @@ impl<E> std::fmt::Debug for EventQueue<E> {
     }
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     #[must_use]
-    pub fn new() -> Self {
-        Self { heap: BinaryHeap::new(), next_seq: 0 }
+    pub const fn new() -> Self {
+        Self { heap: Vec::new(), next_seq: 0 }
     }
 
     /// An empty queue with room for `capacity` pending events.
     #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
-        Self { heap: BinaryHeap::with_capacity(capacity), next_seq: 0 }
+        Self { heap: Vec::with_capacity(capacity), next_seq: 0 }
     }
 
     /// Schedules `event` at `at`.
+    #[inline]
     pub fn schedule(&mut self, at: SimTime, event: E) {
-        let seq = self.next_seq;
+        let key = (u128::from(at.0) << 64) | u128::from(self.next_seq);
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, event });
+        let entry = Entry { key, event };
+        // Sift up: move parents down until `entry`'s place is found.
+        let mut hole = self.heap.len();
+        self.heap.push(entry);
+        while hole > 0 {
+            let parent = (hole - 1) / 2;
+            if self.heap[parent].key <= key {
+                break;
+            }
+            self.heap[hole] = self.heap[parent];
+            hole = parent;
+        }
+        self.heap[hole] = entry;
     }
 
     /// The earliest event, removed: the lowest time, and among equal times the first
     /// scheduled.
+    #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|entry| (entry.at, entry.event))
+        let last = self.heap.pop()?;
+        let Some(&first) = self.heap.first() else {
+            return Some((last.at(), last.event));
+        };
+        // Sift `last` down from the root: move the smaller child up until `last` fits.
+        let len = self.heap.len();
+        let mut hole = 0;
+        loop {
+            let left = 2 * hole + 1;
+            if left >= len {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < len && self.heap[right].key < self.heap[left].key {
+                right
+            } else {
+                left
+            };
+            if last.key <= self.heap[child].key {
+                break;
+            }
+            self.heap[hole] = self.heap[child];
+            hole = child;
+        }
+        self.heap[hole] = last;
+        Some((first.at(), first.event))
     }
 
     /// When the earliest event is due.
     #[must_use]
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|entry| entry.at)
+        self.heap.first().map(Entry::at)
     }
 
     /// Pending events.
@@ -126,5 +156,36 @@ mod tests {
                 (SimTime(5), "d")
             ]
         );
+    }
+
+    #[test]
+    fn pops_in_the_order_of_a_stable_sort_by_time() {
+        // Interleaved schedules and pops against a model: a list kept sorted by
+        // (time, insertion).
+        let mut queue = EventQueue::new();
+        let mut model: Vec<(u64, u32)> = Vec::new();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut now = 0;
+        for id in 0..20_000u32 {
+            let at = now + next() % 1_000;
+            queue.schedule(SimTime(at), id);
+            let place = model.partition_point(|&(t, _)| t <= at);
+            model.insert(place, (at, id));
+            if next() % 3 == 0 {
+                let (t, popped) = queue.pop().unwrap();
+                assert_eq!((t.0, popped), model.remove(0));
+                now = t.0;
+            }
+        }
+        while let Some((t, popped)) = queue.pop() {
+            assert_eq!((t.0, popped), model.remove(0));
+        }
+        assert!(model.is_empty() && queue.is_empty());
     }
 }
