@@ -63,6 +63,8 @@ mod json;
 mod pattern;
 mod principal;
 
+#[cfg(test)]
+mod tests;
 
 pub use context::{Caller, CallerKind, ContextValue, RequestContext, Scalar};
 pub use default::{LOCKOUT_MESSAGE, check_lockout, default_key_policy, default_key_policy_for};
