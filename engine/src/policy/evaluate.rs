@@ -224,7 +224,8 @@ fn scan_identity_policies(
     for (policy_index, policy) in policies.iter().enumerate() {
         for (statement_index, statement) in policy.statements().iter().enumerate() {
             // A statement with a principal is a resource policy's: not the caller's to use.
-            if statement.principals != Principals::Holder || !applies(statement, ctx.action(), ctx)
+            if !matches!(statement.principals, Principals::Holder)
+                || !applies(statement, ctx.action(), ctx)
             {
                 continue;
             }
