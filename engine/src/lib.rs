@@ -48,6 +48,7 @@ pub mod error;
 pub mod id;
 mod key;
 pub mod key_state;
+pub mod policy;
 pub mod quota;
 pub mod replication;
 pub mod secret;

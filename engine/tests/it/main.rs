@@ -15,6 +15,7 @@ mod import_crypto;
 mod key_states;
 mod lifecycle;
 mod multi_region;
+mod policy;
 mod properties;
 mod quotas;
 mod rotation;
