@@ -331,7 +331,7 @@ fn kmsim_serve_refuses_bad_sigv4_and_tls_input_with_exit_code_2() {
     // Good input starts, and says how it checks signatures.
     let (mut server, line) = serve_with(&["--sigv4", "strict", "--credentials", &path(&good)]);
     assert!(
-        line.contains("http://127.0.0.1:") && line.contains("SigV4 strict, 1 access keys"),
+        line.contains("http://127.0.0.1:") && line.contains("SigV4 strict, 1 access key)"),
         "{line}"
     );
     server.kill().unwrap();

@@ -393,7 +393,8 @@ struct ServeArgs {
     /// Region of unsigned requests.
     #[arg(long, default_value = "us-east-1")]
     region: engine::Region,
-    /// Account of unsigned requests and of access keys not mapped by --access-key.
+    /// Account of unsigned requests and of access keys in neither --credentials nor
+    /// --access-key.
     #[arg(long, default_value = "123456789012")]
     account: engine::id::AccountId,
     /// ACCESS_KEY_ID=ACCOUNT: requests signed with this access key act in this account
@@ -534,7 +535,10 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             let keys = kms.config().credentials.len();
             let sigv4 = match kms.config().sigv4 {
                 server::sigv4::Mode::Off => String::new(),
-                server::sigv4::Mode::Strict => format!("; SigV4 strict, {keys} access keys"),
+                server::sigv4::Mode::Strict => {
+                    let plural = if keys == 1 { "" } else { "s" };
+                    format!("; SigV4 strict, {keys} access key{plural}")
+                }
             };
             let mut stdout = std::io::stdout().lock();
             writeln!(
