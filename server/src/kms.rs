@@ -12,6 +12,7 @@ use engine::replication::ReplicationMessage;
 use engine::{CallContext, Engine, EngineConfig, Region, Timestamp};
 
 use crate::journal::{Entry, Journal, JournalError};
+use crate::sigv4::{self, Credentials};
 use crate::wire::{self, WireError};
 
 /// Audit records each Region's engine keeps (the newest; older ones are dropped).
@@ -24,8 +25,14 @@ pub struct KmsConfig {
     pub default_region: Region,
     /// The account of a request whose access key is not in `access_keys` (or unsigned).
     pub default_account: AccountId,
-    /// Access key id → account, as the SigV4 credential names the caller.
+    /// Access key id → account, as the SigV4 credential names the caller (without a
+    /// secret: with `sigv4::Mode::Off` the signature is not checked).
     pub access_keys: BTreeMap<String, AccountId>,
+    /// Access keys with their secrets and accounts. An access key here acts in its entry's
+    /// account (in either mode); with [`sigv4::Mode::Strict`] only these are accepted.
+    pub credentials: Credentials,
+    /// Whether signatures are checked (by the HTTP layer, which has the whole request).
+    pub sigv4: sigv4::Mode,
     /// Seed of every engine's generator (each Region's engine gets its own stream of it).
     /// Drawn from the OS by the binary unless the user fixes it.
     pub seed: u64,
@@ -38,7 +45,7 @@ pub struct KmsConfig {
 
 impl KmsConfig {
     /// `us-east-1`, account 123456789012 (the account the AWS SDKs' and moto's examples
-    /// use), no access keys mapped, the default provider.
+    /// use), no access keys mapped, signatures not checked, the default provider.
     #[must_use]
     pub fn new(seed: u64) -> Self {
         Self {
@@ -47,6 +54,8 @@ impl KmsConfig {
                 .parse::<AccountId>()
                 .unwrap_or_else(|_| unreachable!("a literal 12-digit account id")),
             access_keys: BTreeMap::new(),
+            credentials: Credentials::new(),
+            sigv4: sigv4::Mode::Off,
             seed,
             provider: ProviderKind::default(),
             replication_lag_ns: 0,
@@ -302,9 +311,13 @@ impl Kms {
         };
         let account = caller
             .access_key
-            .as_ref()
-            .and_then(|key| self.config.access_keys.get(key))
-            .copied()
+            .as_deref()
+            .and_then(|key| {
+                self.config
+                    .credentials
+                    .account(key)
+                    .or_else(|| self.config.access_keys.get(key).copied())
+            })
             .unwrap_or(self.config.default_account);
         Ok((region, account))
     }

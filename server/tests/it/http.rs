@@ -8,7 +8,12 @@ use std::sync::Arc;
 use server::kms::{Kms, KmsConfig};
 
 /// A server on a free loopback port, running until the test process ends.
-fn start(config: KmsConfig) -> SocketAddr {
+pub(crate) fn start(config: KmsConfig) -> SocketAddr {
+    start_with(config, None)
+}
+
+/// A server on a free loopback port, over TLS with `tls` if given.
+pub(crate) fn start_with(config: KmsConfig, tls: Option<Arc<rustls::ServerConfig>>) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -17,16 +22,34 @@ fn start(config: KmsConfig) -> SocketAddr {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            server::http::serve(listener, kms, std::future::pending()).await.unwrap();
+            let forever = std::future::pending();
+            match tls {
+                None => server::http::serve(listener, kms, forever).await.unwrap(),
+                Some(tls) => server::http::serve_tls(listener, kms, tls, forever).await.unwrap(),
+            }
         });
     });
     address
 }
 
-struct Reply {
-    status: u16,
-    headers: String,
-    body: serde_json::Value,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: String,
+    pub(crate) body: serde_json::Value,
+}
+
+impl Reply {
+    /// Parses a whole HTTP/1.1 answer (the connection was closed after it).
+    pub(crate) fn parse(raw: &str) -> Self {
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        let body = if body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(body).unwrap()
+        };
+        Self { status, headers: head.to_ascii_lowercase(), body }
+    }
 }
 
 fn post(
@@ -52,11 +75,7 @@ fn post(
     stream.write_all(request.as_bytes()).unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let body =
-        if body.is_empty() { serde_json::Value::Null } else { serde_json::from_str(body).unwrap() };
-    Reply { status, headers: head.to_ascii_lowercase(), body }
+    Reply::parse(&raw)
 }
 
 fn signed(access_key: &str, region: &str) -> String {

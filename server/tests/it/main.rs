@@ -4,3 +4,5 @@
 #![expect(clippy::unwrap_used, reason = "test helpers; a panic is the test failing")]
 
 mod http;
+mod sigv4;
+mod tls;

@@ -205,3 +205,136 @@ fn kmsim_load_measures_the_engine_and_a_server() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--rate must be a positive number"));
 }
+
+/// `kmsim serve ARGS` on a free port; the child and its first line (the listen line).
+fn serve_with(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    (child, line)
+}
+
+/// A fresh self-signed certificate for 127.0.0.1 and localhost, written as PEM files in
+/// `dir`: (certificate, key).
+fn self_signed(dir: &Path) -> (String, String) {
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+            .unwrap();
+    let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, signing_key.serialize_pem()).unwrap();
+    (cert_path.display().to_string(), key_path.display().to_string())
+}
+
+#[test]
+fn kmsim_serve_over_tls_and_kmsim_load_with_a_ca_file() {
+    let dir = std::env::temp_dir().join(format!("kmsim-tls-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = self_signed(&dir);
+    let (mut server, line) = serve_with(&["--tls-cert", &cert, "--tls-key", &key]);
+    let endpoint = line
+        .split_whitespace()
+        .find(|word| word.starts_with("https://"))
+        .unwrap_or_else(|| panic!("no https:// address in {line:?}"))
+        .to_owned();
+
+    let over_tls = load(&["--endpoint", &endpoint, "--ca-file", &cert, "--rate", "500"]);
+    assert_eq!(over_tls["errors"], 0, "{over_tls}");
+    assert!(over_tls["operations"].as_u64().unwrap() >= 120, "{over_tls}");
+
+    // Without the CA the self-signed certificate is not trusted: the first call fails.
+    let untrusted = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["load", "--duration-s", "0.1", "--endpoint", &endpoint])
+        .output()
+        .unwrap();
+    assert_eq!(untrusted.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&untrusted.stderr);
+    assert!(stderr.contains("CreateKey at https://"), "{stderr}");
+
+    // http:// against the TLS port: refused with a reason, and the server goes on.
+    let plain = endpoint.replace("https://", "http://");
+    let refused = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["load", "--duration-s", "0.1", "--endpoint", &plain])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("use an https:// endpoint"));
+    let again = load(&["--endpoint", &endpoint, "--ca-file", &cert, "--connections", "1"]);
+    assert_eq!(again["errors"], 0, "{again}");
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn kmsim_serve_refuses_bad_sigv4_and_tls_input_with_exit_code_2() {
+    let dir = std::env::temp_dir().join(format!("kmsim-bad-input-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let credentials = dir.join("credentials");
+    std::fs::write(&credentials, "# keys\nAKIDGOOD TOPSECRET 111122223333\nAKIDBAD TOPSECRET2\n")
+        .unwrap();
+    let good = dir.join("good-credentials");
+    std::fs::write(&good, "AKIDGOOD TOPSECRET 111122223333\n").unwrap();
+    let empty = dir.join("empty");
+    std::fs::write(&empty, "# nobody\n").unwrap();
+    let path = |p: &Path| p.display().to_string();
+    let missing = path(&dir.join("missing.pem"));
+    for (args, expected) in [
+        (vec!["--sigv4", "strict"], "--sigv4 strict needs access keys".to_owned()),
+        (vec!["--sigv4", "lenient"], "unknown SigV4 mode 'lenient'".to_owned()),
+        (
+            vec!["--sigv4", "strict", "--credentials", &path(&credentials)],
+            format!("{}:3: expected ACCESS_KEY_ID SECRET_ACCESS_KEY", path(&credentials)),
+        ),
+        (
+            vec!["--sigv4", "strict", "--credentials", &path(&empty)],
+            format!("{}: no access keys in it", path(&empty)),
+        ),
+        (
+            vec![
+                "--sigv4",
+                "strict",
+                "--credentials",
+                &path(&good),
+                "--access-key",
+                "AKIDX=444455556666",
+            ],
+            "AKIDX has no secret in --credentials".to_owned(),
+        ),
+        (
+            vec!["--credentials", &path(&good), "--access-key", "AKIDGOOD=444455556666"],
+            "--credentials gives AKIDGOOD the account 111122223333".to_owned(),
+        ),
+        (vec!["--tls-cert", &missing], "--tls-key".to_owned()),
+        (vec!["--tls-cert", &missing, "--tls-key", &missing], missing.clone()),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("TOPSECRET"), "{args:?}: {stderr}");
+    }
+
+    // Good input starts, and says how it checks signatures.
+    let (mut server, line) = serve_with(&["--sigv4", "strict", "--credentials", &path(&good)]);
+    assert!(
+        line.contains("http://127.0.0.1:") && line.contains("SigV4 strict, 1 access key)"),
+        "{line}"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -20,6 +20,7 @@ use anyhow::{Context as _, bail};
 use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
+use hyper_rustls::{ConfigBuilderExt as _, HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -29,10 +30,15 @@ use sim::metrics::Latency;
 /// `kmsim load` flags.
 #[derive(Debug, clap::Args)]
 pub(crate) struct LoadArgs {
-    /// A running server's endpoint (e.g. http://127.0.0.1:4599); the in-process engine, with
-    /// the default provider and quotas off, when absent.
+    /// A running server's endpoint (e.g. http://127.0.0.1:4599, or https://… for a TLS
+    /// server); the in-process engine, with the default provider and quotas off, when
+    /// absent.
     #[arg(long)]
     endpoint: Option<String>,
+    /// PEM file of the CA certificates an https:// endpoint is trusted by (its own
+    /// certificate, if self-signed); the system's trusted roots when absent.
+    #[arg(long, value_name = "CA.pem")]
+    ca_file: Option<std::path::PathBuf>,
     /// Requests per second, open loop; as fast as the target answers (closed loop) when
     /// absent.
     #[arg(long)]
@@ -212,7 +218,34 @@ fn in_process(args: &LoadArgs) -> LoadReport {
     report(args, "in-process engine".to_owned(), &latency, errors, args.duration_s)
 }
 
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// A pooled HTTP/1.1 client for `uri`: plain for http://, TLS for https:// (kmsim serve's
+/// key exchange groups, X25519MLKEM768 first), trusting `--ca-file` or the system's roots.
+fn http_client(args: &LoadArgs, uri: &hyper::Uri) -> anyhow::Result<HttpClient> {
+    let https = uri.scheme_str() == Some("https");
+    if args.ca_file.is_some() && !https {
+        bail!(crate::BadInput("--ca-file needs an https:// endpoint".to_owned()));
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(server::tls::provider()))
+        .with_safe_default_protocol_versions()?;
+    let tls = match &args.ca_file {
+        Some(path) => tls.with_root_certificates(
+            server::tls::read_roots(path).map_err(|e| crate::BadInput(e.to_string()))?,
+        ),
+        None if https => tls.with_native_roots().context("reading the system's trusted CAs")?,
+        // Plain HTTP: no certificate is ever checked.
+        None => tls.with_root_certificates(rustls::RootCertStore::empty()),
+    };
+    let connector = HttpsConnectorBuilder::new()
+        .with_tls_config(tls.with_no_client_auth())
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Ok(Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(args.connections)
+        .build(connector))
+}
 
 const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDKMSIMLOAD/20261130/us-east-1/kms/aws4_request, \
      SignedHeaders=content-type;host;x-amz-target, Signature=unsigned";
@@ -238,8 +271,7 @@ async fn post(
 
 async fn over_http(args: &LoadArgs, endpoint: &str) -> anyhow::Result<LoadReport> {
     let uri: hyper::Uri = endpoint.parse().with_context(|| format!("endpoint `{endpoint}`"))?;
-    let client: HttpClient =
-        Client::builder(TokioExecutor::new()).pool_max_idle_per_host(args.connections).build_http();
+    let client = http_client(args, &uri)?;
     let (status, created) = post(&client, &uri, "CreateKey", Bytes::from_static(b"{}"))
         .await
         .with_context(|| format!("CreateKey at {endpoint}"))?;

@@ -162,9 +162,9 @@ enum Command {
     /// compare strategies: `envelope`, `sweep`, `break-even`.
     #[command(args_conflicts_with_subcommands = true)]
     Cost(CostArgs),
-    /// Serve the engine over AWS KMS's wire protocol (JSON 1.1 over HTTP) for the AWS SDKs,
-    /// the AWS CLI and other KMS clients. Prints the address it listens on, then serves
-    /// until interrupted.
+    /// Serve the engine over AWS KMS's wire protocol (JSON 1.1 over HTTP, or HTTPS with
+    /// --tls-cert) for the AWS SDKs, the AWS CLI and other KMS clients, checking SigV4 with
+    /// --sigv4 strict. Prints the address it listens on, then serves until interrupted.
     Serve(ServeArgs),
     /// Drive Encrypt calls at the in-process engine or a running server (kmsim serve,
     /// moto_server, any AWS KMS endpoint) and report operations per second and latency
@@ -393,13 +393,32 @@ struct ServeArgs {
     /// Region of unsigned requests.
     #[arg(long, default_value = "us-east-1")]
     region: engine::Region,
-    /// Account of unsigned requests and of access keys not mapped by --access-key.
+    /// Account of unsigned requests and of access keys in neither --credentials nor
+    /// --access-key.
     #[arg(long, default_value = "123456789012")]
     account: engine::id::AccountId,
     /// ACCESS_KEY_ID=ACCOUNT: requests signed with this access key act in this account
-    /// (repeatable).
+    /// (repeatable). No secret: with --sigv4 strict, use --credentials.
     #[arg(long = "access-key", value_parser = parse_access_key)]
     access_keys: Vec<(String, engine::id::AccountId)>,
+    /// SigV4: `off` reads the access key and Region from the Authorization header without
+    /// checking the signature (unsigned requests are served in --region and --account);
+    /// `strict` checks every request's signature, the admin endpoints' too, against
+    /// --credentials and answers AWS's errors.
+    #[arg(long, default_value = "off", value_name = "off|strict")]
+    sigv4: server::sigv4::Mode,
+    /// File of access keys: one `ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID [SESSION_TOKEN]`
+    /// a line, `#` comments. Their requests act in their accounts; with --sigv4 strict they
+    /// are the only ones accepted. Secrets are never printed.
+    #[arg(long)]
+    credentials: Option<std::path::PathBuf>,
+    /// PEM certificate chain, leaf first: serve HTTPS (TLS 1.3 and 1.2; X25519MLKEM768,
+    /// X25519, secp256r1). Needs --tls-key.
+    #[arg(long, requires = "tls_key", value_name = "CERT.pem")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key of --tls-cert (PKCS #8, SEC1 or PKCS #1).
+    #[arg(long, requires = "tls_cert", value_name = "KEY.pem")]
+    tls_key: Option<std::path::PathBuf>,
     /// Keep state in this directory: every call is journaled (encrypted under the root key)
     /// and flushed before it is answered, and replayed on start. In memory when absent.
     #[arg(long)]
@@ -467,7 +486,17 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     config.default_account = args.account;
     config.provider = args.provider;
     config.access_keys = args.access_keys.iter().cloned().collect();
+    config.credentials = credentials(args)?;
+    config.sigv4 = args.sigv4;
     config.replication_lag_ns = args.replication_lag_ms.saturating_mul(1_000_000);
+    // Read before anything is opened or bound, so a bad file is bad input (exit 2).
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(server::tls::server_config(cert, key).map_err(|e| BadInput(e.to_string()))?)
+        }
+        // clap requires both or neither.
+        _ => None,
+    };
     let kms = match &args.state_dir {
         None => server::kms::Kms::new(config),
         Some(dir) => {
@@ -502,16 +531,76 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("listening on {}", args.listen))?;
         let address = listener.local_addr()?;
         {
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let keys = kms.config().credentials.len();
+            let sigv4 = match kms.config().sigv4 {
+                server::sigv4::Mode::Off => String::new(),
+                server::sigv4::Mode::Strict => {
+                    let plural = if keys == 1 { "" } else { "s" };
+                    format!("; SigV4 strict, {keys} access key{plural}")
+                }
+            };
             let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "kmsim serve: listening on http://{address} (seed {seed})")?;
+            writeln!(
+                stdout,
+                "kmsim serve: listening on {scheme}://{address} (seed {seed}{sigv4})"
+            )?;
             stdout.flush()?;
         }
         let shutdown = async {
             // Without a signal handler the process simply ends on Ctrl-C as well.
             let _ = tokio::signal::ctrl_c().await;
         };
-        server::http::serve(listener, kms, shutdown).await.context("serving")
+        match tls {
+            None => server::http::serve(listener, kms, shutdown).await,
+            Some(tls) => server::http::serve_tls(listener, kms, tls, shutdown).await,
+        }
+        .context("serving")
     })
+}
+
+/// The access keys of `--credentials`, checked against `--sigv4` and `--access-key`.
+fn credentials(args: &ServeArgs) -> anyhow::Result<server::sigv4::Credentials> {
+    let credentials = match &args.credentials {
+        Some(path) => {
+            server::sigv4::Credentials::read(path).map_err(|e| BadInput(e.to_string()))?
+        }
+        None => server::sigv4::Credentials::new(),
+    };
+    let strict = args.sigv4 == server::sigv4::Mode::Strict;
+    if strict && credentials.is_empty() {
+        let why = match &args.credentials {
+            Some(path) => format!(
+                "{}: no access keys in it; --sigv4 strict would refuse every request",
+                path.display()
+            ),
+            None => {
+                "--sigv4 strict needs access keys to check signatures against: --credentials FILE \
+                     (one `ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID` a line)"
+                    .to_owned()
+            }
+        };
+        return Err(BadInput(why).into());
+    }
+    for (key, account) in &args.access_keys {
+        match credentials.account(key) {
+            Some(other) if other != *account => {
+                return Err(BadInput(format!(
+                    "--access-key {key}={account}: --credentials gives {key} the account {other}"
+                ))
+                .into());
+            }
+            None if strict => {
+                return Err(BadInput(format!(
+                    "--access-key {key}={account}: {key} has no secret in --credentials, so \
+                     --sigv4 strict would refuse every request it signs"
+                ))
+                .into());
+            }
+            _ => {}
+        }
+    }
+    Ok(credentials)
 }
 
 /// Replica Regions handed out in turn by `--replicas`.
