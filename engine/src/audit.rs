@@ -137,6 +137,18 @@ impl Serialize for Region {
     }
 }
 
+impl Serialize for KeyArn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for PrincipalArn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Counts of audit events, kept whatever the sink.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditCounts {

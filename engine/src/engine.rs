@@ -21,6 +21,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng as _, SeedableRng as _};
 use serde_json::Value;
 
+use crate::alarms::{Alarm, AlarmEvaluator, AlarmRule, CallEvent};
 use crate::api::*;
 use crate::audit::{
     AuditLog, AuditRecord, AuditResource, AuditSink, UserIdentity, caller_identity,
@@ -163,6 +164,9 @@ pub struct EngineConfig {
     /// How long ConnectCustomKeyStore stays `CONNECTING` [ns]; AWS says "an extended
     /// amount of time". 0 connects at once.
     pub custom_key_store_connect_ns: u64,
+    /// Rules evaluated over every call's audit event (see [`crate::alarms`]); none by
+    /// default, and then they cost one branch per call.
+    pub alarm_rules: Vec<AlarmRule>,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -177,6 +181,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("quotas", &self.quotas)
             .field("replica_creation_ns", &self.replica_creation_ns)
             .field("custom_key_store_connect_ns", &self.custom_key_store_connect_ns)
+            .field("alarm_rules", &self.alarm_rules)
             .finish()
     }
 }
@@ -202,7 +207,15 @@ impl EngineConfig {
             quotas: QuotaConfig::default(),
             replica_creation_ns: 0,
             custom_key_store_connect_ns: 0,
+            alarm_rules: Vec::new(),
         }
+    }
+
+    /// Sets the alarm rules (check them with [`crate::alarms::validate`] first).
+    #[must_use]
+    pub fn with_alarm_rules(mut self, rules: Vec<AlarmRule>) -> Self {
+        self.alarm_rules = rules;
+        self
     }
 
     /// Sets how long a custom key store takes to connect [ns].
@@ -466,6 +479,7 @@ pub struct Engine {
     id_rng: ChaCha20Rng,
     store: Store,
     audit: AuditLog,
+    alarms: AlarmEvaluator,
     events: Vec<EngineEvent>,
     /// Replication messages for other Regions, until the caller drains them.
     outbox: Vec<ReplicationMessage>,
@@ -493,6 +507,7 @@ impl Engine {
             id_rng,
             store: Store::default(),
             audit: AuditLog::new(config.audit_sink),
+            alarms: AlarmEvaluator::new(config.region, config.alarm_rules),
             events: Vec::new(),
             outbox: Vec::new(),
             clock: Timestamp::UNIX_EPOCH,
@@ -520,6 +535,19 @@ impl Engine {
     /// The audit log, to drain records from.
     pub const fn audit_log_mut(&mut self) -> &mut AuditLog {
         &mut self.audit
+    }
+
+    /// The alarms raised so far, in the order they were raised. An alarm still in progress
+    /// keeps growing (`count`, `last_event_time`) until its rule re-arms.
+    #[must_use]
+    pub fn alarms(&self) -> &[Alarm] {
+        self.alarms.raised()
+    }
+
+    /// The alarm rules the engine evaluates.
+    #[must_use]
+    pub fn alarm_rules(&self) -> &[AlarmRule] {
+        self.alarms.rules()
     }
 
     /// Number of keys in every state, all accounts.
@@ -745,7 +773,8 @@ impl Engine {
         Err(throttled)
     }
 
-    /// What every call leaves behind: its count, the keys' last usage, its audit record.
+    /// What every call leaves behind: its count, the keys' last usage, its audit record,
+    /// and what the alarm rules make of it.
     fn finish_call(
         &mut self,
         ctx: &CallContext,
@@ -762,6 +791,21 @@ impl Engine {
                     key.last_usage = Some(LastUsage { operation, at: ctx.now, ids });
                 }
             }
+        }
+        // The only cost of alarms when there are no rules: simulations make millions of
+        // calls per second.
+        if !self.alarms.is_empty() {
+            let store = &self.store;
+            let event = CallEvent {
+                time: self.clock,
+                operation,
+                error: error.map(|e| e.kind),
+                keys: &touched.keys,
+                ctx,
+            };
+            self.alarms.observe(&event, |arn| {
+                store.keys.get(&arn.key_id).map(|key| store.effective_state(key))
+            });
         }
         if let Some(parameters) = parameters {
             let record = AuditRecord {

@@ -112,6 +112,12 @@ impl ErrorKind {
         Self::Validation,
     ];
 
+    /// The kind whose [`ErrorKind::aws_code`] is `code` (`"AccessDeniedException"`), if any.
+    #[must_use]
+    pub fn from_aws_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.aws_code() == code)
+    }
+
     /// The AWS exception name, as in the `__type` of a wire error: `"NotFoundException"`.
     #[must_use]
     pub const fn aws_code(self) -> &'static str {

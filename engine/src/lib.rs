@@ -35,11 +35,13 @@
 //!     ├─ crypto: HKDF(salt) → AES-256-GCM, via the CryptoProvider
 //!     ▼
 //!  Response  ──►  AuditLog (keep all | count only | ring), never a secret
+//!            ──►  alarm rules over the same event (Engine::alarms), when configured
 //! ```
 //!
 //! The engine is sans-IO: no clock (time arrives in [`CallContext::now`]), no OS randomness
 //! (a ChaCha20 generator seeded by [`EngineConfig::seed`]), no threads, no files.
 
+pub mod alarms;
 pub mod api;
 pub mod audit;
 pub mod crypto;

@@ -149,7 +149,11 @@ pub fn write(
         plot::cost_breakdown(&report.cost, &report.scenario, &dir.join("plots/cost-breakdown"))
             .map_err(io)?;
     }
-    std::fs::write(dir.join("report.md"), markdown(report, &faults, scenario.outputs.plots))?;
+    let alarm_rules = !scenario.alarms.is_empty();
+    std::fs::write(
+        dir.join("report.md"),
+        markdown(report, &faults, scenario.outputs.plots, alarm_rules),
+    )?;
     Ok(())
 }
 
@@ -235,7 +239,12 @@ fn fault_windows(scenario: &Scenario, report: &Report) -> Vec<(f64, f64, String)
         .collect()
 }
 
-fn markdown(report: &Report, faults: &[(f64, f64, String)], plots: bool) -> String {
+fn markdown(
+    report: &Report,
+    faults: &[(f64, f64, String)],
+    plots: bool,
+    alarm_rules: bool,
+) -> String {
     let c = &report.counters;
     let mut md = String::new();
     let _ = writeln!(md, "# {}\n", report.scenario);
@@ -292,6 +301,9 @@ fn markdown(report: &Report, faults: &[(f64, f64, String)], plots: bool) -> Stri
     } else {
         let _ = writeln!(md);
     }
+    if alarm_rules {
+        alarms_markdown(&mut md, report);
+    }
     let _ = writeln!(
         md,
         "## Cost\n\n{} a month ({}; {}).\n",
@@ -317,4 +329,38 @@ fn markdown(report: &Report, faults: &[(f64, f64, String)], plots: bool) -> Stri
         "Files: `summary.json`, `latency.csv`, `timeseries.csv`, `cost.csv`, `histograms.json`, `manifest.json` (see results/README.md)."
     );
     md
+}
+
+/// The alarms the scenario's rules raised, as a table [s from the start].
+fn alarms_markdown(md: &mut String, report: &Report) {
+    let _ = writeln!(md, "## Alarms\n");
+    if report.alarms.is_empty() {
+        let _ = writeln!(md, "No alarm was raised.\n");
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "| raised [s] | rule | kind | Region | key or account | events | first [s] | last [s] | sample |\n|---:|---|---|---|---|---:|---:|---:|---|"
+    );
+    #[expect(clippy::cast_precision_loss, reason = "a report")]
+    let s = |ns: u64| format!("{:.3}", ns as f64 / 1e9);
+    for a in &report.alarms {
+        let sample = match a.error_code {
+            Some(code) => format!("{} {code}", a.event_name),
+            None => a.event_name.to_owned(),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {sample} |",
+            s(a.raised_ns),
+            a.rule,
+            a.kind,
+            a.region,
+            a.key_arn.as_deref().unwrap_or(&a.account),
+            a.count,
+            s(a.first_event_ns),
+            s(a.last_event_ns),
+        );
+    }
+    let _ = writeln!(md);
 }

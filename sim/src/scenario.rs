@@ -2,6 +2,7 @@
 //! clients. Tests and the command line build a [`Scenario`] in code; the TOML scenario files
 //! map onto the same structure.
 
+use engine::alarms::AlarmRule;
 use engine::api::Operation;
 use engine::crypto::ProviderKind;
 use engine::quota::QuotaConfig;
@@ -36,6 +37,9 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     /// Control-plane calls made at given times (rotations, for instance).
     pub actions: Vec<Action>,
+    /// Alarm rules every Region's engine evaluates over its audit stream; the report lists
+    /// the alarms they raise.
+    pub alarms: Vec<AlarmRule>,
     /// How the SDK clients behave.
     pub client: ClientConfig,
     /// Time-series resolution [ns]; one row per interval.
@@ -79,6 +83,7 @@ impl Scenario {
             workloads: Vec::new(),
             faults: Vec::new(),
             actions: Vec::new(),
+            alarms: Vec::new(),
             client: ClientConfig::default(),
             interval_ns: SECOND_NS,
             pricing: Catalog::aws_2026(),
@@ -688,6 +693,17 @@ pub enum ActionKind {
         /// The key group.
         keys: String,
     },
+    /// DisableKey on every key of a group (in its primary Region; a replica's state is its
+    /// own, as in AWS).
+    DisableKey {
+        /// The key group.
+        keys: String,
+    },
+    /// EnableKey on every key of a group (in its primary Region).
+    EnableKey {
+        /// The key group.
+        keys: String,
+    },
 }
 
 impl ActionKind {
@@ -697,7 +713,9 @@ impl ActionKind {
         match self {
             Self::RotateOnDemand { keys }
             | Self::ScheduleKeyDeletion { keys, .. }
-            | Self::CancelKeyDeletion { keys } => keys,
+            | Self::CancelKeyDeletion { keys }
+            | Self::DisableKey { keys }
+            | Self::EnableKey { keys } => keys,
         }
     }
 }

@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use engine::alarms::{AlarmRule, KEY_STATE_WINDOW_S};
 use engine::crypto::ProviderKind;
 use engine::quota::{QuotaClass, QuotaConfig, RequestRate};
 use engine::spec::KeySpec;
-use engine::{AccountId, Region};
+use engine::{AccountId, ErrorKind, Region};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -187,6 +188,8 @@ struct FileRoot {
     faults: Vec<FaultFile>,
     #[serde(default)]
     actions: Vec<ActionFile>,
+    #[serde(default)]
+    alarms: Vec<AlarmFile>,
     #[serde(default)]
     outputs: OutputsFile,
 }
@@ -449,6 +452,20 @@ struct ActionFile {
     kind: Spanned<String>,
     keys: Spanned<String>,
     pending_window_days: Option<u32>,
+}
+
+/// An alarm rule: `kind` says which fields apply (a flat table, so every value keeps its
+/// position for error messages); it becomes an `engine::alarms::AlarmRule`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlarmFile {
+    name: Spanned<String>,
+    kind: Spanned<String>,
+    error_code: Option<Spanned<String>>,
+    operation: Option<Spanned<String>>,
+    threshold: Option<Spanned<u64>>,
+    window_s: Option<Spanned<u64>>,
+    per_key: Option<Spanned<bool>>,
 }
 
 /// The operation called `name` (`Encrypt`).
@@ -899,17 +916,141 @@ impl FileRoot {
                     pending_window_days: a.pending_window_days.unwrap_or(30),
                 },
                 "cancel_key_deletion" => ActionKind::CancelKeyDeletion { keys },
+                "disable_key" => ActionKind::DisableKey { keys },
+                "enable_key" => ActionKind::EnableKey { keys },
                 other => {
                     return Err(error(
                         a.kind.span(),
                         format!(
-                            "unknown action `{other}`: expected rotate_on_demand, schedule_key_deletion or cancel_key_deletion"
+                            "unknown action `{other}`: expected rotate_on_demand, schedule_key_deletion, cancel_key_deletion, disable_key or enable_key"
                         ),
                     ));
                 }
             };
             scenario.actions.push(Action { at_ns: seconds_ns(at), kind });
         }
+
+        // Alarms.
+        for (index, a) in self.alarms.iter().enumerate() {
+            scenario.alarms.push(a.rule(&self.alarms[..index], error)?);
+        }
         Ok(scenario)
+    }
+}
+
+impl AlarmFile {
+    /// The engine's rule, or the first thing wrong with it (`earlier` are the rules before
+    /// it, whose names it must not reuse).
+    fn rule(&self, earlier: &[Self], error: &ErrorAt<'_>) -> Result<AlarmRule, FileError> {
+        let name = self.name.get_ref();
+        if name.is_empty() {
+            return Err(error(self.name.span(), "expected a name for the alarm rule".to_owned()));
+        }
+        if earlier.iter().any(|other| other.name.get_ref() == name) {
+            return Err(error(
+                self.name.span(),
+                format!("another alarm rule is named `{name}`: names identify the alarms"),
+            ));
+        }
+        let kind = self.kind.get_ref().as_str();
+        let missing =
+            |field: &str| error(self.kind.span(), format!("a `{kind}` alarm needs `{field}`"));
+        let operation = match &self.operation {
+            None => None,
+            Some(op) => Some(operation(op.get_ref()).ok_or_else(|| {
+                error(
+                    op.span(),
+                    format!(
+                        "unknown operation `{}`: expected an AWS KMS operation name such as Decrypt",
+                        op.get_ref()
+                    ),
+                )
+            })?),
+        };
+        let window_s = match &self.window_s {
+            Some(w) if *w.get_ref() == 0 => {
+                return Err(error(w.span(), "expected a window of at least 1 s".to_owned()));
+            }
+            Some(w) => Some(*w.get_ref()),
+            None => None,
+        };
+        let per_key = self.per_key.as_ref().is_none_or(|p| *p.get_ref());
+        // The key-state rules fire on the first event and always per key: a field that
+        // would mean otherwise is refused rather than ignored.
+        let state_rule = |field: &str, span: Option<std::ops::Range<usize>>| match span {
+            Some(span) => Err(error(
+                span,
+                format!(
+                    "a `{kind}` alarm takes no `{field}`: it fires on the first refused call of a key"
+                ),
+            )),
+            None => Ok(()),
+        };
+        let rule = match kind {
+            "error_rate" => {
+                let code = self.error_code.as_ref().ok_or_else(|| missing("error_code"))?;
+                let error_code = ErrorKind::from_aws_code(code.get_ref()).ok_or_else(|| {
+                    error(
+                        code.span(),
+                        format!(
+                            "unknown error code `{}`: expected an AWS KMS exception name such as AccessDeniedException",
+                            code.get_ref()
+                        ),
+                    )
+                })?;
+                AlarmRule::ErrorRate {
+                    name: name.clone(),
+                    error_code,
+                    operation,
+                    threshold: *self
+                        .threshold
+                        .as_ref()
+                        .ok_or_else(|| missing("threshold"))?
+                        .get_ref(),
+                    window_s: window_s.ok_or_else(|| missing("window_s"))?,
+                    per_key,
+                }
+            }
+            "call_volume" => {
+                if let Some(code) = &self.error_code {
+                    return Err(error(
+                        code.span(),
+                        "a `call_volume` alarm counts every outcome: it takes no `error_code`"
+                            .to_owned(),
+                    ));
+                }
+                AlarmRule::CallVolume {
+                    name: name.clone(),
+                    operation,
+                    threshold: *self
+                        .threshold
+                        .as_ref()
+                        .ok_or_else(|| missing("threshold"))?
+                        .get_ref(),
+                    window_s: window_s.ok_or_else(|| missing("window_s"))?,
+                    per_key,
+                }
+            }
+            "key_pending_deletion_used" | "disabled_key_used" => {
+                state_rule("threshold", self.threshold.as_ref().map(Spanned::span))?;
+                state_rule("per_key", self.per_key.as_ref().map(Spanned::span))?;
+                state_rule("error_code", self.error_code.as_ref().map(Spanned::span))?;
+                let window_s = window_s.unwrap_or(KEY_STATE_WINDOW_S);
+                if kind == "disabled_key_used" {
+                    AlarmRule::DisabledKeyUsed { name: name.clone(), operation, window_s }
+                } else {
+                    AlarmRule::KeyPendingDeletionUsed { name: name.clone(), operation, window_s }
+                }
+            }
+            other => {
+                return Err(error(
+                    self.kind.span(),
+                    format!(
+                        "unknown alarm `{other}`: expected error_rate, key_pending_deletion_used, disabled_key_used or call_volume"
+                    ),
+                ));
+            }
+        };
+        Ok(rule)
     }
 }

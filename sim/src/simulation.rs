@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use engine::alarms::Alarm;
 use engine::api::*;
 use engine::audit::AuditSink;
 use engine::crypto::blob::EncryptionContext;
@@ -357,6 +358,57 @@ pub struct LittleCheck {
     pub arrival_rate_times_mean_sojourn: f64,
 }
 
+/// One alarm an engine raised (see `engine::alarms` for when it starts, grows and ends),
+/// with times from the start of the run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlarmRow {
+    /// The rule's name.
+    pub rule: String,
+    /// `error_rate`, `key_pending_deletion_used`, `disabled_key_used` or `call_volume`.
+    pub kind: &'static str,
+    /// The Region whose engine raised it.
+    pub region: String,
+    /// The key, for a per-key rule.
+    pub key_arn: Option<String>,
+    /// The key's account, or the calling account for a per-account rule.
+    pub account: String,
+    /// When the event that raised it happened [ns from the start; setup calls before the
+    /// start count as 0].
+    pub raised_ns: u64,
+    /// When the oldest event of the window that raised it happened [ns from the start].
+    pub first_event_ns: u64,
+    /// When the latest event counted in it happened [ns from the start].
+    pub last_event_ns: u64,
+    /// Matching events from the first to the last.
+    pub count: u64,
+    /// The raising event's operation (`eventName`).
+    pub event_name: &'static str,
+    /// The raising event's error code, if it failed.
+    pub error_code: Option<&'static str>,
+    /// The raising event's caller.
+    pub principal_arn: String,
+}
+
+impl AlarmRow {
+    fn new(alarm: &Alarm) -> Self {
+        let ns = |t: Timestamp| t.unix_nanos().saturating_sub(START.unix_nanos());
+        Self {
+            rule: alarm.rule.clone(),
+            kind: alarm.kind.as_str(),
+            region: alarm.region.to_string(),
+            key_arn: alarm.key_arn.map(|arn| arn.to_string()),
+            account: alarm.account.to_string(),
+            raised_ns: ns(alarm.raised_time),
+            first_event_ns: ns(alarm.first_event_time),
+            last_event_ns: ns(alarm.last_event_time),
+            count: alarm.count,
+            event_name: alarm.sample.event_name,
+            error_code: alarm.sample.error_code,
+            principal_arn: alarm.sample.principal_arn.to_string(),
+        }
+    }
+}
+
 /// What a run produced: everything is deterministic in (scenario, seed).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -383,6 +435,9 @@ pub struct Report {
     pub replication: Vec<ReplicationTrip>,
     /// Little's law per AZ.
     pub little: Vec<LittleCheck>,
+    /// The alarms the scenario's rules raised, in every Region, in the order they were
+    /// raised.
+    pub alarms: Vec<AlarmRow>,
     /// The histograms, serialised (merge exactly across runs and shards).
     pub histograms: Vec<SerialisedHistogram>,
     /// What the run cost in a month: scaled linearly from the run (the bill says how).
@@ -536,7 +591,8 @@ impl Simulation {
                     EngineConfig::new(config.region, engine_seed)
                         .with_provider(scenario.provider)
                         .with_audit_sink(AuditSink::CountOnly)
-                        .with_quotas(config.quotas.clone()),
+                        .with_quotas(config.quotas.clone())
+                        .with_alarm_rules(scenario.alarms.clone()),
                 );
                 RegionNode::new(config.clone(), engine)
             })
@@ -1649,6 +1705,13 @@ impl Simulation {
                     }
                     done
                 }
+                // A disabled key is still billed, so the ledger does not change.
+                ActionKind::DisableKey { .. } => {
+                    node.engine.disable_key(&ctx, DisableKeyRequest::new(key_id)).is_ok()
+                }
+                ActionKind::EnableKey { .. } => {
+                    node.engine.enable_key(&ctx, EnableKeyRequest::new(key_id)).is_ok()
+                }
             };
         if !done {
             self.counters.action_errors += 1;
@@ -1921,6 +1984,7 @@ impl Simulation {
             },
             replication: self.trips.clone(),
             little,
+            alarms: self.alarms(),
             histograms: self.histograms.to_serialised(),
             cost: pricing::price_period(
                 &self.scenario.pricing,
@@ -1934,6 +1998,19 @@ impl Simulation {
     #[must_use]
     pub const fn histograms(&self) -> &LatencyHistograms {
         &self.histograms
+    }
+
+    /// Every Region's alarms, ordered by when they were raised (Regions in the world's
+    /// order at the same instant).
+    fn alarms(&self) -> Vec<AlarmRow> {
+        let mut rows: Vec<AlarmRow> = self
+            .regions
+            .iter()
+            .flat_map(|node| node.engine.alarms().iter().map(AlarmRow::new))
+            .collect();
+        // Stable: ties keep the Regions' order, then each engine's own.
+        rows.sort_by_key(|row| row.raised_ns);
+        rows
     }
 }
 
@@ -2019,6 +2096,7 @@ fn validate(scenario: &Scenario) -> Result<(), SimError> {
             return Err(invalid(format!("key group {} appears twice", group.name)));
         }
     }
+    engine::alarms::validate(&scenario.alarms).map_err(invalid)?;
     for (i, w) in scenario.workloads.iter().enumerate() {
         if scenario.workloads[..i].iter().any(|other| other.name == w.name) {
             return Err(invalid(format!(

@@ -38,7 +38,7 @@ fn base64_prefix(bytes: &[u8]) -> String {
 }
 
 #[track_caller]
-fn assert_absent(haystack: &str, secret_name: &str, secret: &[u8]) {
+pub(crate) fn assert_absent(haystack: &str, secret_name: &str, secret: &[u8]) {
     for rendering in renderings(secret) {
         // Short renderings of random bytes could match by chance; ours are >= 16 characters.
         if rendering.len() >= 12 {

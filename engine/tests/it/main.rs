@@ -5,6 +5,7 @@
 
 mod support;
 
+mod alarms;
 mod aliases_and_tags;
 mod audit;
 mod custom_key_stores;

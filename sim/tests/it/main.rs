@@ -3,6 +3,7 @@
 // Helpers outside `#[test]` functions unwrap too: a failure there is the test failing.
 #![expect(clippy::unwrap_used, reason = "test helpers; a panic is the test failing")]
 
+mod alarms;
 mod pricing;
 mod queueing;
 mod scenarios;

@@ -55,6 +55,7 @@ fn every_shipped_scenario_parses_validates_and_runs_shortened() {
     assert_eq!(
         names,
         [
+            "alarms",
             "az-failure",
             "cloudhsm-custom-key-store",
             "cost-example",
@@ -82,7 +83,7 @@ fn broken_scenarios_get_one_clear_error_with_file_line_and_column() {
     // A misspelt key.
     assert_eq!(
         broken("duration_s = 60", "duraton_s = 60"),
-        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`, `outputs`"
+        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`, `alarms`, `outputs`"
     );
     // A wrong type.
     assert_eq!(
