@@ -3,7 +3,8 @@
 //! SigV4 `Authorization` header: read as given with [`sigv4::Mode::Off`], verified first
 //! with [`sigv4::Mode::Strict`] (every path, the admin ones included).
 //! `POST /moto-api/reset` forgets every key, as moto's test server does; `/kmsim/clock`
-//! reads or advances the server's clock (wall clock plus an offset).
+//! reads or advances the server's clock (wall clock plus an offset); `GET /kmsim/alarms`
+//! lists the alarms the engines raised (rules from `kmsim serve --alarms`).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -51,6 +52,8 @@ const JSON_1_1: &str = "application/x-amz-json-1.1";
 pub const RESET_PATH: &str = "/moto-api/reset";
 /// The server's clock: read it, or move it ahead so time-driven work falls due.
 pub const CLOCK_PATH: &str = "/kmsim/clock";
+/// The alarms the engines have raised over their calls (`kmsim serve --alarms`).
+pub const ALARMS_PATH: &str = "/kmsim/alarms";
 const TARGET_PREFIX: &str = "TrentService.";
 /// The message of a call whose worker panicked (the engine lock is then poisoned).
 const CALL_FAILED: &str = "The request failed inside the server.";
@@ -184,6 +187,21 @@ async fn handle(
     }
     if path == CLOCK_PATH {
         return Ok(clock(kms, &parts.method, &body, &request_id).await);
+    }
+    if path == ALARMS_PATH {
+        if parts.method != Method::GET {
+            let error = WireError::new("ValidationException", "Use GET to read the alarms.", 400);
+            return Ok(failed(&error, &request_id));
+        }
+        // Off the I/O threads: it waits for the lock an engine call may hold.
+        let alarms = tokio::task::spawn_blocking(move || kms.alarms()).await;
+        return Ok(match alarms {
+            Ok(alarms) => {
+                let body = serde_json::json!({ "Alarms": alarms }).to_string().into_bytes();
+                answer(200, body, &request_id)
+            }
+            Err(_) => failed(&WireError::internal(CALL_FAILED), &request_id),
+        });
     }
     if parts.method != Method::POST || path != "/" {
         let error = unknown_operation(&format!("{} {path}", parts.method));

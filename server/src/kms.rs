@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 
+use engine::alarms::{Alarm, AlarmRule};
 use engine::audit::AuditSink;
 use engine::crypto::ProviderKind;
 use engine::id::{AccountId, PrincipalArn};
@@ -41,6 +42,8 @@ pub struct KmsConfig {
     /// How long a multi-Region key's change takes to reach the other Regions' engines
     /// [ns]; delivered on the first call at or after it is due. 0: at once.
     pub replication_lag_ns: u64,
+    /// Alarm rules every Region's engine evaluates over its calls (`kmsim serve --alarms`).
+    pub alarm_rules: Vec<AlarmRule>,
 }
 
 impl KmsConfig {
@@ -59,6 +62,7 @@ impl KmsConfig {
             seed,
             provider: ProviderKind::default(),
             replication_lag_ns: 0,
+            alarm_rules: Vec::new(),
         }
     }
 }
@@ -182,6 +186,16 @@ impl Kms {
     #[must_use]
     pub const fn config(&self) -> &KmsConfig {
         &self.config
+    }
+
+    /// Every alarm raised so far, in every Region, in the order they were raised (Regions
+    /// in name order among alarms raised at the same instant).
+    pub fn alarms(&self) -> Vec<Alarm> {
+        let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut alarms: Vec<Alarm> =
+            state.engines.values().flat_map(|engine| engine.alarms().iter().cloned()).collect();
+        alarms.sort_by_key(|alarm| alarm.raised_time);
+        alarms
     }
 
     /// Forgets every key, alias and store in every Region, as if the server had just
@@ -347,7 +361,8 @@ impl State {
             Engine::new(
                 EngineConfig::new(region, region_seed(config.seed, region))
                     .with_provider(config.provider)
-                    .with_audit_sink(AuditSink::Ring { capacity: AUDIT_RECORDS_KEPT }),
+                    .with_audit_sink(AuditSink::Ring { capacity: AUDIT_RECORDS_KEPT })
+                    .with_alarm_rules(config.alarm_rules.clone()),
             )
         })
     }

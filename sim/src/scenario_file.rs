@@ -115,6 +115,34 @@ pub fn parse(
     })
 }
 
+/// Reads a file of `[[alarms]]` tables, as a scenario writes them (`kmsim serve --alarms`).
+///
+/// # Errors
+/// [`FileError`] naming the file, line and column.
+pub fn load_alarms(path: &Path) -> Result<Vec<AlarmRule>, FileError> {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct AlarmsRoot {
+        #[serde(default)]
+        alarms: Vec<AlarmFile>,
+    }
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| FileError {
+        source: source.clone(),
+        line: None,
+        column: None,
+        message: format!("cannot read the alarm rules: {e}"),
+    })?;
+    let at = |span: Option<std::ops::Range<usize>>, message: String| {
+        let (line, column) = span.map(|s| line_column(&text, s.start)).unzip();
+        FileError { source: source.clone(), line, column, message }
+    };
+    let root: AlarmsRoot =
+        toml::from_str(&text).map_err(|e: toml::de::Error| at(e.span(), e.message().to_owned()))?;
+    let error = |span: std::ops::Range<usize>, message: String| at(Some(span), message);
+    root.alarms.iter().enumerate().map(|(index, a)| a.rule(&root.alarms[..index], &error)).collect()
+}
+
 /// Sets `path=value` in `document`: `path` is dotted keys and array indices
 /// (`workloads.0.arrivals.rate_per_s`); `value` is a TOML value, or a string if it is not one.
 fn apply_override(document: &mut toml::Table, assignment: &str) -> Result<(), String> {

@@ -338,3 +338,63 @@ fn kmsim_serve_refuses_bad_sigv4_and_tls_input_with_exit_code_2() {
     server.wait().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `GET` of `path` on a plain-HTTP server: (status, JSON body).
+fn get(address: &str, path: &str) -> (u16, Value) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    (head.split(' ').nth(1).unwrap().parse().unwrap(), serde_json::from_str(body).unwrap())
+}
+
+#[test]
+fn kmsim_serve_raises_the_alarms_of_its_rules_file() {
+    let dir = std::env::temp_dir().join(format!("kmsim-alarms-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("alarms.toml");
+    std::fs::write(
+        &rules,
+        "[[alarms]]\nname = \"disabled key still used\"\nkind = \"disabled_key_used\"\n",
+    )
+    .unwrap();
+    let (mut child, line) = serve_with(&["--alarms", &rules.display().to_string()]);
+    let address = line.split("http://").nth(1).unwrap().split_whitespace().next().unwrap();
+
+    let (status, empty) = get(address, "/kmsim/alarms");
+    assert_eq!((status, &empty), (200, &json!({ "Alarms": [] })));
+    let (_, key) = call(address, "CreateKey", &json!({})).unwrap();
+    let key_id = key["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    let encrypt = json!({ "KeyId": key_id, "Plaintext": BASE64.encode(b"still needed") });
+    assert_eq!(call(address, "Encrypt", &encrypt).unwrap().0, 200);
+    assert_eq!(get(address, "/kmsim/alarms").1["Alarms"].as_array().unwrap().len(), 0);
+    assert_eq!(call(address, "DisableKey", &json!({ "KeyId": key_id })).unwrap().0, 200);
+    let (status, refused) = call(address, "Encrypt", &encrypt).unwrap();
+    assert_eq!((status, refused["__type"].as_str()), (400, Some("DisabledException")));
+
+    let (status, raised) = get(address, "/kmsim/alarms");
+    assert_eq!(status, 200);
+    let alarms = raised["Alarms"].as_array().unwrap();
+    assert_eq!(alarms.len(), 1, "{raised}");
+    assert_eq!(alarms[0]["rule"], "disabled key still used");
+    assert!(alarms[0]["key_arn"].as_str().unwrap().ends_with(&key_id), "{raised}");
+    assert!(!raised.to_string().contains("still needed"), "{raised}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // A broken rules file is bad input, named with its line and column.
+    std::fs::write(&rules, "[[alarms]]\nname = \"x\"\nkind = \"sometimes\"\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--alarms"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("{}:3:", rules.display())), "{stderr}");
+    assert!(stderr.contains("unknown alarm `sometimes`"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

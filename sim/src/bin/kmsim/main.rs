@@ -431,6 +431,10 @@ struct ServeArgs {
     /// default) delivers at once.
     #[arg(long, default_value_t = 0)]
     replication_lag_ms: u64,
+    /// A TOML file of `[[alarms]]` tables (as in a scenario): rules every Region's engine
+    /// evaluates over its calls; `GET /kmsim/alarms` lists what they raise.
+    #[arg(long, value_name = "FILE")]
+    alarms: Option<std::path::PathBuf>,
 }
 
 /// A refusal of the user's input (exit code 2).
@@ -489,6 +493,10 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     config.credentials = credentials(args)?;
     config.sigv4 = args.sigv4;
     config.replication_lag_ns = args.replication_lag_ms.saturating_mul(1_000_000);
+    if let Some(path) = &args.alarms {
+        config.alarm_rules =
+            sim::scenario_file::load_alarms(path).map_err(|e| BadInput(e.to_string()))?;
+    }
     // Read before anything is opened or bound, so a bad file is bad input (exit 2).
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {
