@@ -50,10 +50,13 @@
 //! - [`evaluate`], [`evaluate_identity_only`]: the decision (`evaluate.rs`).
 //! - [`default_key_policy`], [`check_lockout`]: AWS's default policy and the lockout safety
 //!   check (`default.rs`).
+//! - [`analyze`]: static access analysis of a key policy (public, cross-account, wildcard,
+//!   privilege-escalation and destructive findings) and of grants.
 //!
 //! The module is pure: no clock, no I/O, no randomness, no hash maps. Policy variables such
 //! as `${aws:username}` are not supported (see [`PolicyDocument::parse`]).
 
+pub mod analyze;
 mod condition;
 mod context;
 mod default;

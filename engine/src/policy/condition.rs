@@ -140,6 +140,20 @@ pub(crate) struct Clause {
     values: Values,
 }
 
+/// The values a clause requires of the request, for static analysis (`analyze.rs`): see
+/// [`Clause::required_values`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Required<'c> {
+    /// `StringEquals` (and `BinaryEquals`): literal texts.
+    Texts(&'c [Box<str>]),
+    /// `StringEqualsIgnoreCase`: lower-cased texts.
+    Folded(&'c [Box<str>]),
+    /// `StringLike`: wildcard patterns.
+    Patterns(&'c [Pattern]),
+    /// `ArnEquals`, `ArnLike`: ARN patterns.
+    Arns(&'c [ArnPattern]),
+}
+
 /// Parses a `Condition` element's value into its clauses (all of which must hold).
 ///
 /// # Errors
@@ -317,6 +331,32 @@ impl Clause {
             ),
         };
         Ok(Self { qualifier, negated, if_exists, key: key.into(), values })
+    }
+
+    /// The condition key, ASCII-lower-cased.
+    pub(crate) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// For static analysis: the values one of which the request's value for [`Self::key`]
+    /// must match for the clause to hold, when the clause is a positive string or ARN
+    /// operator that is false for a request without the key (no `IfExists`, no
+    /// `ForAllValues`); `None` for every other clause.
+    pub(crate) fn required_values(&self) -> Option<Required<'_>> {
+        if self.negated || self.if_exists || self.qualifier == Qualifier::ForAllValues {
+            return None;
+        }
+        match &self.values {
+            Values::Text(texts) => Some(Required::Texts(texts)),
+            Values::Folded(texts) => Some(Required::Folded(texts)),
+            Values::Patterns(patterns) => Some(Required::Patterns(patterns)),
+            Values::Arns(patterns) => Some(Required::Arns(patterns)),
+            Values::Numbers(..)
+            | Values::Dates(..)
+            | Values::Bools(_)
+            | Values::Cidrs(_)
+            | Values::Null(_) => None,
+        }
     }
 
     /// Whether this clause holds for the request.

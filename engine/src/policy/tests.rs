@@ -1,5 +1,6 @@
-//! Tests of the policy module: the grammar, the decision table, properties.
+//! Tests of the policy module: the grammar, the decision table, properties, static analysis.
 
+mod analyze;
 mod decision;
 mod parse;
 mod properties;
