@@ -458,6 +458,10 @@ pub(crate) struct Access<'r> {
     pub(crate) encryption_context: Option<&'r EncryptionContext>,
     /// The request's `GrantTokens`.
     pub(crate) grant_tokens: &'r [String],
+    /// Whether a token that names no known grant fails the call
+    /// (`InvalidGrantTokenException`) rather than being ignored: true for the operations
+    /// whose AWS error list has that exception.
+    pub(crate) tokens_must_be_known: bool,
     /// For CreateGrant: the grant to be created, which a grant allowing it must cover.
     pub(crate) new_grant: Option<NewGrant<'r>>,
 }
@@ -488,7 +492,14 @@ impl<'r> Access<'r> {
             // ReEncrypt needs one permission per key: see `re_encrypt_from`/`re_encrypt_to`.
             _ => None,
         };
-        Self { operation, permission, encryption_context: None, grant_tokens: &[], new_grant: None }
+        Self {
+            operation,
+            permission,
+            encryption_context: None,
+            grant_tokens: &[],
+            tokens_must_be_known: true,
+            new_grant: None,
+        }
     }
 
     /// ReEncrypt's access to its source key: `kms:ReEncryptFrom`.
@@ -507,9 +518,17 @@ impl<'r> Access<'r> {
         self
     }
 
-    /// With the request's `GrantTokens`.
+    /// With the request's `GrantTokens`, each of which must name a known grant.
     pub(crate) const fn with_grant_tokens(mut self, tokens: &'r [String]) -> Self {
         self.grant_tokens = tokens;
+        self
+    }
+
+    /// With the request's `GrantTokens`, those that name no known grant ignored: for
+    /// operations whose AWS error list has no `InvalidGrantTokenException` (DescribeKey).
+    pub(crate) const fn with_grant_tokens_if_known(mut self, tokens: &'r [String]) -> Self {
+        self.grant_tokens = tokens;
+        self.tokens_must_be_known = false;
         self
     }
 
@@ -1037,7 +1056,7 @@ impl Engine {
             KmsError::new(ErrorKind::NotFound, format!("Key '{key_id}' does not exist"))
         })?;
         touched.key(key.arn);
-        if !access.grant_tokens.is_empty() {
+        if access.tokens_must_be_known && !access.grant_tokens.is_empty() {
             store.check_grant_tokens_known(access.grant_tokens, ctx.now)?;
         }
         if key.arn.account != ctx.account() {
@@ -1091,6 +1110,15 @@ fn random_array<const N: usize>(rng: &mut ChaCha20Rng) -> [u8; N] {
 /// a grant token (`InvalidGrantTokenException`). Whether they name known grants is
 /// [`Engine::authorize`]'s business.
 fn check_grant_tokens(tokens: &[String]) -> Result<(), KmsError> {
+    check_grant_token_shapes(tokens)?;
+    for token in tokens {
+        GrantToken::decode(token)?;
+    }
+    Ok(())
+}
+
+/// Checks the shape of `GrantTokens` only: at most 10, each 1..8192 characters.
+fn check_grant_token_shapes(tokens: &[String]) -> Result<(), KmsError> {
     if tokens.len() > 10 {
         return Err(KmsError::validation(
             "grantTokens",
@@ -1102,9 +1130,6 @@ fn check_grant_tokens(tokens: &[String]) -> Result<(), KmsError> {
             "grantTokens",
             "Member must satisfy constraint: [Member must have length less than or equal to 8192, Member must have length greater than or equal to 1]",
         ));
-    }
-    for token in tokens {
-        GrantToken::decode(token)?;
     }
     Ok(())
 }

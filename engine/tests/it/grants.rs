@@ -610,7 +610,7 @@ fn grant_tokens_must_be_tokens_of_known_grants() {
         &foreign,
     ] {
         let tokens = vec![token.to_owned()];
-        let outcomes: [(&str, Result<(), KmsError>); 7] = [
+        let outcomes: [(&str, Result<(), KmsError>); 6] = [
             (
                 "Encrypt",
                 kms.encrypt(
@@ -633,14 +633,6 @@ fn grant_tokens_must_be_tokens_of_known_grants() {
                     &owner(),
                     GenerateDataKeyRequest::new(key, DataKeySpec::Aes256)
                         .with_grant_tokens(tokens.clone()),
-                )
-                .map(drop),
-            ),
-            (
-                "DescribeKey",
-                kms.describe_key(
-                    &owner(),
-                    DescribeKeyRequest::new(key).with_grant_tokens(tokens.clone()),
                 )
                 .map(drop),
             ),
@@ -675,6 +667,11 @@ fn grant_tokens_must_be_tokens_of_known_grants() {
                 "{operation} with {token}"
             );
         }
+    }
+    // DescribeKey's error list has no InvalidGrantTokenException: it ignores them.
+    for token in ["garbled", &foreign] {
+        let request = DescribeKeyRequest::new(key).with_grant_tokens(vec![token.to_owned()]);
+        kms.describe_key(&owner(), request).unwrap();
     }
     assert!(grant_ids(&mut kms, &owner(), key).is_empty(), "failed calls created nothing");
 }
