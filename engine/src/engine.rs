@@ -26,8 +26,7 @@ use crate::api::*;
 use crate::audit::{
     AuditLog, AuditRecord, AuditResource, AuditSink, UserIdentity, caller_identity,
 };
-use crate::crypto::blob::BlobHeader;
-use crate::crypto::blob::EncryptionContext;
+use crate::crypto::blob::{BlobHeader, EncryptionContext};
 use crate::crypto::{CryptoProvider, ProviderKind};
 use crate::error::{ErrorKind, KmsError};
 use crate::grant::{self, GrantToken};
