@@ -93,6 +93,10 @@ pub struct AuditRecord {
     pub request_parameters: Value,
     /// `responseElements`: null for cryptographic operations.
     pub response_elements: Value,
+    /// `additionalEventData`: the grant that allowed the call (`{"grantId": …}`), or that
+    /// RetireGrant retired; absent otherwise.
+    #[serde(skip_serializing_if = "Value::is_null")]
+    pub additional_event_data: Value,
     /// `errorCode` of a failed call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<&'static str>,

@@ -7,6 +7,7 @@
 mod aliases;
 mod custom_key_stores;
 mod data;
+mod grants;
 mod import;
 mod lifecycle;
 mod mac;
@@ -26,15 +27,18 @@ use crate::api::*;
 use crate::audit::{
     AuditLog, AuditRecord, AuditResource, AuditSink, UserIdentity, caller_identity,
 };
-use crate::crypto::blob::BlobHeader;
+use crate::crypto::blob::{BlobHeader, EncryptionContext};
 use crate::crypto::{CryptoProvider, ProviderKind};
 use crate::error::{ErrorKind, KmsError};
-use crate::id::{AccountId, AliasArn, AliasName, KeyArn, KeyId, KeyRef, PrincipalArn, Region};
+use crate::grant::{self, GrantToken};
+use crate::id::{
+    AccountId, AliasArn, AliasName, GrantId, KeyArn, KeyId, KeyRef, PrincipalArn, Region,
+};
 use crate::key::{KeyRecord, LastUsage};
 use crate::key_state;
 use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::replication::ReplicationMessage;
-use crate::spec::{ConnectionState, KeyState};
+use crate::spec::{ConnectionState, GrantOperation, KeyState};
 use crate::time::Timestamp;
 
 /// Who calls, from where, and when. The engine never reads a clock: `now` is the time of
@@ -126,6 +130,8 @@ pub struct EngineLimits {
     /// On-demand rotations in a key's lifetime (AWS: 25, not adjustable; it was 10 until
     /// 2025).
     pub on_demand_rotations_per_key: u32,
+    /// Grants per key, retired and revoked ones not counted (AWS: 50,000).
+    pub grants_per_key: u32,
 }
 
 impl Default for EngineLimits {
@@ -135,6 +141,7 @@ impl Default for EngineLimits {
             aliases_per_key: 50,
             tags_per_key: 50,
             on_demand_rotations_per_key: 25,
+            grants_per_key: 50_000,
         }
     }
 }
@@ -167,6 +174,11 @@ pub struct EngineConfig {
     /// Rules evaluated over every call's audit event (see [`crate::alarms`]); none by
     /// default, and then they cost one branch per call.
     pub alarm_rules: Vec<AlarmRule>,
+    /// How long a grant change takes to reach all of KMS [ns]; AWS says "usually less than
+    /// five minutes". A new grant allows nothing for this long unless the request presents
+    /// one of its tokens; a retired or revoked grant, gone from the listings at once, keeps
+    /// allowing for this long. 0 (the default) makes every change take effect at once.
+    pub grant_propagation_ns: u64,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -182,6 +194,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("replica_creation_ns", &self.replica_creation_ns)
             .field("custom_key_store_connect_ns", &self.custom_key_store_connect_ns)
             .field("alarm_rules", &self.alarm_rules)
+            .field("grant_propagation_ns", &self.grant_propagation_ns)
             .finish()
     }
 }
@@ -208,6 +221,7 @@ impl EngineConfig {
             replica_creation_ns: 0,
             custom_key_store_connect_ns: 0,
             alarm_rules: Vec::new(),
+            grant_propagation_ns: 0,
         }
     }
 
@@ -215,6 +229,13 @@ impl EngineConfig {
     #[must_use]
     pub fn with_alarm_rules(mut self, rules: Vec<AlarmRule>) -> Self {
         self.alarm_rules = rules;
+        self
+    }
+
+    /// Sets how long grant changes take to propagate [ns].
+    #[must_use]
+    pub const fn with_grant_propagation_ns(mut self, nanos: u64) -> Self {
+        self.grant_propagation_ns = nanos;
         self
     }
 
@@ -326,6 +347,8 @@ pub(crate) struct Store {
     pub(crate) store_connections: BTreeSet<(Timestamp, String)>,
     /// Wrapping key pairs issued by GetParametersForImport, by token id.
     pub(crate) import_tokens: BTreeMap<[u8; 32], import::ImportParameters>,
+    /// Grants that are not retired, by retiring principal, for ListRetirableGrants.
+    pub(crate) retirable: BTreeSet<(String, KeyId, GrantId)>,
 }
 
 impl Store {
@@ -347,6 +370,26 @@ impl Store {
             *count = count.saturating_sub(1);
         }
         Some(key)
+    }
+
+    /// Checks that every grant token names a grant that exists at `now` (retired ones
+    /// still do until the propagation delay has passed).
+    pub(crate) fn check_grant_tokens_known(
+        &self,
+        tokens: &[String],
+        now: Timestamp,
+    ) -> Result<(), KmsError> {
+        for token in tokens {
+            let token = GrantToken::decode(token)?;
+            let known = self
+                .keys
+                .get(&token.key_id)
+                .is_some_and(|key| key.grants.exists_at(token.grant_id, now));
+            if !known {
+                return Err(grant::invalid_grant_token());
+            }
+        }
+        Ok(())
     }
 
     /// The keys `account` has in this Region, in every state.
@@ -391,6 +434,9 @@ pub(crate) enum Due {
 pub(crate) struct Touched {
     keys: [Option<KeyArn>; 2],
     response_elements: Option<Value>,
+    /// The grant that allowed the call (the first, if both keys of a ReEncrypt needed
+    /// one), or the grant RetireGrant retired: the record's `additionalEventData`.
+    grant: Option<GrantId>,
 }
 
 impl Touched {
@@ -399,6 +445,120 @@ impl Touched {
         {
             *slot = Some(arn);
         }
+    }
+
+    pub(crate) fn grant(&mut self, grant_id: GrantId) {
+        self.grant.get_or_insert(grant_id);
+    }
+}
+
+/// What a call asks of one key, as authorization sees it: the operation, the permission a
+/// grant must include, and what a grant's conditions read from the request.
+///
+/// Borrowed from the request, so building one costs nothing. [`Engine::authorize`] takes
+/// `impl Into<Access>`, so the common case, an operation with no context and no tokens, is
+/// passed as the bare [`Operation`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Access<'r> {
+    /// The operation called: what the key-state table checks.
+    pub(crate) operation: Operation,
+    /// The permission the call needs on this key, `kms:<permission>`, as a grant names it;
+    /// `None` for operations no grant can allow (management operations).
+    pub(crate) permission: Option<GrantOperation>,
+    /// The request's encryption context for this key (ReEncrypt: the source's or the
+    /// destination's); `None` for requests that carry none.
+    pub(crate) encryption_context: Option<&'r EncryptionContext>,
+    /// The request's `GrantTokens`.
+    pub(crate) grant_tokens: &'r [String],
+    /// Whether a token that names no known grant fails the call
+    /// (`InvalidGrantTokenException`) rather than being ignored: true for the operations
+    /// whose AWS error list has that exception.
+    pub(crate) tokens_must_be_known: bool,
+    /// For CreateGrant: the grant to be created, which a grant allowing it must cover.
+    pub(crate) new_grant: Option<NewGrant<'r>>,
+}
+
+/// The grant a CreateGrant would create, as far as a grant allowing it cares.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NewGrant<'r> {
+    pub(crate) operations: &'r [GrantOperation],
+    pub(crate) constraints: Option<&'r GrantConstraints>,
+}
+
+impl<'r> Access<'r> {
+    /// `operation` with no encryption context and no grant tokens; its permission is the
+    /// grant operation of the same name, if there is one.
+    pub(crate) const fn new(operation: Operation) -> Self {
+        use GrantOperation as G;
+        use Operation as O;
+        let permission = match operation {
+            O::Decrypt => Some(G::Decrypt),
+            O::Encrypt => Some(G::Encrypt),
+            O::GenerateDataKey => Some(G::GenerateDataKey),
+            O::GenerateDataKeyWithoutPlaintext => Some(G::GenerateDataKeyWithoutPlaintext),
+            O::GenerateMac => Some(G::GenerateMac),
+            O::VerifyMac => Some(G::VerifyMac),
+            O::DescribeKey => Some(G::DescribeKey),
+            O::CreateGrant => Some(G::CreateGrant),
+            O::RetireGrant => Some(G::RetireGrant),
+            // ReEncrypt needs one permission per key: see `re_encrypt_from`/`re_encrypt_to`.
+            _ => None,
+        };
+        Self {
+            operation,
+            permission,
+            encryption_context: None,
+            grant_tokens: &[],
+            tokens_must_be_known: true,
+            new_grant: None,
+        }
+    }
+
+    /// ReEncrypt's access to its source key: `kms:ReEncryptFrom`.
+    pub(crate) const fn re_encrypt_from() -> Self {
+        Self { permission: Some(GrantOperation::ReEncryptFrom), ..Self::new(Operation::ReEncrypt) }
+    }
+
+    /// ReEncrypt's access to its destination key: `kms:ReEncryptTo`.
+    pub(crate) const fn re_encrypt_to() -> Self {
+        Self { permission: Some(GrantOperation::ReEncryptTo), ..Self::new(Operation::ReEncrypt) }
+    }
+
+    /// With the request's encryption context for this key.
+    pub(crate) const fn with_context(mut self, context: &'r EncryptionContext) -> Self {
+        self.encryption_context = Some(context);
+        self
+    }
+
+    /// With the request's `GrantTokens`, each of which must name a known grant.
+    pub(crate) const fn with_grant_tokens(mut self, tokens: &'r [String]) -> Self {
+        self.grant_tokens = tokens;
+        self
+    }
+
+    /// With the request's `GrantTokens`, those that name no known grant ignored: for
+    /// operations whose AWS error list has no `InvalidGrantTokenException` (DescribeKey).
+    pub(crate) const fn with_grant_tokens_if_known(mut self, tokens: &'r [String]) -> Self {
+        self.grant_tokens = tokens;
+        self.tokens_must_be_known = false;
+        self
+    }
+
+    /// With the grant a CreateGrant would create.
+    pub(crate) const fn creating(mut self, new_grant: NewGrant<'r>) -> Self {
+        self.new_grant = Some(new_grant);
+        self
+    }
+
+    /// The action AWS names in an access-denied message: `kms:<action>`.
+    fn action(&self) -> &'static str {
+        self.permission.map_or(self.operation.as_str(), GrantOperation::as_str)
+    }
+}
+
+impl From<Operation> for Access<'_> {
+    fn from(operation: Operation) -> Self {
+        Self::new(operation)
     }
 }
 
@@ -472,6 +632,7 @@ pub struct Engine {
     quotas: Quotas,
     replica_creation_ns: u64,
     custom_key_store_connect_ns: u64,
+    grant_propagation_ns: u64,
     /// Key ids, key material, salts, nonces, data keys, random bytes.
     rng: ChaCha20Rng,
     /// Request and event ids for audit records: a separate stream, so choosing another
@@ -503,6 +664,7 @@ impl Engine {
             quotas: Quotas::new(config.region, config.quotas),
             replica_creation_ns: config.replica_creation_ns,
             custom_key_store_connect_ns: config.custom_key_store_connect_ns,
+            grant_propagation_ns: config.grant_propagation_ns,
             rng,
             id_rng,
             store: Store::default(),
@@ -611,6 +773,12 @@ impl Engine {
             self.store.due.remove(&(created, Due::ReplicaCreated, key_id));
         }
         self.store.import_tokens.retain(|_, parameters| parameters.key_id != key_id);
+        // Its grants go with it.
+        for grant in key.grants.iter_live() {
+            if let Some(retiring) = &grant.retiring_principal {
+                self.store.retirable.remove(&(retiring.clone(), key_id, grant.id));
+            }
+        }
         let doomed: Vec<_> = self
             .store
             .aliases
@@ -710,6 +878,7 @@ impl Engine {
             source_ip_address: None,
             request_parameters: Value::Null,
             response_elements: Value::Null,
+            additional_event_data: Value::Null,
             error_code: None,
             error_message: None,
             request_id,
@@ -818,6 +987,9 @@ impl Engine {
                     .or_else(|| ctx.service_principal.clone()),
                 request_parameters: without_nulls(parameters),
                 response_elements: touched.response_elements.take().unwrap_or(Value::Null),
+                additional_event_data: touched
+                    .grant
+                    .map_or(Value::Null, |id| serde_json::json!({ "grantId": id.to_string() })),
                 error_code: error.map(KmsError::aws_code),
                 error_message: error.map(|e| e.message.clone()).filter(|m| !m.is_empty()),
                 read_only: operation.is_read_only(),
@@ -908,33 +1080,63 @@ impl Engine {
         }
     }
 
-    /// Authorises `operation` on `key` for the caller, records the key as touched, and
-    /// checks the key-state table.
+    /// Authorises `access` to `key` for the caller, records the key (and the grant that
+    /// allowed it, if one did) as touched, and checks the key-state table.
     ///
     /// Until key policies exist every key has AWS's default key policy, which allows its own
-    /// account and nobody else: a call from another account is denied.
-    fn authorize<'k>(
+    /// account and nobody else; a caller from another account needs a grant
+    /// ([`grant::allowing`]). Grant tokens in the request must name grants the engine
+    /// knows, whoever calls.
+    fn authorize<'k, 'r>(
         store: &'k Store,
         ctx: &CallContext,
-        operation: Operation,
+        access: impl Into<Access<'r>>,
         key_id: KeyId,
         touched: &mut Touched,
     ) -> Result<&'k KeyRecord, KmsError> {
+        let access = access.into();
         let key = store.keys.get(&key_id).ok_or_else(|| {
             KmsError::new(ErrorKind::NotFound, format!("Key '{key_id}' does not exist"))
         })?;
         touched.key(key.arn);
-        if key.arn.account != ctx.account() {
+        // The hot path (the key's own account, no tokens) is these two comparisons.
+        if !access.grant_tokens.is_empty() || key.arn.account != ctx.account() {
+            Self::authorize_beyond_policy(store, ctx, &access, key, touched)?;
+        }
+        key_state::check(access.operation, store.effective_state(key), &key.arn)?;
+        Ok(key)
+    }
+
+    /// What [`Self::authorize`] does when the request carries grant tokens or comes from
+    /// another account: the tokens must name known grants, and another account's caller
+    /// needs a grant that allows the access.
+    #[cold]
+    #[inline(never)]
+    fn authorize_beyond_policy(
+        store: &Store,
+        ctx: &CallContext,
+        access: &Access<'_>,
+        key: &KeyRecord,
+        touched: &mut Touched,
+    ) -> Result<(), KmsError> {
+        if access.tokens_must_be_known && !access.grant_tokens.is_empty() {
+            store.check_grant_tokens_known(access.grant_tokens, ctx.now)?;
+        }
+        if key.arn.account == ctx.account() {
+            return Ok(());
+        }
+        let Some(grant_id) = grant::allowing(&key.grants, &ctx.principal, access, ctx.now) else {
+            let action = access.action();
             return Err(KmsError::new(
                 ErrorKind::AccessDenied,
                 format!(
-                    "User: {} is not authorized to perform: kms:{operation} on resource: {} because no resource-based policy allows the kms:{operation} action",
+                    "User: {} is not authorized to perform: kms:{action} on resource: {} because no resource-based policy allows the kms:{action} action",
                     ctx.principal, key.arn
                 ),
             ));
-        }
-        key_state::check(operation, store.effective_state(key), &key.arn)?;
-        Ok(key)
+        };
+        touched.grant(grant_id);
+        Ok(())
     }
 
     /// [`Self::resolve`] then [`Self::authorize`], for a key the caller may change.
@@ -966,8 +1168,27 @@ fn random_array<const N: usize>(rng: &mut ChaCha20Rng) -> [u8; N] {
     bytes
 }
 
-/// Checks `GrantTokens`: at most 10, each 1..8192 characters.
+/// Checks `GrantTokens`: at most 10, each 1..8192 characters (`ValidationException`), each
+/// a grant token (`InvalidGrantTokenException`). Whether they name known grants is
+/// [`Engine::authorize`]'s business.
+#[inline]
 fn check_grant_tokens(tokens: &[String]) -> Result<(), KmsError> {
+    // Nearly every request has none: a branch, not a call.
+    if tokens.is_empty() { Ok(()) } else { check_some_grant_tokens(tokens) }
+}
+
+#[cold]
+#[inline(never)]
+fn check_some_grant_tokens(tokens: &[String]) -> Result<(), KmsError> {
+    check_grant_token_shapes(tokens)?;
+    for token in tokens {
+        GrantToken::decode(token)?;
+    }
+    Ok(())
+}
+
+/// Checks the shape of `GrantTokens` only: at most 10, each 1..8192 characters.
+fn check_grant_token_shapes(tokens: &[String]) -> Result<(), KmsError> {
     if tokens.len() > 10 {
         return Err(KmsError::validation(
             "grantTokens",
@@ -1137,6 +1358,8 @@ engine_operations! {
         errors: "`CustomKeyStoreNotFound`, `CustomKeyStoreInvalidState` (FAILED: disconnect first).";
     CreateCustomKeyStore: create_custom_key_store(CreateCustomKeyStoreRequest) -> CreateCustomKeyStoreResponse = custom_key_stores::create_custom_key_store;
         errors: "`Validation`, `CustomKeyStoreNameInUse`, `CloudHsmClusterInUse`, `LimitExceeded` (10 stores).";
+    CreateGrant: create_grant(CreateGrantRequest) -> CreateGrantResponse = grants::create_grant;
+        errors: "`Validation` (operations not valid for the key type, constraints), `NotFound`, `AccessDenied`, `InvalidGrantToken`, `Disabled`, `KmsInvalidState`, `LimitExceeded` (grants per key), `DryRunOperation`.";
     CreateKey: create_key(CreateKeyRequest) -> CreateKeyResponse = lifecycle::create_key;
         errors: "`Validation`, `Tag`, `UnsupportedOperation` (key specs and origins not built yet), `LimitExceeded`.";
     Decrypt: decrypt(DecryptRequest) -> DecryptResponse = data::decrypt;
@@ -1181,16 +1404,24 @@ engine_operations! {
         errors: "`NotFound`, `AccessDenied`, `UnsupportedOperation` (keys that cannot rotate).";
     ListAliases: list_aliases(ListAliasesRequest) -> ListAliasesResponse = aliases::list_aliases;
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
+    ListGrants: list_grants(ListGrantsRequest) -> ListGrantsResponse = grants::list_grants;
+        errors: "`Validation`, `InvalidMarker`, `InvalidGrantId`, `NotFound`, `AccessDenied`.";
     ListKeyRotations: list_key_rotations(ListKeyRotationsRequest) -> ListKeyRotationsResponse = rotation::list_key_rotations;
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`, `UnsupportedOperation` (keys that cannot rotate).";
     ListKeys: list_keys(ListKeysRequest) -> ListKeysResponse = lifecycle::list_keys;
         errors: "`Validation`, `InvalidMarker`.";
     ListResourceTags: list_resource_tags(ListResourceTagsRequest) -> ListResourceTagsResponse = tags::list_resource_tags;
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
+    ListRetirableGrants: list_retirable_grants(ListRetirableGrantsRequest) -> ListRetirableGrantsResponse = grants::list_retirable_grants;
+        errors: "`Validation`, `InvalidMarker`, `AccessDenied` (a principal of another account).";
     ReEncrypt: re_encrypt(ReEncryptRequest) -> ReEncryptResponse = data::re_encrypt;
         errors: "As `decrypt` for the source and `encrypt` for the destination.";
     ReplicateKey: replicate_key(ReplicateKeyRequest) -> ReplicateKeyResponse = multi_region::replicate_key;
         errors: "`Validation`, `Tag`, `NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (not a multi-Region primary), `AlreadyExists` (a replica in that Region).";
+    RetireGrant: retire_grant(RetireGrantRequest) -> RetireGrantResponse = grants::retire_grant;
+        errors: "`Validation`, `InvalidGrantToken`, `NotFound` (no such grant), `AccessDenied` (not the retiring principal, a grantee allowed to retire it or its issuing account), `DryRunOperation`.";
+    RevokeGrant: revoke_grant(RevokeGrantRequest) -> RevokeGrantResponse = grants::revoke_grant;
+        errors: "`NotFound` (no such key or grant), `AccessDenied`, `DryRunOperation`.";
     RotateKeyOnDemand: rotate_key_on_demand(RotateKeyOnDemandRequest) -> RotateKeyOnDemandResponse = rotation::rotate_key_on_demand;
         errors: "`NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation`, `LimitExceeded` (the per-key lifetime limit), `Conflict` (a rotation in progress or an automatic one due within 20 minutes).";
     ScheduleKeyDeletion: schedule_key_deletion(ScheduleKeyDeletionRequest) -> ScheduleKeyDeletionResponse = lifecycle::schedule_key_deletion;

@@ -45,7 +45,9 @@ pub enum ErrorKind {
     /// `InvalidCiphertextException`: the ciphertext or its encryption context does not verify.
     /// Deliberately carries no detail.
     InvalidCiphertext,
-    /// `InvalidGrantTokenException`: a grant token is malformed.
+    /// `InvalidGrantIdException`: a grant id is not one (not 64 lowercase hex digits).
+    InvalidGrantId,
+    /// `InvalidGrantTokenException`: a grant token is malformed or names no grant.
     InvalidGrantToken,
     /// `InvalidImportTokenException`: the import token is not one issued for this key.
     InvalidImportToken,
@@ -77,7 +79,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (for exhaustive tests and metric tables).
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::AccessDenied,
         Self::AlreadyExists,
         Self::CloudHsmClusterInUse,
@@ -96,6 +98,7 @@ impl ErrorKind {
         Self::InvalidAliasName,
         Self::InvalidArn,
         Self::InvalidCiphertext,
+        Self::InvalidGrantId,
         Self::InvalidGrantToken,
         Self::InvalidImportToken,
         Self::InvalidKeyUsage,
@@ -142,6 +145,7 @@ impl ErrorKind {
             Self::InvalidAliasName => "InvalidAliasNameException",
             Self::InvalidArn => "InvalidArnException",
             Self::InvalidCiphertext => "InvalidCiphertextException",
+            Self::InvalidGrantId => "InvalidGrantIdException",
             Self::InvalidGrantToken => "InvalidGrantTokenException",
             Self::InvalidImportToken => "InvalidImportTokenException",
             Self::InvalidKeyUsage => "InvalidKeyUsageException",

@@ -407,6 +407,64 @@ impl fmt::Debug for KeyMaterialId {
     }
 }
 
+/// A grant's id: 32 random bytes, written as 64 lowercase hex digits, as AWS writes grant
+/// ids (`GrantId`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GrantId(pub(crate) [u8; 32]);
+
+impl GrantId {
+    /// The 32 identifying bytes.
+    #[must_use]
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl FromStr for GrantId {
+    type Err = KmsError;
+    /// Accepts 64 lowercase hex digits. Outside the member's 1..128 characters the answer is
+    /// `ValidationException`; any other string is `InvalidGrantIdException` (it names no
+    /// grant this or any KMS issues).
+    fn from_str(s: &str) -> Result<Self, KmsError> {
+        if s.is_empty() {
+            return Err(KmsError::validation(
+                "grantId",
+                "Member must have length greater than or equal to 1",
+            ));
+        }
+        if s.chars().count() > 128 {
+            return Err(KmsError::validation(
+                "grantId",
+                "Member must have length less than or equal to 128",
+            ));
+        }
+        let invalid =
+            || KmsError::new(ErrorKind::InvalidGrantId, format!("Invalid grant ID '{s}'"));
+        let hex = s.as_bytes();
+        if hex.len() != 64 || hex.iter().any(u8::is_ascii_uppercase) {
+            return Err(invalid());
+        }
+        let mut bytes = [0u8; 32];
+        for (i, pair) in hex.chunks_exact(2).enumerate() {
+            bytes[i] = hex_nibble(pair[0]).ok_or_else(invalid)? << 4
+                | hex_nibble(pair[1]).ok_or_else(invalid)?;
+        }
+        Ok(Self(bytes))
+    }
+}
+
+impl fmt::Display for GrantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+    }
+}
+
+impl fmt::Debug for GrantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "GrantId({self})")
+    }
+}
+
 /// A key ARN: `arn:aws:kms:<region>:<account>:key/<key-id>`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct KeyArn {

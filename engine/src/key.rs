@@ -65,6 +65,8 @@ pub(crate) struct KeyRecord {
     pub(crate) custom_key_store: Option<KeyStoreLink>,
     /// For Origin EXTERNAL: the imported material's id and expiry.
     pub(crate) imported: Option<Imported>,
+    /// The key's grants. Never shared with multi-Region relatives: grants are per key.
+    pub(crate) grants: crate::grant::Grants,
 }
 
 /// What a key with imported material remembers about it.

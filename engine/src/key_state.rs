@@ -41,6 +41,18 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
         | O::DisconnectCustomKeyStore => Ok(()),
         // Footnotes: always allowed.
         O::DescribeKey | O::DeleteAlias | O::ListResourceTags | O::GetKeyLastUsage => Ok(()),
+        // "ListGrants, … RetireGrant, RevokeGrant: OK everywhere"; ListRetirableGrants takes
+        // no key.
+        O::ListGrants | O::ListRetirableGrants | O::RetireGrant | O::RevokeGrant => Ok(()),
+        // The table's CreateGrant row: footnotes 1, 3 (the X2/X3 choice as for the
+        // cryptographic operations), 5, 14; Unavailable and Updating allow it.
+        O::CreateGrant => match state {
+            S::Enabled | S::Unavailable | S::Updating => Ok(()),
+            S::Disabled => disabled(),
+            S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),
+            S::PendingImport => invalid("pending import"),
+            S::Creating => invalid("creating"),
+        },
         O::CancelKeyDeletion => match state {
             S::PendingDeletion | S::PendingReplicaDeletion => Ok(()),
             _ => Err(KmsError::new(

@@ -31,7 +31,7 @@
 //!     │
 //!     ├─ validate members (ValidationException …)          nothing changes on any error
 //!     ├─ resolve KeyRef (key id | key ARN | alias | alias ARN)
-//!     ├─ authorize (default key policy) + key-state table
+//!     ├─ authorize (default key policy, then grants) + key-state table
 //!     ├─ crypto: HKDF(salt) → AES-256-GCM, via the CryptoProvider
 //!     ▼
 //!  Response  ──►  AuditLog (keep all | count only | ring), never a secret
@@ -47,6 +47,7 @@ pub mod audit;
 pub mod crypto;
 mod engine;
 pub mod error;
+mod grant;
 pub mod id;
 mod key;
 pub mod key_state;
@@ -61,7 +62,8 @@ pub use crate::api::{Request, Response};
 pub use crate::engine::{CallContext, Engine, EngineConfig, EngineEvent, EngineLimits};
 pub use crate::error::{ErrorKind, KmsError};
 pub use crate::id::{
-    AccountId, AliasArn, AliasName, KeyArn, KeyId, KeyMaterialId, KeyRef, PrincipalArn, Region,
+    AccountId, AliasArn, AliasName, GrantId, KeyArn, KeyId, KeyMaterialId, KeyRef, PrincipalArn,
+    Region,
 };
 pub use crate::secret::Plaintext;
 pub use crate::time::Timestamp;

@@ -277,6 +277,8 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::CreateAlias => per_second(5),
         // "CreateCustomKeyStore 5;"
         Operation::CreateCustomKeyStore => per_second(5),
+        // "CreateGrant 50;"
+        Operation::CreateGrant => per_second(50),
         // "CreateKey 5;"
         Operation::CreateKey => per_second(5),
         // "DeleteAlias 15;"
@@ -309,14 +311,22 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::GetKeyRotationStatus => per_second(1_000),
         // "ListAliases 500;"
         Operation::ListAliases => per_second(500),
+        // "ListGrants 100;"
+        Operation::ListGrants => per_second(100),
         // "ListKeyRotations 100;"
         Operation::ListKeyRotations => per_second(100),
         // "ListKeys 500;"
         Operation::ListKeys => per_second(500),
         // "ListResourceTags 2000;"
         Operation::ListResourceTags => per_second(2_000),
+        // "ListRetirableGrants 100;"
+        Operation::ListRetirableGrants => per_second(100),
         // "ReplicateKey 5;"
         Operation::ReplicateKey => per_second(5),
+        // "RetireGrant 50 (2023: 30);"
+        Operation::RetireGrant => per_second(50),
+        // "RevokeGrant 50 (2023: 30);"
+        Operation::RevokeGrant => per_second(50),
         // "RotateKeyOnDemand 5;"
         Operation::RotateKeyOnDemand => per_second(5),
         // "ScheduleKeyDeletion 15;"
@@ -397,6 +407,7 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::DisconnectCustomKeyStore
         | Operation::UpdateCustomKeyStore
         | Operation::CreateAlias
+        | Operation::CreateGrant
         | Operation::CreateKey
         | Operation::DeleteAlias
         | Operation::DescribeKey
@@ -410,10 +421,14 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::ImportKeyMaterial
         | Operation::DeleteImportedKeyMaterial
         | Operation::ListAliases
+        | Operation::ListGrants
         | Operation::ListKeyRotations
         | Operation::ListKeys
         | Operation::ListResourceTags
+        | Operation::ListRetirableGrants
         | Operation::ReplicateKey
+        | Operation::RetireGrant
+        | Operation::RevokeGrant
         | Operation::RotateKeyOnDemand
         | Operation::ScheduleKeyDeletion
         | Operation::TagResource

@@ -370,3 +370,117 @@ aws_enum! {
         KeyMaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE",
     }
 }
+
+aws_enum! {
+    /// What a grant allows (`GrantOperation`): the permission of one operation, with
+    /// ReEncrypt split into its two halves.
+    GrantOperation as "operations" {
+        /// `kms:Decrypt`.
+        Decrypt = "Decrypt",
+        /// `kms:Encrypt`.
+        Encrypt = "Encrypt",
+        /// `kms:GenerateDataKey`.
+        GenerateDataKey = "GenerateDataKey",
+        /// `kms:GenerateDataKeyWithoutPlaintext`.
+        GenerateDataKeyWithoutPlaintext = "GenerateDataKeyWithoutPlaintext",
+        /// `kms:ReEncryptFrom`: ReEncrypt with the key as the source.
+        ReEncryptFrom = "ReEncryptFrom",
+        /// `kms:ReEncryptTo`: ReEncrypt with the key as the destination.
+        ReEncryptTo = "ReEncryptTo",
+        /// `kms:Sign`.
+        Sign = "Sign",
+        /// `kms:Verify`.
+        Verify = "Verify",
+        /// `kms:GetPublicKey`.
+        GetPublicKey = "GetPublicKey",
+        /// `kms:CreateGrant`: grants no wider than this one.
+        CreateGrant = "CreateGrant",
+        /// `kms:RetireGrant`: the grantee may retire the grant.
+        RetireGrant = "RetireGrant",
+        /// `kms:DescribeKey`.
+        DescribeKey = "DescribeKey",
+        /// `kms:GenerateDataKeyPair`.
+        GenerateDataKeyPair = "GenerateDataKeyPair",
+        /// `kms:GenerateDataKeyPairWithoutPlaintext`.
+        GenerateDataKeyPairWithoutPlaintext = "GenerateDataKeyPairWithoutPlaintext",
+        /// `kms:GenerateMac`.
+        GenerateMac = "GenerateMac",
+        /// `kms:VerifyMac`.
+        VerifyMac = "VerifyMac",
+        /// `kms:DeriveSharedSecret`.
+        DeriveSharedSecret = "DeriveSharedSecret",
+    }
+}
+
+impl GrantOperation {
+    /// Whether a grant's encryption context constraint applies to this operation: the
+    /// operations that take an encryption context (AWS's GrantConstraints). DescribeKey,
+    /// RetireGrant and CreateGrant ignore it (CreateGrant has its own rule instead).
+    #[must_use]
+    pub const fn takes_encryption_context(self) -> bool {
+        matches!(
+            self,
+            Self::Decrypt
+                | Self::Encrypt
+                | Self::GenerateDataKey
+                | Self::GenerateDataKeyWithoutPlaintext
+                | Self::ReEncryptFrom
+                | Self::ReEncryptTo
+                | Self::GenerateDataKeyPair
+                | Self::GenerateDataKeyPairWithoutPlaintext
+        )
+    }
+
+    /// The grant operations valid on a key of `spec` and `usage` (AWS's "Grant operations"
+    /// table): what the key type can do, plus DescribeKey, CreateGrant and RetireGrant.
+    #[must_use]
+    pub fn valid_for(spec: KeySpec, usage: KeyUsage) -> &'static [Self] {
+        match (spec, usage) {
+            (KeySpec::SymmetricDefault, _) => &[
+                Self::Decrypt,
+                Self::Encrypt,
+                Self::GenerateDataKey,
+                Self::GenerateDataKeyWithoutPlaintext,
+                Self::GenerateDataKeyPair,
+                Self::GenerateDataKeyPairWithoutPlaintext,
+                Self::ReEncryptFrom,
+                Self::ReEncryptTo,
+                Self::CreateGrant,
+                Self::RetireGrant,
+                Self::DescribeKey,
+            ],
+            (_, KeyUsage::GenerateVerifyMac) => &[
+                Self::GenerateMac,
+                Self::VerifyMac,
+                Self::CreateGrant,
+                Self::RetireGrant,
+                Self::DescribeKey,
+            ],
+            (_, KeyUsage::EncryptDecrypt) => &[
+                Self::Decrypt,
+                Self::Encrypt,
+                Self::ReEncryptFrom,
+                Self::ReEncryptTo,
+                Self::GetPublicKey,
+                Self::CreateGrant,
+                Self::RetireGrant,
+                Self::DescribeKey,
+            ],
+            (_, KeyUsage::SignVerify) => &[
+                Self::Sign,
+                Self::Verify,
+                Self::GetPublicKey,
+                Self::CreateGrant,
+                Self::RetireGrant,
+                Self::DescribeKey,
+            ],
+            (_, KeyUsage::KeyAgreement) => &[
+                Self::DeriveSharedSecret,
+                Self::GetPublicKey,
+                Self::CreateGrant,
+                Self::RetireGrant,
+                Self::DescribeKey,
+            ],
+        }
+    }
+}

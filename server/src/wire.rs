@@ -47,8 +47,9 @@ use engine::api::{
     ConnectCustomKeyStoreResponse, CreateAliasResponse, DeleteAliasResponse,
     DeleteCustomKeyStoreResponse, DisableKeyResponse, DisableKeyRotationResponse,
     DisconnectCustomKeyStoreResponse, EnableKeyResponse, EnableKeyRotationResponse, Operation,
-    TagResourceResponse, UntagResourceResponse, UpdateAliasResponse, UpdateCustomKeyStoreResponse,
-    UpdateKeyDescriptionResponse, UpdatePrimaryRegionResponse,
+    RetireGrantResponse, RevokeGrantResponse, TagResourceResponse, UntagResourceResponse,
+    UpdateAliasResponse, UpdateCustomKeyStoreResponse, UpdateKeyDescriptionResponse,
+    UpdatePrimaryRegionResponse,
 };
 use engine::{KmsError, Request, Response};
 
@@ -66,6 +67,7 @@ macro_rules! require {
 mod aliases;
 mod crypto;
 mod custom_key_stores;
+mod grants;
 mod import;
 mod keys;
 mod mac;
@@ -194,6 +196,7 @@ fn decode_members(operation: Operation, m: &Members<'_, '_>) -> Result<Request, 
         Operation::CreateCustomKeyStore => {
             Request::CreateCustomKeyStore(custom_key_stores::create(m)?)
         }
+        Operation::CreateGrant => Request::CreateGrant(grants::create_grant(m)?),
         Operation::CreateKey => Request::CreateKey(keys::create_key(m)?),
         Operation::Decrypt => Request::Decrypt(crypto::decrypt(m)?),
         Operation::DeleteAlias => Request::DeleteAlias(aliases::delete_alias(m)?),
@@ -234,11 +237,17 @@ fn decode_members(operation: Operation, m: &Members<'_, '_>) -> Result<Request, 
         }
         Operation::ImportKeyMaterial => Request::ImportKeyMaterial(import::import_key_material(m)?),
         Operation::ListAliases => Request::ListAliases(aliases::list_aliases(m)?),
+        Operation::ListGrants => Request::ListGrants(grants::list_grants(m)?),
         Operation::ListKeyRotations => Request::ListKeyRotations(rotation::list_key_rotations(m)?),
         Operation::ListKeys => Request::ListKeys(keys::list_keys(m)?),
         Operation::ListResourceTags => Request::ListResourceTags(tags::list_resource_tags(m)?),
+        Operation::ListRetirableGrants => {
+            Request::ListRetirableGrants(grants::list_retirable_grants(m)?)
+        }
         Operation::ReEncrypt => Request::ReEncrypt(crypto::re_encrypt(m)?),
         Operation::ReplicateKey => Request::ReplicateKey(multi_region::replicate_key(m)?),
+        Operation::RetireGrant => Request::RetireGrant(grants::retire_grant(m)?),
+        Operation::RevokeGrant => Request::RevokeGrant(grants::revoke_grant(m)?),
         Operation::RotateKeyOnDemand => {
             Request::RotateKeyOnDemand(rotation::rotate_key_on_demand(m)?)
         }
@@ -285,6 +294,8 @@ pub fn encode(response: &Response) -> Vec<u8> {
         | Response::DisconnectCustomKeyStore(DisconnectCustomKeyStoreResponse {})
         | Response::EnableKey(EnableKeyResponse {})
         | Response::EnableKeyRotation(EnableKeyRotationResponse {})
+        | Response::RetireGrant(RetireGrantResponse {})
+        | Response::RevokeGrant(RevokeGrantResponse {})
         | Response::TagResource(TagResourceResponse {})
         | Response::UntagResource(UntagResourceResponse {})
         | Response::UpdateAlias(UpdateAliasResponse {})
@@ -292,6 +303,7 @@ pub fn encode(response: &Response) -> Vec<u8> {
         | Response::UpdateKeyDescription(UpdateKeyDescriptionResponse {})
         | Response::UpdatePrimaryRegion(UpdatePrimaryRegionResponse {}) => w.close(),
         Response::CreateCustomKeyStore(r) => custom_key_stores::write_create(w, r),
+        Response::CreateGrant(r) => grants::write_create_grant(w, r),
         Response::CreateKey(r) => keys::write_create_key(w, r),
         Response::Decrypt(r) => crypto::write_decrypt(w, r),
         Response::DeleteImportedKeyMaterial(r) => {
@@ -311,9 +323,11 @@ pub fn encode(response: &Response) -> Vec<u8> {
         Response::GetParametersForImport(r) => import::write_get_parameters_for_import(w, r),
         Response::ImportKeyMaterial(r) => import::write_import_key_material(w, r),
         Response::ListAliases(r) => aliases::write_list_aliases(w, r),
+        Response::ListGrants(r) => grants::write_list_grants(w, r),
         Response::ListKeyRotations(r) => rotation::write_list_key_rotations(w, r),
         Response::ListKeys(r) => keys::write_list_keys(w, r),
         Response::ListResourceTags(r) => tags::write_list_resource_tags(w, r),
+        Response::ListRetirableGrants(r) => grants::write_list_retirable_grants(w, r),
         Response::ReEncrypt(r) => crypto::write_re_encrypt(w, r),
         Response::ReplicateKey(r) => multi_region::write_replicate_key(w, r),
         Response::RotateKeyOnDemand(r) => rotation::write_rotate_key_on_demand(w, r),

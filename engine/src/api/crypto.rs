@@ -225,6 +225,13 @@ impl ReEncryptRequest {
         self.dry_run = dry_run;
         self
     }
+
+    /// Sets `GrantTokens`.
+    #[must_use]
+    pub fn with_grant_tokens(mut self, grant_tokens: Vec<String>) -> Self {
+        self.grant_tokens = grant_tokens;
+        self
+    }
 }
 
 /// `ReEncrypt` response.
@@ -298,6 +305,13 @@ impl GenerateDataKeyRequest {
     #[must_use]
     pub fn with_dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
+        self
+    }
+
+    /// Sets `GrantTokens`.
+    #[must_use]
+    pub fn with_grant_tokens(mut self, grant_tokens: Vec<String>) -> Self {
+        self.grant_tokens = grant_tokens;
         self
     }
 }

@@ -212,6 +212,13 @@ impl DescribeKeyRequest {
     pub fn new(key_id: impl Into<KeyRef>) -> Self {
         Self { key_id: key_id.into(), grant_tokens: Vec::new() }
     }
+
+    /// Sets `GrantTokens`.
+    #[must_use]
+    pub fn with_grant_tokens(mut self, grant_tokens: Vec<String>) -> Self {
+        self.grant_tokens = grant_tokens;
+        self
+    }
 }
 
 /// `DescribeKey` response.

@@ -42,6 +42,13 @@ impl GenerateMacRequest {
         self.dry_run = dry_run;
         self
     }
+
+    /// Sets `GrantTokens`.
+    #[must_use]
+    pub fn with_grant_tokens(mut self, grant_tokens: Vec<String>) -> Self {
+        self.grant_tokens = grant_tokens;
+        self
+    }
 }
 
 /// `GenerateMac` response.
@@ -95,6 +102,13 @@ impl VerifyMacRequest {
     #[must_use]
     pub fn with_dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
+        self
+    }
+
+    /// Sets `GrantTokens`.
+    #[must_use]
+    pub fn with_grant_tokens(mut self, grant_tokens: Vec<String>) -> Self {
+        self.grant_tokens = grant_tokens;
         self
     }
 }

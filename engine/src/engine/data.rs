@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use super::{
-    Audited, Engine, QuotaKey, Store, Touched, check_blob_len, check_grant_tokens, random_array,
+    Access, Audited, Engine, QuotaKey, Store, Touched, check_blob_len, check_grant_tokens,
+    random_array,
 };
 use crate::api::*;
 use crate::crypto::blob::{self, BlobHeader, EncryptionContext};
@@ -50,14 +51,14 @@ fn check_symmetric(
 fn encrypting_key<'s>(
     engine: &'s Engine,
     ctx: &CallContext,
-    operation: Operation,
+    access: &Access<'_>,
     key_ref: &KeyRef,
     algorithm: Option<EncryptionAlgorithmSpec>,
     touched: &mut Touched,
 ) -> Result<(&'s KeyRecord, &'s KeyMaterial), KmsError> {
     let key_id = engine.resolve(ctx, key_ref, true)?;
-    let key = Engine::authorize(&engine.store, ctx, operation, key_id, touched)?;
-    check_symmetric(key, operation, algorithm)?;
+    let key = Engine::authorize(&engine.store, ctx, *access, key_id, touched)?;
+    check_symmetric(key, access.operation, algorithm)?;
     Ok((key, key.current_material()?))
 }
 
@@ -65,7 +66,7 @@ fn encrypting_key<'s>(
 fn decrypting_key<'s>(
     engine: &'s Engine,
     ctx: &CallContext,
-    operation: Operation,
+    access: &Access<'_>,
     blob: &[u8],
     key_ref: Option<&KeyRef>,
     algorithm: Option<EncryptionAlgorithmSpec>,
@@ -85,8 +86,8 @@ fn decrypting_key<'s>(
             "The key ID in the request does not identify a CMK that can perform this operation.",
         ));
     }
-    let key = Engine::authorize(store, ctx, operation, header.key_id, touched)?;
-    check_symmetric(key, operation, algorithm)?;
+    let key = Engine::authorize(store, ctx, *access, header.key_id, touched)?;
+    check_symmetric(key, access.operation, algorithm)?;
     let material =
         key.material(&header.key_material_id).ok_or_else(KmsError::invalid_ciphertext)?;
     Ok((key, material))
@@ -139,14 +140,11 @@ pub(super) fn encrypt(
 ) -> Result<EncryptResponse, KmsError> {
     check_blob_len("plaintext", req.plaintext.len(), PLAINTEXT_MAX_LEN)?;
     check_grant_tokens(&req.grant_tokens)?;
-    let (key, _) = encrypting_key(
-        engine,
-        ctx,
-        Operation::Encrypt,
-        &req.key_id,
-        req.encryption_algorithm,
-        touched,
-    )?;
+    let access = Access::new(Operation::Encrypt)
+        .with_context(&req.encryption_context)
+        .with_grant_tokens(&req.grant_tokens);
+    let (key, _) =
+        encrypting_key(engine, ctx, &access, &req.key_id, req.encryption_algorithm, touched)?;
     let key_arn = key.arn;
     if req.dry_run {
         return Err(KmsError::dry_run());
@@ -182,10 +180,13 @@ pub(super) fn decrypt(
     touched: &mut Touched,
 ) -> Result<DecryptResponse, KmsError> {
     check_grant_tokens(&req.grant_tokens)?;
+    let access = Access::new(Operation::Decrypt)
+        .with_context(&req.encryption_context)
+        .with_grant_tokens(&req.grant_tokens);
     let (key, material) = decrypting_key(
         engine,
         ctx,
-        Operation::Decrypt,
+        &access,
         &req.ciphertext_blob,
         req.key_id.as_ref(),
         req.encryption_algorithm,
@@ -236,19 +237,25 @@ pub(super) fn re_encrypt(
     touched: &mut Touched,
 ) -> Result<ReEncryptResponse, KmsError> {
     check_grant_tokens(&req.grant_tokens)?;
+    let source_access = Access::re_encrypt_from()
+        .with_context(&req.source_encryption_context)
+        .with_grant_tokens(&req.grant_tokens);
     let (source, source_material) = decrypting_key(
         engine,
         ctx,
-        Operation::ReEncrypt,
+        &source_access,
         &req.ciphertext_blob,
         req.source_key_id.as_ref(),
         req.source_encryption_algorithm,
         touched,
     )?;
+    let destination_access = Access::re_encrypt_to()
+        .with_context(&req.destination_encryption_context)
+        .with_grant_tokens(&req.grant_tokens);
     let (destination, destination_material) = encrypting_key(
         engine,
         ctx,
-        Operation::ReEncrypt,
+        &destination_access,
         &req.destination_key_id,
         req.destination_encryption_algorithm,
         touched,
@@ -341,7 +348,10 @@ fn new_data_key(
 ) -> Result<GenerateDataKeyResponse, KmsError> {
     let len = data_key_len(&req)?;
     check_grant_tokens(&req.grant_tokens)?;
-    let (key, _) = encrypting_key(engine, ctx, operation, &req.key_id, None, touched)?;
+    let access = Access::new(operation)
+        .with_context(&req.encryption_context)
+        .with_grant_tokens(&req.grant_tokens);
+    let (key, _) = encrypting_key(engine, ctx, &access, &req.key_id, None, touched)?;
     let key_arn = key.arn;
     if req.dry_run {
         return Err(KmsError::dry_run());

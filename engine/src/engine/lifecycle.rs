@@ -3,7 +3,8 @@
 use serde_json::{Value, json};
 
 use super::{
-    Audited, Due, Engine, Touched, check_marker, invalid_marker, page_limit, paginate, random_array,
+    Access, Audited, Due, Engine, Touched, check_marker, invalid_marker, page_limit, paginate,
+    random_array,
 };
 use crate::api::*;
 use crate::engine::CallContext;
@@ -189,6 +190,7 @@ pub(super) fn create_key(
         state_before_update: None,
         custom_key_store,
         imported: external.then(crate::key::Imported::default),
+        grants: crate::grant::Grants::default(),
     };
     let key_metadata = record.metadata();
     touched.key(arn);
@@ -214,9 +216,17 @@ pub(super) fn describe_key(
     req: DescribeKeyRequest,
     touched: &mut Touched,
 ) -> Result<DescribeKeyResponse, KmsError> {
-    super::check_grant_tokens(&req.grant_tokens)?;
+    // DescribeKey's error list has no InvalidGrantTokenException: a token that is not one,
+    // or names no known grant, is ignored.
+    super::check_grant_token_shapes(&req.grant_tokens)?;
     let key_id = engine.resolve(ctx, &req.key_id, true)?;
-    let key = Engine::authorize(&engine.store, ctx, Operation::DescribeKey, key_id, touched)?;
+    let key = Engine::authorize(
+        &engine.store,
+        ctx,
+        Access::new(Operation::DescribeKey).with_grant_tokens_if_known(&req.grant_tokens),
+        key_id,
+        touched,
+    )?;
     let mut key_metadata = key.metadata();
     key_metadata.key_state = engine.store.effective_state(key);
     key_metadata.enabled = key_metadata.key_state == KeyState::Enabled;

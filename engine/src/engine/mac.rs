@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Audited, Engine, QuotaKey, Touched, check_blob_len, check_grant_tokens};
+use super::{Access, Audited, Engine, QuotaKey, Touched, check_blob_len, check_grant_tokens};
 use crate::api::*;
 use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
@@ -18,13 +18,14 @@ const MAC_MAX_LEN: usize = 6144;
 fn mac_key<'e>(
     engine: &'e Engine,
     ctx: &CallContext,
-    operation: Operation,
+    access: &Access<'_>,
     key_ref: &KeyRef,
     algorithm: MacAlgorithmSpec,
     touched: &mut Touched,
 ) -> Result<(KeyArn, &'e [u8]), KmsError> {
+    let operation = access.operation;
     let key_id = engine.resolve(ctx, key_ref, true)?;
-    let key = Engine::authorize(&engine.store, ctx, operation, key_id, touched)?;
+    let key = Engine::authorize(&engine.store, ctx, *access, key_id, touched)?;
     if key.usage != KeyUsage::GenerateVerifyMac {
         return Err(KmsError::new(
             ErrorKind::InvalidKeyUsage,
@@ -65,8 +66,9 @@ pub(super) fn generate_mac(
 ) -> Result<GenerateMacResponse, KmsError> {
     check_blob_len("message", req.message.len(), MESSAGE_MAX_LEN)?;
     check_grant_tokens(&req.grant_tokens)?;
+    let access = Access::new(Operation::GenerateMac).with_grant_tokens(&req.grant_tokens);
     let (key_id, material) =
-        mac_key(engine, ctx, Operation::GenerateMac, &req.key_id, req.mac_algorithm, touched)?;
+        mac_key(engine, ctx, &access, &req.key_id, req.mac_algorithm, touched)?;
     if req.dry_run {
         return Err(KmsError::dry_run());
     }
@@ -97,8 +99,9 @@ pub(super) fn verify_mac(
     check_blob_len("message", req.message.len(), MESSAGE_MAX_LEN)?;
     check_blob_len("mac", req.mac.len(), MAC_MAX_LEN)?;
     check_grant_tokens(&req.grant_tokens)?;
+    let access = Access::new(Operation::VerifyMac).with_grant_tokens(&req.grant_tokens);
     let (key_id, material) =
-        mac_key(engine, ctx, Operation::VerifyMac, &req.key_id, req.mac_algorithm, touched)?;
+        mac_key(engine, ctx, &access, &req.key_id, req.mac_algorithm, touched)?;
     if req.dry_run {
         return Err(KmsError::dry_run());
     }

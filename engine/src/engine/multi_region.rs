@@ -380,6 +380,7 @@ fn create_replica(
         state_before_update: None,
         custom_key_store: None,
         imported: None,
+        grants: crate::grant::Grants::default(),
     };
     engine.store.insert_key(record);
     engine.store.replica_tombstones.remove(&(account, key_id));

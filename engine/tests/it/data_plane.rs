@@ -125,13 +125,22 @@ fn size_limits_are_validation_errors() {
         kms.decrypt(&ctx, DecryptRequest::new(vec![1u8; 6144])),
         ErrorKind::InvalidCiphertext,
     );
-    let tokens = vec!["t".to_owned(); 11];
+    // At most 10 grant tokens, each a token of a grant the engine knows.
+    let grant = CreateGrantRequest::new(
+        key,
+        "arn:aws:iam::111122223333:role/app",
+        vec![engine::spec::GrantOperation::Encrypt],
+    );
+    let token = kms.create_grant(&ctx, grant).unwrap().grant_token;
     assert_kind(
-        kms.encrypt(&ctx, EncryptRequest::new(key, "x").with_grant_tokens(tokens)),
+        kms.encrypt(&ctx, EncryptRequest::new(key, "x").with_grant_tokens(vec![token.clone(); 11])),
         ErrorKind::Validation,
     );
-    kms.encrypt(&ctx, EncryptRequest::new(key, "x").with_grant_tokens(vec!["t".to_owned(); 10]))
-        .unwrap();
+    kms.encrypt(&ctx, EncryptRequest::new(key, "x").with_grant_tokens(vec![token; 10])).unwrap();
+    assert_kind(
+        kms.encrypt(&ctx, EncryptRequest::new(key, "x").with_grant_tokens(vec!["t".to_owned()])),
+        ErrorKind::InvalidGrantToken,
+    );
 }
 
 #[test]

@@ -11,9 +11,10 @@ use std::panic::Location;
 use engine::api::*;
 use engine::key_state;
 use engine::spec::{
-    DataKeySpec, KeySpec, KeyState, MacAlgorithmSpec, WrappingAlgorithm, WrappingKeySpec,
+    DataKeySpec, GrantOperation, KeySpec, KeyState, MacAlgorithmSpec, WrappingAlgorithm,
+    WrappingKeySpec,
 };
-use engine::{AliasName, CallContext, Engine, KeyArn, KeyId, KmsError, Region};
+use engine::{AliasName, CallContext, Engine, GrantId, KeyArn, KeyId, KmsError, Region};
 
 use crate::support::*;
 
@@ -264,6 +265,15 @@ fn hmac() -> CreateKeyRequest {
 
 const MAC: MacAlgorithmSpec = MacAlgorithmSpec::HmacSha256;
 
+/// The grantee of the grants made here.
+const GRANTEE: &str = "arn:aws:iam::444455556666:role/grantee";
+
+/// A grant on `key` (made while Enabled); its id.
+fn grant(kms: &mut Engine, ctx: &CallContext, key: KeyId) -> GrantId {
+    let request = CreateGrantRequest::new(key, GRANTEE, vec![GrantOperation::Decrypt]);
+    kms.create_grant(ctx, request).expect("create the grant while Enabled").grant_id
+}
+
 fn tag() -> Tag {
     Tag::new("team", "payments")
 }
@@ -275,7 +285,7 @@ fn trials(operation: Operation, state: KeyState) -> Option<Vec<Trial>> {
     let trials = match operation {
         // No key to be in a state: CreateKey, ListKeys, GenerateRandom and ListAliases
         // without a KeyId filter always pass the table (test (a) covers their rows).
-        O::CreateKey | O::ListKeys | O::GenerateRandom => return None,
+        O::CreateKey | O::ListKeys | O::GenerateRandom | O::ListRetirableGrants => return None,
         // Custom key store operations act on a store, not a key.
         O::CreateCustomKeyStore
         | O::DescribeCustomKeyStores
@@ -295,6 +305,32 @@ fn trials(operation: Operation, state: KeyState) -> Option<Vec<Trial>> {
                 .kms
                 .create_alias(&f.ctx, CreateAliasRequest::new(alias("alias/new"), f.key))
                 .map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::CreateGrant => {
+            let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
+            let request = CreateGrantRequest::new(f.key, GRANTEE, vec![GrantOperation::Decrypt]);
+            let outcome = f.kms.create_grant(&f.ctx, request).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::ListGrants => {
+            let mut f = fixture(state, CreateKeyRequest::new(), grant);
+            let outcome = f.kms.list_grants(&f.ctx, ListGrantsRequest::new(f.key)).map(|r| {
+                let ids: Vec<GrantId> = r.grants.iter().map(|g| g.grant_id).collect();
+                assert_eq!(ids, [f.prepared], "ListGrants in {state} lists the grant");
+            });
+            vec![Trial::new(&f, outcome)]
+        }
+        O::RetireGrant => {
+            let mut f = fixture(state, CreateKeyRequest::new(), grant);
+            let request = RetireGrantRequest::by_id(f.key, f.prepared);
+            let outcome = f.kms.retire_grant(&f.ctx, request).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::RevokeGrant => {
+            let mut f = fixture(state, CreateKeyRequest::new(), grant);
+            let request = RevokeGrantRequest::new(f.key, f.prepared);
+            let outcome = f.kms.revoke_grant(&f.ctx, request).map(drop);
             vec![Trial::new(&f, outcome)]
         }
         O::Decrypt => {
@@ -599,8 +635,8 @@ fn reachable_states_through_the_engine_match_the_table() {
             }
         }
     }
-    // Every operation but the 9 that take no key; ReEncrypt and UpdateAlias two ways each.
-    let ways = Operation::ALL.len() - 9 + 2;
+    // Every operation but the 10 that take no key; ReEncrypt and UpdateAlias two ways each.
+    let ways = Operation::ALL.len() - 10 + 2;
     assert_eq!(
         calls,
         REACHABLE.len() * ways,

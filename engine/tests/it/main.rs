@@ -11,6 +11,7 @@ mod audit;
 mod custom_key_stores;
 mod data_plane;
 mod determinism;
+mod grants;
 mod import;
 mod import_crypto;
 mod key_states;

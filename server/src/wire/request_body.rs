@@ -17,9 +17,9 @@ use base64::engine::general_purpose::STANDARD;
 use engine::api::{Page, Tag};
 use engine::crypto::blob::EncryptionContext;
 use engine::spec::{
-    CustomKeyStoreType, DataKeySpec, EncryptionAlgorithmSpec, ExpirationModel, IncludeKeyMaterial,
-    KeySpec, KeyUsage, MacAlgorithmSpec, OriginType, WrappingAlgorithm, WrappingKeySpec,
-    XksProxyConnectivity,
+    CustomKeyStoreType, DataKeySpec, EncryptionAlgorithmSpec, ExpirationModel, GrantOperation,
+    IncludeKeyMaterial, KeySpec, KeyUsage, MacAlgorithmSpec, OriginType, WrappingAlgorithm,
+    WrappingKeySpec, XksProxyConnectivity,
 };
 use engine::time::NANOS_PER_SECOND;
 use engine::{ErrorKind, KmsError, Plaintext, Timestamp};
@@ -480,6 +480,24 @@ impl<'v, 'a> Members<'v, 'a> {
             )])
         })
     }
+
+    /// A list-of-enums member (`Operations`), each parsed by the engine. One value outside
+    /// the set fails the whole list, in AWS's words for a list member.
+    pub(super) fn aws_enums<T: AwsEnum>(&self, name: &str) -> Result<Option<Vec<T>>, WireError> {
+        let Some(texts) = self.strings(name)? else { return Ok(None) };
+        match texts.iter().map(|text| text.parse::<T>()).collect::<Result<Vec<T>, _>>() {
+            Ok(values) => Ok(Some(values)),
+            Err(_) => {
+                let set: Vec<&str> = T::all().iter().map(|value| value.wire_name()).collect();
+                Err(validation_errors(&[format!(
+                    "Value '[{}]' at '{}' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+                    texts.join(", "),
+                    self.aws_path(name),
+                    set.join(", ")
+                )]))
+            }
+        }
+    }
 }
 
 /// Decodes base64 `text` into a [`Plaintext`] with no other copy of the bytes; `None` if it
@@ -557,6 +575,7 @@ aws_enums!(
     DataKeySpec,
     EncryptionAlgorithmSpec,
     ExpirationModel,
+    GrantOperation,
     IncludeKeyMaterial,
     KeySpec,
     KeyUsage,
