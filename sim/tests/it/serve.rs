@@ -398,3 +398,109 @@ fn kmsim_serve_raises_the_alarms_of_its_rules_file() {
     assert!(stderr.contains("unknown alarm `sometimes`"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `POST` of a JSON body to an admin `path`.
+fn post_admin(address: &str, path: &str, body: &Value) -> u16 {
+    let body = body.to_string();
+    let mut stream = TcpStream::connect(address).unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    raw.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn kmsim_analyze_reports_what_a_server_s_keys_allow() {
+    let (mut child, line) = serve_with(&["--seed", "5"]);
+    let address =
+        line.split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let create = |description: &str| {
+        let (_, key) = call(&address, "CreateKey", &json!({ "Description": description })).unwrap();
+        key["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned()
+    };
+    // A: rotated, in use, shared with nobody, but its policy lets anyone decrypt.
+    let tidy = create("tidy");
+    assert_eq!(call(&address, "EnableKeyRotation", &json!({ "KeyId": tidy })).unwrap().0, 200);
+    let public = json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Everyone", "Effect": "Allow", "Principal": "*",
+             "Action": "kms:Decrypt", "Resource": "*"}
+        ]
+    });
+    let (status, answer) = call(
+        &address,
+        "PutKeyPolicy",
+        &json!({ "KeyId": tidy, "PolicyName": "default", "Policy": public.to_string() }),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{answer}");
+    // B: never used, not rotated, and granted to another account, which may re-grant.
+    let neglected = create("neglected");
+    let grant = json!({
+        "KeyId": neglected,
+        "GranteePrincipal": "arn:aws:iam::111122223333:role/partner",
+        "Operations": ["Decrypt", "CreateGrant"],
+    });
+    let (status, answer) = call(&address, "CreateGrant", &grant).unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        post_admin(&address, "/kmsim/clock", &json!({ "AdvanceSeconds": 100 * 86_400 })),
+        200
+    );
+    let encrypt = json!({ "KeyId": tidy, "Plaintext": BASE64.encode(b"in use") });
+    assert_eq!(call(&address, "Encrypt", &encrypt).unwrap().0, 200);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["analyze", "--endpoint", &format!("http://{address}"), "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let analysis: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(analysis["keys_analyzed"], 2, "{analysis}");
+    let found: Vec<(String, String)> = analysis["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let key = f["key_arn"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+            (key, f["kind"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        (&tidy, "public-access"),
+        (&neglected, "external-grant"),
+        (&neglected, "grant-can-regrant"),
+        (&neglected, "rotation-disabled"),
+        (&neglected, "unused-key"),
+    ]
+    .iter()
+    .map(|(k, kind)| ((*k).clone(), (*kind).to_owned()))
+    .collect();
+    let mut sorted = found.clone();
+    sorted.sort();
+    let mut expected_sorted = expected;
+    expected_sorted.sort();
+    assert_eq!(sorted, expected_sorted, "{analysis}");
+    // Most urgent first: the public key policy leads.
+    assert_eq!(found[0], (tidy.clone(), "public-access".to_owned()), "{analysis}");
+    let public_finding = &analysis["findings"][0];
+    assert!(public_finding["location"].as_str().unwrap().contains("Everyone"), "{analysis}");
+
+    // The readable table names each finding and its fix.
+    let table = Command::new(env!("CARGO_BIN_EXE_kmsim"))
+        .args(["analyze", "--endpoint", &format!("http://{address}")])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.starts_with("2 keys analyzed"), "{table}");
+    assert!(table.contains("external-grant") && table.contains("fix: "), "{table}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -218,18 +218,22 @@ fn in_process(args: &LoadArgs) -> LoadReport {
     report(args, "in-process engine".to_owned(), &latency, errors, args.duration_s)
 }
 
-type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+pub(crate) type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// A pooled HTTP/1.1 client for `uri`: plain for http://, TLS for https:// (kmsim serve's
 /// key exchange groups, X25519MLKEM768 first), trusting `--ca-file` or the system's roots.
-fn http_client(args: &LoadArgs, uri: &hyper::Uri) -> anyhow::Result<HttpClient> {
+pub(crate) fn http_client(
+    ca_file: Option<&std::path::Path>,
+    connections: usize,
+    uri: &hyper::Uri,
+) -> anyhow::Result<HttpClient> {
     let https = uri.scheme_str() == Some("https");
-    if args.ca_file.is_some() && !https {
+    if ca_file.is_some() && !https {
         bail!(crate::BadInput("--ca-file needs an https:// endpoint".to_owned()));
     }
     let tls = rustls::ClientConfig::builder_with_provider(Arc::new(server::tls::provider()))
         .with_safe_default_protocol_versions()?;
-    let tls = match &args.ca_file {
+    let tls = match ca_file {
         Some(path) => tls.with_root_certificates(
             server::tls::read_roots(path).map_err(|e| crate::BadInput(e.to_string()))?,
         ),
@@ -242,15 +246,13 @@ fn http_client(args: &LoadArgs, uri: &hyper::Uri) -> anyhow::Result<HttpClient> 
         .https_or_http()
         .enable_http1()
         .build();
-    Ok(Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(args.connections)
-        .build(connector))
+    Ok(Client::builder(TokioExecutor::new()).pool_max_idle_per_host(connections).build(connector))
 }
 
 const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDKMSIMLOAD/20261130/us-east-1/kms/aws4_request, \
      SignedHeaders=content-type;host;x-amz-target, Signature=unsigned";
 
-async fn post(
+pub(crate) async fn post(
     client: &HttpClient,
     uri: &hyper::Uri,
     operation: &str,
@@ -271,7 +273,7 @@ async fn post(
 
 async fn over_http(args: &LoadArgs, endpoint: &str) -> anyhow::Result<LoadReport> {
     let uri: hyper::Uri = endpoint.parse().with_context(|| format!("endpoint `{endpoint}`"))?;
-    let client = http_client(args, &uri)?;
+    let client = http_client(args.ca_file.as_deref(), args.connections, &uri)?;
     let (status, created) = post(&client, &uri, "CreateKey", Bytes::from_static(b"{}"))
         .await
         .with_context(|| format!("CreateKey at {endpoint}"))?;

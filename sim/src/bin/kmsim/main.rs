@@ -4,6 +4,7 @@
 //! no capacity that meets the SLO); 2 bad input (a command line, scenario, catalog or spec
 //! that cannot be used); 3 anything else (an I/O failure).
 
+mod analyze;
 mod load;
 mod scenarios;
 
@@ -170,6 +171,11 @@ enum Command {
     /// moto_server, any AWS KMS endpoint) and report operations per second and latency
     /// percentiles.
     Load(load::LoadArgs),
+    /// Read every key's policy, grants, rotation and last use through the KMS API of a
+    /// running endpoint and report who can do what they should not: public and
+    /// cross-account access, wildcard actions, grants to other accounts, unused keys, keys
+    /// without rotation; each finding with its cause and a least-privilege fix.
+    Analyze(analyze::AnalyzeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -374,6 +380,7 @@ fn run() -> anyhow::Result<u8> {
         Command::Cost(args) => cost(&args)?,
         Command::Serve(args) => serve(&args)?,
         Command::Load(args) => load::main(&args)?,
+        Command::Analyze(args) => analyze::main(&args)?,
     }
     Ok(0)
 }
