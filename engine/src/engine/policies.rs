@@ -512,3 +512,6 @@ pub(super) fn list_key_policies(
         page_info: PageInfo::default(),
     })
 }
+
+#[cfg(test)]
+mod tests;
