@@ -176,3 +176,113 @@ pub(crate) fn define(c: &mut Criterion) {
     }
     ops.finish();
 }
+
+/// `engine/authorize/…`: DescribeKey, the cheapest authorized call, under key policies of
+/// growing size and with a cross-account caller authorized by the last of 50,000 grants;
+/// and `policy::evaluate` alone with the default policy.
+pub(crate) fn define_authorize(c: &mut Criterion) {
+    use ::engine::api::{CreateGrantRequest, DescribeKeyRequest};
+    use ::engine::policy::{
+        Caller, PolicyDocument, PolicySet, RequestContext, default_key_policy, evaluate,
+    };
+    use ::engine::spec::GrantOperation;
+
+    const BENCH_ROLE: &str = "arn:aws:iam::111122223333:role/bench";
+    /// A key policy of `n` Allow statements with conditions, the one naming the caller last.
+    fn policy_of(n: usize) -> String {
+        let mut statements: Vec<String> = (1..n)
+            .map(|i| {
+                format!(
+                    r#"{{"Sid": "App{i}", "Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::111122223333:role/app-{i}"}},
+                    "Action": ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"], "Resource": "*",
+                    "Condition": {{"StringEquals": {{"kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:EncryptionContext:app": "app-{i}"}}}}}}"#
+                )
+            })
+            .collect();
+        statements.push(format!(
+            r#"{{"Sid": "Bench", "Effect": "Allow", "Principal": {{"AWS": "{BENCH_ROLE}"}}, "Action": "kms:*", "Resource": "*",
+               "Condition": {{"StringEquals": {{"kms:CallerAccount": "111122223333"}}, "Bool": {{"kms:MultiRegion": "false"}}}}}}"#
+        ));
+        format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(","))
+    }
+
+    let mut group = c.benchmark_group("engine/authorize");
+    let describe = |group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+                    name: &str,
+                    kms: &mut Engine,
+                    ctx: &CallContext,
+                    key: ::engine::KeyArn| {
+        group.bench_function(BenchmarkId::new("DescribeKey", name), |b| {
+            b.iter(|| {
+                let out = kms.describe_key(ctx, black_box(DescribeKeyRequest::new(key))).unwrap();
+                assert_eq!(out.key_metadata.arn, key);
+            });
+        });
+    };
+    let arn_of = |kms: &Engine, ctx: &CallContext, key| ::engine::KeyArn {
+        region: kms.region(),
+        account: ctx.account(),
+        key_id: key,
+    };
+
+    // (a) The default policy on the hot path.
+    let (mut kms, ctx, key) = engine(ProviderKind::default(), AuditSink::CountOnly);
+    let key = arn_of(&kms, &ctx, key);
+    describe(&mut group, "default-policy/hot-path", &mut kms, &ctx, key);
+    // (b) The same through the full evaluator: a policy registered for someone else turns
+    // the hot path off, the caller keeps its implicit allow-all.
+    kms.put_identity_policy(
+        "arn:aws:iam::111122223333:role/other",
+        "kms",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    describe(&mut group, "default-policy/evaluated", &mut kms, &ctx, key);
+    // (c), (d) Key policies of 10 and 100 statements, the matching one last.
+    for n in [10, 100] {
+        let (mut kms, ctx, _) = engine(ProviderKind::default(), AuditSink::CountOnly);
+        let request = CreateKeyRequest::new().with_policy(policy_of(n));
+        let key = kms.create_key(&ctx, request).unwrap().key_id();
+        let key = arn_of(&kms, &ctx, key);
+        describe(&mut group, &format!("key-policy-{n}-statements"), &mut kms, &ctx, key);
+    }
+    // (e) A caller of another account allowed by the last of 50,000 grants on the key.
+    let (mut kms, ctx, key) = engine(ProviderKind::default(), AuditSink::CountOnly);
+    let key = arn_of(&kms, &ctx, key);
+    for i in 1..50_000 {
+        let grantee = format!("arn:aws:iam::111122223333:role/app-{i}");
+        kms.create_grant(
+            &ctx,
+            CreateGrantRequest::new(key, grantee, vec![GrantOperation::DescribeKey]),
+        )
+        .unwrap();
+    }
+    let other = "arn:aws:iam::444455556666:role/partner";
+    kms.create_grant(&ctx, CreateGrantRequest::new(key, other, vec![GrantOperation::DescribeKey]))
+        .unwrap();
+    let partner = CallContext::new(other.parse().unwrap(), ctx.now);
+    describe(&mut group, "cross-account/last-of-50000-grants", &mut kms, &partner, key);
+
+    // The evaluator alone: the default policy, a role with the implicit allow-all.
+    let account = ctx.account();
+    let key_policy = PolicyDocument::parse_key_policy(&default_key_policy(account)).unwrap();
+    let allow_all = [PolicyDocument::parse_identity_policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}"#,
+    )
+    .unwrap()];
+    let request = RequestContext::new(
+        Caller::from_principal(&ctx.principal),
+        "kms:DescribeKey",
+        &key.to_string(),
+    );
+    let policies = PolicySet {
+        key_policy: &key_policy,
+        key_account: account,
+        identity_policies: &allow_all,
+        grant_allows: false,
+    };
+    group.bench_function("evaluate/default-policy", |b| {
+        b.iter(|| assert!(evaluate(black_box(&policies), black_box(&request)).is_allowed()));
+    });
+    group.finish();
+}

@@ -21,6 +21,7 @@ criterion_group!(
     benches,
     crypto::define,
     engine::define,
+    engine::define_authorize,
     envelope::define,
     sim::define,
     sim::define_kms,

@@ -13,6 +13,7 @@ pub mod import;
 pub mod keys;
 pub mod mac;
 pub mod multi_region;
+pub mod policies;
 pub mod rotation;
 pub mod tags;
 
@@ -24,6 +25,7 @@ pub use import::*;
 pub use keys::*;
 pub use mac::*;
 pub use multi_region::*;
+pub use policies::*;
 pub use rotation::*;
 pub use tags::*;
 
@@ -138,15 +140,18 @@ operation_enums! {
     GenerateMac(GenerateMacRequest -> GenerateMacResponse) read_only: true;
     GenerateRandom(GenerateRandomRequest -> GenerateRandomResponse) read_only: true;
     GetKeyLastUsage(GetKeyLastUsageRequest -> GetKeyLastUsageResponse) read_only: true;
+    GetKeyPolicy(GetKeyPolicyRequest -> GetKeyPolicyResponse) read_only: true;
     GetKeyRotationStatus(GetKeyRotationStatusRequest -> GetKeyRotationStatusResponse) read_only: true;
     GetParametersForImport(GetParametersForImportRequest -> GetParametersForImportResponse) read_only: true;
     ImportKeyMaterial(ImportKeyMaterialRequest -> ImportKeyMaterialResponse) read_only: false;
     ListAliases(ListAliasesRequest -> ListAliasesResponse) read_only: true;
     ListGrants(ListGrantsRequest -> ListGrantsResponse) read_only: true;
     ListKeyRotations(ListKeyRotationsRequest -> ListKeyRotationsResponse) read_only: true;
+    ListKeyPolicies(ListKeyPoliciesRequest -> ListKeyPoliciesResponse) read_only: true;
     ListKeys(ListKeysRequest -> ListKeysResponse) read_only: true;
     ListResourceTags(ListResourceTagsRequest -> ListResourceTagsResponse) read_only: true;
     ListRetirableGrants(ListRetirableGrantsRequest -> ListRetirableGrantsResponse) read_only: true;
+    PutKeyPolicy(PutKeyPolicyRequest -> PutKeyPolicyResponse) read_only: false;
     ReEncrypt(ReEncryptRequest -> ReEncryptResponse) read_only: true;
     ReplicateKey(ReplicateKeyRequest -> ReplicateKeyResponse) read_only: false;
     RetireGrant(RetireGrantRequest -> RetireGrantResponse) read_only: false;

@@ -12,6 +12,7 @@ mod import;
 mod lifecycle;
 mod mac;
 mod multi_region;
+mod policies;
 mod rotation;
 mod tags;
 
@@ -38,8 +39,10 @@ use crate::key::{KeyRecord, LastUsage};
 use crate::key_state;
 use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::replication::ReplicationMessage;
-use crate::spec::{ConnectionState, GrantOperation, KeyState};
+use crate::spec::{ConnectionState, EncryptionAlgorithmSpec, GrantOperation, KeyState};
+
 use crate::time::Timestamp;
+pub use policies::IdentityModel;
 
 /// Who calls, from where, and when. The engine never reads a clock: `now` is the time of
 /// the call as the caller (a simulator, a server) says it is.
@@ -179,6 +182,10 @@ pub struct EngineConfig {
     /// one of its tokens; a retired or revoked grant, gone from the listings at once, keeps
     /// allowing for this long. 0 (the default) makes every change take effect at once.
     pub grant_propagation_ns: u64,
+    /// Which identity (IAM) policies callers have: [`IdentityModel::AllowAll`] (the
+    /// default) unless registered with [`Engine::put_identity_policy`], or only the
+    /// registered ones ([`IdentityModel::Explicit`]).
+    pub identity: IdentityModel,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -195,6 +202,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("custom_key_store_connect_ns", &self.custom_key_store_connect_ns)
             .field("alarm_rules", &self.alarm_rules)
             .field("grant_propagation_ns", &self.grant_propagation_ns)
+            .field("identity", &self.identity)
             .finish()
     }
 }
@@ -222,7 +230,15 @@ impl EngineConfig {
             custom_key_store_connect_ns: 0,
             alarm_rules: Vec::new(),
             grant_propagation_ns: 0,
+            identity: IdentityModel::AllowAll,
         }
+    }
+
+    /// Sets the identity model.
+    #[must_use]
+    pub const fn with_identity(mut self, identity: IdentityModel) -> Self {
+        self.identity = identity;
+        self
     }
 
     /// Sets the alarm rules (check them with [`crate::alarms::validate`] first).
@@ -349,6 +365,10 @@ pub(crate) struct Store {
     pub(crate) import_tokens: BTreeMap<[u8; 32], import::ImportParameters>,
     /// Grants that are not retired, by retiring principal, for ListRetirableGrants.
     pub(crate) retirable: BTreeSet<(String, KeyId, GrantId)>,
+    /// Each account's default key policy, parsed at its first key: keys share it.
+    pub(crate) default_policies: BTreeMap<AccountId, std::sync::Arc<crate::policy::PolicyDocument>>,
+    /// The callers' identity policies and the identity model.
+    pub(crate) identities: policies::Identities,
 }
 
 impl Store {
@@ -476,6 +496,13 @@ pub(crate) struct Access<'r> {
     pub(crate) tokens_must_be_known: bool,
     /// For CreateGrant: the grant to be created, which a grant allowing it must cover.
     pub(crate) new_grant: Option<NewGrant<'r>>,
+    /// The request's `EncryptionAlgorithm` (`kms:EncryptionAlgorithm`); `None` when
+    /// omitted (the policy context then reads SYMMETRIC_DEFAULT).
+    pub(crate) encryption_algorithm: Option<EncryptionAlgorithmSpec>,
+    /// ScheduleKeyDeletion's `PendingWindowInDays`, when given [days].
+    pub(crate) pending_window_in_days: Option<u32>,
+    /// EnableKeyRotation's `RotationPeriodInDays`, when given [days].
+    pub(crate) rotation_period_in_days: Option<u32>,
 }
 
 /// The grant a CreateGrant would create, as far as a grant allowing it cares.
@@ -483,6 +510,8 @@ pub(crate) struct Access<'r> {
 pub(crate) struct NewGrant<'r> {
     pub(crate) operations: &'r [GrantOperation],
     pub(crate) constraints: Option<&'r GrantConstraints>,
+    /// `GranteePrincipal` (`kms:GranteePrincipal`).
+    pub(crate) grantee: &'r str,
 }
 
 impl<'r> Access<'r> {
@@ -511,7 +540,31 @@ impl<'r> Access<'r> {
             grant_tokens: &[],
             tokens_must_be_known: true,
             new_grant: None,
+            encryption_algorithm: None,
+            pending_window_in_days: None,
+            rotation_period_in_days: None,
         }
+    }
+
+    /// With the request's `EncryptionAlgorithm`.
+    pub(crate) const fn with_encryption_algorithm(
+        mut self,
+        algorithm: Option<EncryptionAlgorithmSpec>,
+    ) -> Self {
+        self.encryption_algorithm = algorithm;
+        self
+    }
+
+    /// With ScheduleKeyDeletion's `PendingWindowInDays`.
+    pub(crate) const fn with_pending_window_in_days(mut self, days: Option<u32>) -> Self {
+        self.pending_window_in_days = days;
+        self
+    }
+
+    /// With EnableKeyRotation's `RotationPeriodInDays`.
+    pub(crate) const fn with_rotation_period_in_days(mut self, days: Option<u32>) -> Self {
+        self.rotation_period_in_days = days;
+        self
     }
 
     /// ReEncrypt's access to its source key: `kms:ReEncryptFrom`.
@@ -550,7 +603,8 @@ impl<'r> Access<'r> {
         self
     }
 
-    /// The action AWS names in an access-denied message: `kms:<action>`.
+    /// The action a policy sees and AWS names in an access-denied message:
+    /// `kms:<action>`.
     fn action(&self) -> &'static str {
         self.permission.map_or(self.operation.as_str(), GrantOperation::as_str)
     }
@@ -667,7 +721,10 @@ impl Engine {
             grant_propagation_ns: config.grant_propagation_ns,
             rng,
             id_rng,
-            store: Store::default(),
+            store: Store {
+                identities: policies::Identities::new(config.identity),
+                ..Store::default()
+            },
             audit: AuditLog::new(config.audit_sink),
             alarms: AlarmEvaluator::new(config.region, config.alarm_rules),
             events: Vec::new(),
@@ -912,6 +969,12 @@ impl Engine {
         // audit parameters are taken first, and only if a record will be kept.
         let parameters = self.audit.keeps_records().then(|| request.audit_parameters());
         let result = match admitted {
+            Ok(()) if policies::names_no_key(operation) => {
+                match policies::check_key_less(&self.store, ctx, operation) {
+                    Ok(()) => run(self, ctx, request, &mut touched),
+                    Err(denied) => Err(denied),
+                }
+            }
             Ok(()) => run(self, ctx, request, &mut touched),
             Err(throttled) => Err(throttled),
         };
@@ -1083,10 +1146,15 @@ impl Engine {
     /// Authorises `access` to `key` for the caller, records the key (and the grant that
     /// allowed it, if one did) as touched, and checks the key-state table.
     ///
-    /// Until key policies exist every key has AWS's default key policy, which allows its own
-    /// account and nobody else; a caller from another account needs a grant
-    /// ([`grant::allowing`]). Grant tokens in the request must name grants the engine
+    /// The key policy, the caller's identity policies and the key's grants decide
+    /// ([`policies::decide`]). Grant tokens in the request must name grants the engine
     /// knows, whoever calls.
+    ///
+    /// The hot path: a key with its account's default policy, a caller of that account,
+    /// every caller allowed everything by its identity policies (the `AllowAll` model with
+    /// no policy registered) and no grant tokens. The evaluator's answer there is always
+    /// Allow (the default policy names the account, the implicit identity policy allows
+    /// `kms:*`), so it is not asked.
     fn authorize<'k, 'r>(
         store: &'k Store,
         ctx: &CallContext,
@@ -1099,17 +1167,20 @@ impl Engine {
             KmsError::new(ErrorKind::NotFound, format!("Key '{key_id}' does not exist"))
         })?;
         touched.key(key.arn);
-        // The hot path (the key's own account, no tokens) is these two comparisons.
-        if !access.grant_tokens.is_empty() || key.arn.account != ctx.account() {
+        // The hot path is these four comparisons.
+        let hot = key.policy_is_default
+            && key.arn.account == ctx.account()
+            && store.identities.allow_everyone()
+            && access.grant_tokens.is_empty();
+        if !hot {
             Self::authorize_beyond_policy(store, ctx, &access, key, touched)?;
         }
         key_state::check(access.operation, store.effective_state(key), &key.arn)?;
         Ok(key)
     }
 
-    /// What [`Self::authorize`] does when the request carries grant tokens or comes from
-    /// another account: the tokens must name known grants, and another account's caller
-    /// needs a grant that allows the access.
+    /// What [`Self::authorize`] does off its hot path: the tokens must name known grants,
+    /// then the full evaluation (key policy, identity policies, grants).
     #[cold]
     #[inline(never)]
     fn authorize_beyond_policy(
@@ -1122,33 +1193,19 @@ impl Engine {
         if access.tokens_must_be_known && !access.grant_tokens.is_empty() {
             store.check_grant_tokens_known(access.grant_tokens, ctx.now)?;
         }
-        if key.arn.account == ctx.account() {
-            return Ok(());
-        }
-        let Some(grant_id) = grant::allowing(&key.grants, &ctx.principal, access, ctx.now) else {
-            let action = access.action();
-            return Err(KmsError::new(
-                ErrorKind::AccessDenied,
-                format!(
-                    "User: {} is not authorized to perform: kms:{action} on resource: {} because no resource-based policy allows the kms:{action} action",
-                    ctx.principal, key.arn
-                ),
-            ));
-        };
-        touched.grant(grant_id);
-        Ok(())
+        policies::decide(store, ctx, access, key, touched)
     }
 
     /// [`Self::resolve`] then [`Self::authorize`], for a key the caller may change.
-    fn key_mut(
+    fn key_mut<'r>(
         &mut self,
         ctx: &CallContext,
-        operation: Operation,
+        access: impl Into<Access<'r>>,
         key_ref: &KeyRef,
         touched: &mut Touched,
     ) -> Result<&mut KeyRecord, KmsError> {
         let key_id = self.resolve(ctx, key_ref, false)?;
-        Self::authorize(&self.store, ctx, operation, key_id, touched)?;
+        Self::authorize(&self.store, ctx, access, key_id, touched)?;
         self.store.keys.get_mut(&key_id).ok_or_else(KmsError::internal)
     }
 }
@@ -1361,7 +1418,7 @@ engine_operations! {
     CreateGrant: create_grant(CreateGrantRequest) -> CreateGrantResponse = grants::create_grant;
         errors: "`Validation` (operations not valid for the key type, constraints), `NotFound`, `AccessDenied`, `InvalidGrantToken`, `Disabled`, `KmsInvalidState`, `LimitExceeded` (grants per key), `DryRunOperation`.";
     CreateKey: create_key(CreateKeyRequest) -> CreateKeyResponse = lifecycle::create_key;
-        errors: "`Validation`, `Tag`, `UnsupportedOperation` (key specs and origins not built yet), `LimitExceeded`.";
+        errors: "`Validation`, `Tag`, `UnsupportedOperation` (key specs and origins not built yet), `LimitExceeded` (keys per account; a policy over 32,768 bytes), `MalformedPolicyDocument` (the policy is not valid, or would lock the caller out unless bypassed), `AccessDenied` (identity policies, under `IdentityModel::Explicit`).";
     Decrypt: decrypt(DecryptRequest) -> DecryptResponse = data::decrypt;
         errors: "`Validation`, `NotFound`, `InvalidCiphertext`, `IncorrectKey`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     DeleteAlias: delete_alias(DeleteAliasRequest) -> DeleteAliasResponse = aliases::delete_alias;
@@ -1396,6 +1453,8 @@ engine_operations! {
         errors: "`Validation`, `CustomKeyStoreNotFound`.";
     GetKeyLastUsage: get_key_last_usage(GetKeyLastUsageRequest) -> GetKeyLastUsageResponse = lifecycle::get_key_last_usage;
         errors: "`NotFound`, `AccessDenied`.";
+    GetKeyPolicy: get_key_policy(GetKeyPolicyRequest) -> GetKeyPolicyResponse = policies::get_key_policy;
+        errors: "`NotFound` (no such key, or a `PolicyName` other than `default`), `AccessDenied`, `Validation`.";
     GetParametersForImport: get_parameters_for_import(GetParametersForImportRequest) -> GetParametersForImportResponse = import::get_parameters_for_import;
         errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`, `UnsupportedOperation` (not Origin EXTERNAL; SM2; PKCS#1 v1.5).";
     ImportKeyMaterial: import_key_material(ImportKeyMaterialRequest) -> ImportKeyMaterialResponse = import::import_key_material;
@@ -1408,12 +1467,16 @@ engine_operations! {
         errors: "`Validation`, `InvalidMarker`, `InvalidGrantId`, `NotFound`, `AccessDenied`.";
     ListKeyRotations: list_key_rotations(ListKeyRotationsRequest) -> ListKeyRotationsResponse = rotation::list_key_rotations;
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`, `UnsupportedOperation` (keys that cannot rotate).";
+    ListKeyPolicies: list_key_policies(ListKeyPoliciesRequest) -> ListKeyPoliciesResponse = policies::list_key_policies;
+        errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
     ListKeys: list_keys(ListKeysRequest) -> ListKeysResponse = lifecycle::list_keys;
         errors: "`Validation`, `InvalidMarker`.";
     ListResourceTags: list_resource_tags(ListResourceTagsRequest) -> ListResourceTagsResponse = tags::list_resource_tags;
         errors: "`Validation`, `InvalidMarker`, `NotFound`, `AccessDenied`.";
     ListRetirableGrants: list_retirable_grants(ListRetirableGrantsRequest) -> ListRetirableGrantsResponse = grants::list_retirable_grants;
         errors: "`Validation`, `InvalidMarker`, `AccessDenied` (a principal of another account).";
+    PutKeyPolicy: put_key_policy(PutKeyPolicyRequest) -> PutKeyPolicyResponse = policies::put_key_policy;
+        errors: "`MalformedPolicyDocument` (not a valid key policy, or one that would lock the caller out unless bypassed), `LimitExceeded` (over 32,768 bytes), `NotFound`, `AccessDenied`, `Validation`.";
     ReEncrypt: re_encrypt(ReEncryptRequest) -> ReEncryptResponse = data::re_encrypt;
         errors: "As `decrypt` for the source and `encrypt` for the destination.";
     ReplicateKey: replicate_key(ReplicateKeyRequest) -> ReplicateKeyResponse = multi_region::replicate_key;

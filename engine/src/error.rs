@@ -65,6 +65,9 @@ pub enum ErrorKind {
     KmsInvalidState,
     /// `LimitExceededException`: a resource quota would be exceeded.
     LimitExceeded,
+    /// `MalformedPolicyDocumentException`: a key policy is not valid JSON, breaks the
+    /// policy grammar, or would lock its caller out.
+    MalformedPolicyDocument,
     /// `NotFoundException`: the key, alias or other resource does not exist.
     NotFound,
     /// `TagException`: a tag is malformed or uses a reserved prefix.
@@ -79,7 +82,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (for exhaustive tests and metric tables).
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 34] = [
         Self::AccessDenied,
         Self::AlreadyExists,
         Self::CloudHsmClusterInUse,
@@ -108,6 +111,7 @@ impl ErrorKind {
         Self::KmsInvalidMac,
         Self::KmsInvalidState,
         Self::LimitExceeded,
+        Self::MalformedPolicyDocument,
         Self::NotFound,
         Self::Tag,
         Self::Throttling,
@@ -155,6 +159,7 @@ impl ErrorKind {
             Self::KmsInvalidMac => "KMSInvalidMacException",
             Self::KmsInvalidState => "KMSInvalidStateException",
             Self::LimitExceeded => "LimitExceededException",
+            Self::MalformedPolicyDocument => "MalformedPolicyDocumentException",
             Self::NotFound => "NotFoundException",
             Self::Tag => "TagException",
             Self::Throttling => "ThrottlingException",

@@ -67,6 +67,12 @@ pub(crate) struct KeyRecord {
     pub(crate) imported: Option<Imported>,
     /// The key's grants. Never shared with multi-Region relatives: grants are per key.
     pub(crate) grants: crate::grant::Grants,
+    /// The key policy (`default`), parsed once: shared with every key of the account that
+    /// has the default policy, so no request parses.
+    pub(crate) policy: std::sync::Arc<crate::policy::PolicyDocument>,
+    /// Whether `policy` is the account's default key policy: the condition of
+    /// authorization's hot path.
+    pub(crate) policy_is_default: bool,
 }
 
 /// What a key with imported material remembers about it.

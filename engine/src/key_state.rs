@@ -41,6 +41,8 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
         | O::DisconnectCustomKeyStore => Ok(()),
         // Footnotes: always allowed.
         O::DescribeKey | O::DeleteAlias | O::ListResourceTags | O::GetKeyLastUsage => Ok(()),
+        // Key policies can be read and changed in every state (kms-facts section 3).
+        O::GetKeyPolicy | O::PutKeyPolicy | O::ListKeyPolicies => Ok(()),
         // "ListGrants, … RetireGrant, RevokeGrant: OK everywhere"; ListRetirableGrants takes
         // no key.
         O::ListGrants | O::ListRetirableGrants | O::RetireGrant | O::RevokeGrant => Ok(()),

@@ -59,7 +59,9 @@ pub mod spec;
 pub mod time;
 
 pub use crate::api::{Request, Response};
-pub use crate::engine::{CallContext, Engine, EngineConfig, EngineEvent, EngineLimits};
+pub use crate::engine::{
+    CallContext, Engine, EngineConfig, EngineEvent, EngineLimits, IdentityModel,
+};
 pub use crate::error::{ErrorKind, KmsError};
 pub use crate::id::{
     AccountId, AliasArn, AliasName, GrantId, KeyArn, KeyId, KeyMaterialId, KeyRef, PrincipalArn,

@@ -307,6 +307,12 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         Operation::GetParametersForImport => per_second(1),
         // "ImportKeyMaterial 15 (2023: 5);"
         Operation::ImportKeyMaterial => per_second(15),
+        // "GetKeyPolicy 1000;"
+        Operation::GetKeyPolicy => per_second(1_000),
+        // "ListKeyPolicies 100;"
+        Operation::ListKeyPolicies => per_second(100),
+        // "PutKeyPolicy 15;"
+        Operation::PutKeyPolicy => per_second(15),
         // "GetKeyRotationStatus 1000;"
         Operation::GetKeyRotationStatus => per_second(1_000),
         // "ListAliases 500;"
@@ -417,6 +423,9 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::EnableKeyRotation
         | Operation::GetKeyLastUsage
         | Operation::GetKeyRotationStatus
+        | Operation::GetKeyPolicy
+        | Operation::ListKeyPolicies
+        | Operation::PutKeyPolicy
         | Operation::GetParametersForImport
         | Operation::ImportKeyMaterial
         | Operation::DeleteImportedKeyMaterial

@@ -47,9 +47,9 @@ use engine::api::{
     ConnectCustomKeyStoreResponse, CreateAliasResponse, DeleteAliasResponse,
     DeleteCustomKeyStoreResponse, DisableKeyResponse, DisableKeyRotationResponse,
     DisconnectCustomKeyStoreResponse, EnableKeyResponse, EnableKeyRotationResponse, Operation,
-    RetireGrantResponse, RevokeGrantResponse, TagResourceResponse, UntagResourceResponse,
-    UpdateAliasResponse, UpdateCustomKeyStoreResponse, UpdateKeyDescriptionResponse,
-    UpdatePrimaryRegionResponse,
+    PutKeyPolicyResponse, RetireGrantResponse, RevokeGrantResponse, TagResourceResponse,
+    UntagResourceResponse, UpdateAliasResponse, UpdateCustomKeyStoreResponse,
+    UpdateKeyDescriptionResponse, UpdatePrimaryRegionResponse,
 };
 use engine::{KmsError, Request, Response};
 
@@ -72,6 +72,7 @@ mod import;
 mod keys;
 mod mac;
 mod multi_region;
+mod policies;
 mod request_body;
 mod response_body;
 mod rotation;
@@ -229,6 +230,9 @@ fn decode_members(operation: Operation, m: &Members<'_, '_>) -> Result<Request, 
         Operation::GenerateMac => Request::GenerateMac(mac::generate_mac(m)?),
         Operation::GenerateRandom => Request::GenerateRandom(crypto::generate_random(m)?),
         Operation::GetKeyLastUsage => Request::GetKeyLastUsage(keys::get_key_last_usage(m)?),
+        Operation::GetKeyPolicy => Request::GetKeyPolicy(policies::get_key_policy(m)?),
+        Operation::PutKeyPolicy => Request::PutKeyPolicy(policies::put_key_policy(m)?),
+        Operation::ListKeyPolicies => Request::ListKeyPolicies(policies::list_key_policies(m)?),
         Operation::GetKeyRotationStatus => {
             Request::GetKeyRotationStatus(rotation::get_key_rotation_status(m)?)
         }
@@ -294,6 +298,7 @@ pub fn encode(response: &Response) -> Vec<u8> {
         | Response::DisconnectCustomKeyStore(DisconnectCustomKeyStoreResponse {})
         | Response::EnableKey(EnableKeyResponse {})
         | Response::EnableKeyRotation(EnableKeyRotationResponse {})
+        | Response::PutKeyPolicy(PutKeyPolicyResponse {})
         | Response::RetireGrant(RetireGrantResponse {})
         | Response::RevokeGrant(RevokeGrantResponse {})
         | Response::TagResource(TagResourceResponse {})
@@ -319,6 +324,8 @@ pub fn encode(response: &Response) -> Vec<u8> {
         Response::GenerateMac(r) => mac::write_generate_mac(w, r),
         Response::GenerateRandom(r) => crypto::write_generate_random(w, r),
         Response::GetKeyLastUsage(r) => keys::write_get_key_last_usage(w, r),
+        Response::GetKeyPolicy(r) => policies::write_get_key_policy(w, r),
+        Response::ListKeyPolicies(r) => policies::write_list_key_policies(w, r),
         Response::GetKeyRotationStatus(r) => rotation::write_get_key_rotation_status(w, r),
         Response::GetParametersForImport(r) => import::write_get_parameters_for_import(w, r),
         Response::ImportKeyMaterial(r) => import::write_import_key_material(w, r),

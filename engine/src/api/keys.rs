@@ -30,6 +30,10 @@ pub struct CreateKeyRequest {
     pub custom_key_store_id: Option<String>,
     /// `XksKeyId`: the external key, for Origin EXTERNAL_KEY_STORE.
     pub xks_key_id: Option<String>,
+    /// `Policy`: the key policy (at most 32,768 bytes); AWS's default policy when omitted.
+    pub policy: Option<String>,
+    /// `BypassPolicyLockoutSafetyCheck`, default false.
+    pub bypass_policy_lockout_safety_check: bool,
 }
 
 impl CreateKeyRequest {
@@ -71,6 +75,20 @@ impl CreateKeyRequest {
     #[must_use]
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = tags;
+        self
+    }
+
+    /// Sets `Policy`.
+    #[must_use]
+    pub fn with_policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// Sets `BypassPolicyLockoutSafetyCheck`.
+    #[must_use]
+    pub const fn with_bypass_policy_lockout_safety_check(mut self, bypass: bool) -> Self {
+        self.bypass_policy_lockout_safety_check = bypass;
         self
     }
 

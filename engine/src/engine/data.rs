@@ -142,7 +142,8 @@ pub(super) fn encrypt(
     check_grant_tokens(&req.grant_tokens)?;
     let access = Access::new(Operation::Encrypt)
         .with_context(&req.encryption_context)
-        .with_grant_tokens(&req.grant_tokens);
+        .with_grant_tokens(&req.grant_tokens)
+        .with_encryption_algorithm(req.encryption_algorithm);
     let (key, _) =
         encrypting_key(engine, ctx, &access, &req.key_id, req.encryption_algorithm, touched)?;
     let key_arn = key.arn;
@@ -182,7 +183,8 @@ pub(super) fn decrypt(
     check_grant_tokens(&req.grant_tokens)?;
     let access = Access::new(Operation::Decrypt)
         .with_context(&req.encryption_context)
-        .with_grant_tokens(&req.grant_tokens);
+        .with_grant_tokens(&req.grant_tokens)
+        .with_encryption_algorithm(req.encryption_algorithm);
     let (key, material) = decrypting_key(
         engine,
         ctx,
@@ -239,7 +241,8 @@ pub(super) fn re_encrypt(
     check_grant_tokens(&req.grant_tokens)?;
     let source_access = Access::re_encrypt_from()
         .with_context(&req.source_encryption_context)
-        .with_grant_tokens(&req.grant_tokens);
+        .with_grant_tokens(&req.grant_tokens)
+        .with_encryption_algorithm(req.source_encryption_algorithm);
     let (source, source_material) = decrypting_key(
         engine,
         ctx,
@@ -251,7 +254,8 @@ pub(super) fn re_encrypt(
     )?;
     let destination_access = Access::re_encrypt_to()
         .with_context(&req.destination_encryption_context)
-        .with_grant_tokens(&req.grant_tokens);
+        .with_grant_tokens(&req.grant_tokens)
+        .with_encryption_algorithm(req.destination_encryption_algorithm);
     let (destination, destination_material) = encrypting_key(
         engine,
         ctx,

@@ -267,9 +267,13 @@ pub(super) fn create_grant(
     let constraints = check_constraints(req.constraints.as_ref())?;
     check_grant_tokens(&req.grant_tokens)?;
     let key_id = engine.resolve(ctx, &req.key_id, false)?;
-    let access = Access::new(Operation::CreateGrant)
-        .with_grant_tokens(&req.grant_tokens)
-        .creating(NewGrant { operations: &operations, constraints: constraints.as_ref() });
+    let access = Access::new(Operation::CreateGrant).with_grant_tokens(&req.grant_tokens).creating(
+        NewGrant {
+            operations: &operations,
+            constraints: constraints.as_ref(),
+            grantee: &req.grantee_principal,
+        },
+    );
     let key = Engine::authorize(&engine.store, ctx, access, key_id, touched)?;
     check_for_key(key, &operations, constraints.as_ref())?;
     // A retry with the same name and parameters is the grant it already made.

@@ -37,6 +37,8 @@ impl Audited for CreateKeyRequest {
             "origin": self.origin.unwrap_or(OriginType::AwsKms),
             "description": self.description,
             "multiRegion": self.multi_region,
+            "policy": self.policy,
+            "bypassPolicyLockoutSafetyCheck": self.bypass_policy_lockout_safety_check,
             "tags": self.tags.iter().map(|t| json!({"tagKey": t.tag_key, "tagValue": t.tag_value})).collect::<Vec<_>>(),
         })
     }
@@ -126,6 +128,31 @@ pub(super) fn create_key(
     let external = origin == OriginType::External;
     let tags = super::tags::validated_tags(&req.tags, engine.limits.tags_per_key)?;
     let account = ctx.account();
+    // The policy is checked against what the key will be; its id is not drawn yet, so the
+    // resource is every key of the account.
+    let policy = match &req.policy {
+        None => None,
+        Some(text) => {
+            let resource =
+                format!("arn:{}:kms:{}:{account}:key/*", engine.region.partition(), engine.region);
+            let new_key = super::policies::NewPolicyKey {
+                resource: &resource,
+                account,
+                spec,
+                usage,
+                origin,
+                multi_region: req.multi_region,
+                tags: &tags,
+            };
+            Some(super::policies::parse_new_policy(
+                &engine.store,
+                ctx,
+                text,
+                req.bypass_policy_lockout_safety_check,
+                &new_key,
+            )?)
+        }
+    };
     let account_key_count = engine.store.key_count(account);
     if account_key_count >= engine.limits.keys_per_account as usize {
         return Err(KmsError::new(
@@ -161,6 +188,11 @@ pub(super) fn create_key(
         vec![material]
     };
     let arn = KeyArn { region: engine.region, account, key_id };
+    let policy_is_default = policy.is_none();
+    let policy = match policy {
+        Some(document) => std::sync::Arc::new(document),
+        None => super::policies::default_policy(&mut engine.store, engine.region, account),
+    };
     let record = KeyRecord {
         arn,
         creation_date: ctx.now,
@@ -191,6 +223,8 @@ pub(super) fn create_key(
         custom_key_store,
         imported: external.then(crate::key::Imported::default),
         grants: crate::grant::Grants::default(),
+        policy,
+        policy_is_default,
     };
     let key_metadata = record.metadata();
     touched.key(arn);
@@ -353,7 +387,13 @@ pub(super) fn schedule_key_deletion(
             "Member must have value less than or equal to 30",
         ));
     }
-    let key = engine.key_mut(ctx, Operation::ScheduleKeyDeletion, &req.key_id, touched)?;
+    let key = engine.key_mut(
+        ctx,
+        Access::new(Operation::ScheduleKeyDeletion)
+            .with_pending_window_in_days(req.pending_window_in_days),
+        &req.key_id,
+        touched,
+    )?;
     key.pending_window_in_days = Some(days);
     let key_arn = key.arn;
     // A multi-Region primary with replicas waits for them: its window starts when the last

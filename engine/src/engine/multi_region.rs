@@ -381,6 +381,10 @@ fn create_replica(
         custom_key_store: None,
         imported: None,
         grants: crate::grant::Grants::default(),
+        // A replica gets its account's default policy: ReplicateKey's `Policy` member is not
+        // modelled.
+        policy: super::policies::default_policy(&mut engine.store, engine.region, account),
+        policy_is_default: true,
     };
     engine.store.insert_key(record);
     engine.store.replica_tombstones.remove(&(account, key_id));

@@ -14,7 +14,7 @@ use std::ops::RangeInclusive;
 use serde_json::{Value, json};
 
 use super::{
-    Audited, Due, Engine, EngineEvent, Touched, check_marker, hex_decode, hex_encode,
+    Access, Audited, Due, Engine, EngineEvent, Touched, check_marker, hex_decode, hex_encode,
     invalid_marker, page_limit, paginate, random_array,
 };
 use crate::api::*;
@@ -163,7 +163,13 @@ pub(super) fn enable_key_rotation(
             "Member must have value less than or equal to 2560",
         ));
     }
-    let key = engine.key_mut(ctx, Operation::EnableKeyRotation, &req.key_id, touched)?;
+    let key = engine.key_mut(
+        ctx,
+        Access::new(Operation::EnableKeyRotation)
+            .with_rotation_period_in_days(req.rotation_period_in_days),
+        &req.key_id,
+        touched,
+    )?;
     check_rotatable(key)?;
     check_not_replica(key)?;
     let key_id = key.arn.key_id;

@@ -68,18 +68,15 @@ impl PolicyError {
         }
     }
 
-    /// As a [`KmsError`], for the error kinds the engine has today: `LimitExceeded` for
-    /// [`PolicyErrorKind::TooLarge`]. `ErrorKind` has no `MalformedPolicyDocument` variant
-    /// yet, so a malformed policy returns `None`: the integrator adds the variant (and the
-    /// simulator's metrics for it) and maps it then.
+    /// As a [`KmsError`]: `LimitExceeded` for [`PolicyErrorKind::TooLarge`],
+    /// `MalformedPolicyDocument` otherwise, with this error's message.
     #[must_use]
-    pub fn to_kms_error(&self) -> Option<KmsError> {
-        match self.kind {
-            PolicyErrorKind::TooLarge => {
-                Some(KmsError::new(ErrorKind::LimitExceeded, self.message.clone()))
-            }
-            PolicyErrorKind::Malformed => None,
-        }
+    pub fn to_kms_error(&self) -> KmsError {
+        let kind = match self.kind {
+            PolicyErrorKind::TooLarge => ErrorKind::LimitExceeded,
+            PolicyErrorKind::Malformed => ErrorKind::MalformedPolicyDocument,
+        };
+        KmsError::new(kind, self.message.clone())
     }
 }
 

@@ -387,6 +387,24 @@ fn trials(operation: Operation, state: KeyState) -> Option<Vec<Trial>> {
                 f.kms.get_key_last_usage(&f.ctx, GetKeyLastUsageRequest::new(f.key)).map(drop);
             vec![Trial::new(&f, outcome)]
         }
+        O::GetKeyPolicy => {
+            let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
+            let outcome = f.kms.get_key_policy(&f.ctx, GetKeyPolicyRequest::new(f.key)).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::ListKeyPolicies => {
+            let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
+            let outcome =
+                f.kms.list_key_policies(&f.ctx, ListKeyPoliciesRequest::new(f.key)).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::PutKeyPolicy => {
+            let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
+            let policy = engine::policy::default_key_policy(f.ctx.account());
+            let outcome =
+                f.kms.put_key_policy(&f.ctx, PutKeyPolicyRequest::new(f.key, policy)).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
         O::GetKeyRotationStatus => {
             let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
             let outcome = f

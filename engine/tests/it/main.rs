@@ -17,6 +17,7 @@ mod import_crypto;
 mod key_states;
 mod lifecycle;
 mod multi_region;
+mod policies;
 mod policy;
 mod properties;
 mod quotas;

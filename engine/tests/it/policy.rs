@@ -1,4 +1,4 @@
-//! The policy language through the public API, against the engine's behaviour today.
+//! The policy language through the public API, against the engine.s behaviour.
 
 use engine::api::{EncryptRequest, Operation};
 use engine::policy::{
@@ -9,8 +9,8 @@ use engine::{KeyArn, Region};
 
 use crate::support::*;
 
-/// Until key policies are wired in, the engine applies the default key policy's outcome to
-/// callers of other accounts; the policy module reaches the same decision with the same
+/// The engine evaluates the default key policy for callers of other accounts; the policy
+/// module, called directly, reaches the same decision with the same
 /// message.
 #[test]
 fn the_default_policy_denies_another_account_with_the_engines_message() {

@@ -17,11 +17,6 @@ use super::response_body::ObjectWriter;
 
 /// `CreateKey`.
 pub(super) fn create_key(m: &Members<'_, '_>) -> Result<CreateKeyRequest, WireError> {
-    // The engine gives every key AWS's default key policy; a key created with another
-    // policy would silently be more open than asked.
-    m.unsupported("Policy")?;
-    // Read for its type only: without a `Policy` there is no lockout check to bypass.
-    m.bool("BypassPolicyLockoutSafetyCheck")?;
     let key_spec = m.aws_enum::<KeySpec>("KeySpec")?;
     let legacy_key_spec = m.aws_enum::<KeySpec>("CustomerMasterKeySpec")?;
     let key_spec = match (key_spec, legacy_key_spec) {
@@ -44,6 +39,10 @@ pub(super) fn create_key(m: &Members<'_, '_>) -> Result<CreateKeyRequest, WireEr
         multi_region: m.bool("MultiRegion")?.unwrap_or(false),
         custom_key_store_id: m.string("CustomKeyStoreId")?,
         xks_key_id: m.string("XksKeyId")?,
+        policy: m.string("Policy")?,
+        bypass_policy_lockout_safety_check: m
+            .bool("BypassPolicyLockoutSafetyCheck")?
+            .unwrap_or(false),
     })
 }
 

@@ -10,7 +10,8 @@ use super::tags::write_tags;
 
 /// `ReplicateKey`.
 pub(super) fn replicate_key(m: &Members<'_, '_>) -> Result<ReplicateKeyRequest, WireError> {
-    // As for CreateKey: the replica gets AWS's default key policy and no other.
+    // The replica gets its account's default key policy: a policy of the caller's choosing
+    // on a replica is not modelled yet, and ignoring one would leave the key more open.
     m.unsupported("Policy")?;
     m.bool("BypassPolicyLockoutSafetyCheck")?;
     let key_id = m.str("KeyId")?;

@@ -495,6 +495,66 @@ fn multi_region_keys_round_trip() {
 }
 
 #[test]
+fn key_policies_round_trip() {
+    let mut kms = Kms::new();
+    let key = kms.create_key();
+    let (key_id, arn) = (str_of(&key, "KeyId").to_owned(), str_of(&key, "Arn").to_owned());
+    let got =
+        kms.call("GetKeyPolicy", &format!(r#"{{"KeyId": "{key_id}", "PolicyName": "default"}}"#));
+    assert_eq!(
+        got,
+        json!({
+            "Policy": engine::policy::default_key_policy(kms.ctx.account()),
+            "PolicyName": "default",
+        })
+    );
+    let listed = kms.call("ListKeyPolicies", &format!(r#"{{"KeyId": "{arn}", "Limit": 10}}"#));
+    assert_eq!(listed, json!({ "PolicyNames": ["default"], "Truncated": false }));
+
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    let body = json!({ "KeyId": key_id, "PolicyName": "default", "Policy": policy }).to_string();
+    assert_eq!(kms.call("PutKeyPolicy", &body), json!({}));
+    let got = kms.call("GetKeyPolicy", &format!(r#"{{"KeyId": "{key_id}"}}"#));
+    assert_eq!(got["Policy"], json!(policy));
+
+    // CreateKey with a policy, and with one that would lock the caller out.
+    let body = json!({ "Policy": policy, "Description": "mine" }).to_string();
+    let created = kms.call("CreateKey", &body);
+    let created_id = str_of(&created["KeyMetadata"], "KeyId").to_owned();
+    let got = kms.call("GetKeyPolicy", &format!(r#"{{"KeyId": "{created_id}"}}"#));
+    assert_eq!(got["Policy"], json!(policy));
+    let lockout = policy.replace("role/app", "role/other");
+    let refused = kms.fail("CreateKey", &json!({ "Policy": lockout }).to_string());
+    assert_error(
+        &refused,
+        "MalformedPolicyDocumentException",
+        400,
+        engine::policy::LOCKOUT_MESSAGE,
+    );
+    let bypassed = json!({ "Policy": lockout, "BypassPolicyLockoutSafetyCheck": true });
+    kms.call("CreateKey", &bypassed.to_string());
+
+    // AWS's refusals.
+    let malformed = kms.fail("CreateKey", r#"{"Policy": "my policy"}"#);
+    assert_eq!(malformed.type_name, "MalformedPolicyDocumentException");
+    let other_name =
+        kms.fail("GetKeyPolicy", &format!(r#"{{"KeyId": "{key_id}", "PolicyName": "other"}}"#));
+    assert_eq!(other_name.type_name, "NotFoundException");
+    let missing = kms.fail("PutKeyPolicy", &format!(r#"{{"KeyId": "{key_id}"}}"#));
+    assert_eq!(missing.type_name, "ValidationException");
+    assert!(missing.message.contains("'policy'"), "{}", missing.message);
+    let wrong_type = kms.fail(
+        "PutKeyPolicy",
+        &format!(
+            r#"{{"KeyId": "{key_id}", "Policy": "{{}}", "BypassPolicyLockoutSafetyCheck": "yes"}}"#
+        ),
+    );
+    assert_eq!(wrong_type.type_name, "SerializationException");
+    let alias = kms.fail("GetKeyPolicy", r#"{"KeyId": "alias/app"}"#);
+    assert_eq!(alias.type_name, "NotFoundException");
+}
+
+#[test]
 fn grants_round_trip() {
     let mut kms = Kms::new();
     let key = kms.create_key();
@@ -960,7 +1020,11 @@ fn unknown_members_are_ignored_and_unmodelled_ones_refused() {
             "Recipient",
         ),
         ("GenerateDataKey", r#"{"KeyId": "alias/a", "Recipient": {}}"#, "Recipient"),
-        ("CreateKey", r#"{"Policy": "{}"}"#, "Policy"),
+        (
+            "ReplicateKey",
+            r#"{"KeyId": "mrk-1", "ReplicaRegion": "us-west-2", "Policy": "{}"}"#,
+            "Policy",
+        ),
         (
             "UpdateCustomKeyStore",
             r#"{"CustomKeyStoreId": "cks-1", "XksProxyUriPath": "/kms/xks/v2"}"#,

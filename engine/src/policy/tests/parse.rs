@@ -418,9 +418,9 @@ fn errors_map_to_aws_exceptions() {
     let too_large =
         PolicyDocument::parse_key_policy(&"x".repeat(MAX_KEY_POLICY_BYTES + 1)).unwrap_err();
     assert_eq!(too_large.aws_code(), "LimitExceededException");
-    assert_eq!(too_large.to_kms_error().map(|e| e.kind), Some(crate::ErrorKind::LimitExceeded));
+    assert_eq!(too_large.to_kms_error().kind, crate::ErrorKind::LimitExceeded);
     let malformed = PolicyDocument::parse_key_policy("{}").unwrap_err();
     assert_eq!(malformed.aws_code(), "MalformedPolicyDocumentException");
-    assert_eq!(malformed.to_kms_error(), None);
+    assert_eq!(malformed.to_kms_error().kind, crate::ErrorKind::MalformedPolicyDocument);
     assert_eq!(malformed.to_string(), "MalformedPolicyDocumentException: policy has no Statement");
 }
