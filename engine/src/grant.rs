@@ -6,7 +6,7 @@
 //! the request presents one of its tokens, and a retired or revoked grant, gone from every
 //! listing at once, keeps allowing until `gone_at` (its retirement plus the same delay).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -61,6 +61,9 @@ impl GrantRecord {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Grants {
     by_id: BTreeMap<GrantId, GrantRecord>,
+    /// Grant ids by [`match_key`] of their grantee, so authorizing a caller reads only the
+    /// grants that can name it, not all 50,000 a key may hold.
+    by_grantee: BTreeMap<String, BTreeSet<GrantId>>,
     /// How many are not retired: the count the per-key limit applies to.
     live: usize,
 }
@@ -102,9 +105,11 @@ impl Grants {
     /// Adds a new grant.
     pub(crate) fn insert(&mut self, grant: GrantRecord) {
         debug_assert!(!grant.is_retired(), "a new grant is live");
-        if self.by_id.insert(grant.id, grant).is_none() {
+        let (id, key) = (grant.id, match_key(&grant.grantee_principal));
+        if self.by_id.insert(id, grant).is_none() {
             self.live += 1;
         }
+        self.by_grantee.entry(key).or_default().insert(id);
     }
 
     /// Retires (or revokes) grant `id` at `now`: it is gone from listings at once and
@@ -119,17 +124,40 @@ impl Grants {
 
     /// Forgets the retired grants that allow nothing any more at `now`.
     pub(crate) fn purge(&mut self, now: Timestamp) {
-        self.by_id.retain(|_, grant| grant.exists_at(now));
+        let by_grantee = &mut self.by_grantee;
+        self.by_id.retain(|id, grant| {
+            let keep = grant.exists_at(now);
+            if !keep {
+                let key = match_key(&grant.grantee_principal);
+                if let Some(ids) = by_grantee.get_mut(&key) {
+                    ids.remove(id);
+                    if ids.is_empty() {
+                        by_grantee.remove(&key);
+                    }
+                }
+            }
+            keep
+        });
+    }
+
+    /// The grants whose grantee may name `principal`, in id order: those of the principal
+    /// itself, of its account's root, and (for a role session) of its role, whatever the
+    /// role's path. [`grantee_matches`] still decides.
+    fn naming(&self, principal: &PrincipalArn) -> Vec<&GrantRecord> {
+        let mut ids: Vec<GrantId> = caller_match_keys(principal.as_str())
+            .iter()
+            .filter_map(|key| self.by_grantee.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.iter().filter_map(|id| self.by_id.get(id)).collect()
     }
 
     /// Every grant not retired, with what listing needs.
     pub(crate) fn iter_live(&self) -> impl Iterator<Item = &GrantRecord> + '_ {
         self.live_after(None)
-    }
-
-    /// Every grant record, retired ones included.
-    fn iter(&self) -> impl Iterator<Item = &GrantRecord> + '_ {
-        self.by_id.values()
     }
 }
 
@@ -157,7 +185,8 @@ pub(crate) fn allowing(
         .map(|token| token.grant_id)
         .collect();
     grants
-        .iter()
+        .naming(principal)
+        .into_iter()
         .find(|grant| {
             grant.in_force(now, &named)
                 && grantee_matches(&grant.grantee_principal, principal)
@@ -264,6 +293,39 @@ pub(crate) fn grantee_matches(grantee: &str, principal: &PrincipalArn) -> bool {
     grantee_prefix.service == "iam"
         && caller_prefix.service == "sts"
         && session.split('/').next() == Some(role_name)
+}
+
+/// The index key of a grantee: a role without its path (`role:<partition>:<account>:<name>`,
+/// which its sessions match), an account root (`root:<partition>:<account>`), else the
+/// principal as written.
+fn match_key(grantee: &str) -> String {
+    match split_principal(grantee) {
+        Some((parts, "root")) if parts.service == "iam" => {
+            format!("root:{}:{}", parts.partition, parts.account)
+        }
+        Some((parts, resource)) if parts.service == "iam" && resource.starts_with("role/") => {
+            let name = resource.rsplit('/').next().unwrap_or(resource);
+            format!("role:{}:{}:{name}", parts.partition, parts.account)
+        }
+        _ => grantee.to_owned(),
+    }
+}
+
+/// The index keys of every grantee [`grantee_matches`] can match with `caller`.
+fn caller_match_keys(caller: &str) -> Vec<String> {
+    let mut keys = vec![caller.to_owned()];
+    if let Some((parts, resource)) = split_principal(caller) {
+        keys.push(format!("root:{}:{}", parts.partition, parts.account));
+        if parts.service == "sts"
+            && let Some(role) =
+                resource.strip_prefix("assumed-role/").and_then(|r| r.split('/').next())
+        {
+            keys.push(format!("role:{}:{}:{role}", parts.partition, parts.account));
+        }
+        // A role's own ARN (a caller as the role itself) is indexed without its path.
+        keys.push(match_key(caller));
+    }
+    keys
 }
 
 /// The parts of a principal ARN a grant compares.

@@ -489,7 +489,7 @@ fn kmsim_analyze_reports_what_a_server_s_keys_allow() {
     expected_sorted.sort();
     assert_eq!(sorted, expected_sorted, "{analysis}");
     // Most urgent first: the public key policy leads.
-    assert_eq!(found[0], (tidy.clone(), "public-access".to_owned()), "{analysis}");
+    assert_eq!(found[0], (tidy, "public-access".to_owned()), "{analysis}");
     let public_finding = &analysis["findings"][0];
     assert!(public_finding["location"].as_str().unwrap().contains("Everyone"), "{analysis}");
 
