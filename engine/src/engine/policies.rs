@@ -281,11 +281,21 @@ pub(super) fn decide(
     key: &KeyRecord,
     touched: &mut Touched,
 ) -> Result<(), KmsError> {
-    let request = request_context(ctx, access, key);
+    let caller = Caller::from_principal(&ctx.principal);
+    let identity_policies = store.identities.for_caller(&caller);
+    let conditional =
+        key.policy.has_conditions() || identity_policies.iter().any(PolicyDocument::has_conditions);
+    let request = if conditional {
+        request_context(ctx, access, key)
+    } else {
+        // No statement reads a condition key (the default policy, allow-all identities):
+        // the caller, action and resource decide, so none is computed.
+        RequestContext::new(caller, &format!("kms:{}", access.action()), &key.arn.to_string())
+    };
     let policies = PolicySet {
         key_policy: &key.policy,
         key_account: key.arn.account,
-        identity_policies: store.identities.for_caller(request.caller()),
+        identity_policies,
         grant_allows: false,
     };
     let decision = policy::evaluate(&policies, &request);

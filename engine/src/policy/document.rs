@@ -251,6 +251,13 @@ impl PolicyDocument {
         })
     }
 
+    /// Whether any statement has a `Condition`: when none has, the caller, action and
+    /// resource decide a request alone and no condition key need be computed.
+    #[must_use]
+    pub fn has_conditions(&self) -> bool {
+        self.statements.iter().any(|statement| !statement.conditions.is_empty())
+    }
+
     /// [`Self::parse`] as a key policy.
     ///
     /// # Errors
