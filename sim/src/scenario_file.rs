@@ -46,14 +46,22 @@ pub struct ScenarioFile {
 /// # Errors
 /// [`FileError`] naming the file, line and column (the override, for an override's error).
 pub fn load(path: &Path, overrides: &[String]) -> Result<ScenarioFile, FileError> {
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| FileError {
-        source: source.clone(),
-        line: None,
-        column: None,
-        message: format!("cannot read the scenario: {e}"),
-    })?;
+    let (source, text) = read(path, "the scenario")?;
     parse(&text, &source, path.parent().unwrap_or(Path::new(".")), overrides)
+}
+
+/// `path` as errors name it, and its text; a read failure says it could not read `what`.
+fn read(path: &Path, what: &str) -> Result<(String, String), FileError> {
+    let source = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((source, text)),
+        Err(e) => Err(FileError {
+            source,
+            line: None,
+            column: None,
+            message: format!("cannot read {what}: {e}"),
+        }),
+    }
 }
 
 /// Parses scenario `text` (named `source` in errors; relative paths inside resolve from
@@ -126,13 +134,7 @@ pub fn load_alarms(path: &Path) -> Result<Vec<AlarmRule>, FileError> {
         #[serde(default)]
         alarms: Vec<AlarmFile>,
     }
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| FileError {
-        source: source.clone(),
-        line: None,
-        column: None,
-        message: format!("cannot read the alarm rules: {e}"),
-    })?;
+    let (source, text) = read(path, "the alarm rules")?;
     let at = |span: Option<std::ops::Range<usize>>, message: String| {
         let (line, column) = span.map(|s| line_column(&text, s.start)).unzip();
         FileError { source: source.clone(), line, column, message }

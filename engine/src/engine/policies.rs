@@ -212,8 +212,17 @@ impl Engine {
 
 /// The context of the caller alone: who, when, from where.
 fn caller_context(ctx: &CallContext, action: &str, resource: &str) -> RequestContext {
-    let mut request = RequestContext::new(Caller::from_principal(&ctx.principal), action, resource)
-        .with_current_time(ctx.now);
+    caller_context_of(Caller::from_principal(&ctx.principal), ctx, action, resource)
+}
+
+/// [`caller_context`] for a `caller` already built from `ctx.principal`.
+fn caller_context_of(
+    caller: Caller,
+    ctx: &CallContext,
+    action: &str,
+    resource: &str,
+) -> RequestContext {
+    let mut request = RequestContext::new(caller, action, resource).with_current_time(ctx.now);
     if let Some(endpoint) = &ctx.via_service {
         request = request.with_via_service(endpoint);
     }
@@ -228,13 +237,15 @@ fn caller_context(ctx: &CallContext, action: &str, resource: &str) -> RequestCon
 
 /// The request context of `access` to `key`: the caller, `kms:<action>` on the key's ARN,
 /// the key's condition keys, and the request's (with AWS's defaults for omitted members).
+/// `caller` is `ctx.principal` as policies see it.
 pub(super) fn request_context(
+    caller: Caller,
     ctx: &CallContext,
     access: &Access<'_>,
     key: &KeyRecord,
 ) -> RequestContext {
     let action = format!("kms:{}", access.action());
-    let mut request = caller_context(ctx, &action, &key.arn.to_string())
+    let mut request = caller_context_of(caller, ctx, &action, &key.arn.to_string())
         .with_key_spec(key.spec)
         .with_key_usage(key.usage)
         .with_key_origin(key.origin)
@@ -286,7 +297,7 @@ pub(super) fn decide(
     let conditional =
         key.policy.has_conditions() || identity_policies.iter().any(PolicyDocument::has_conditions);
     let request = if conditional {
-        request_context(ctx, access, key)
+        request_context(caller, ctx, access, key)
     } else {
         // No statement reads a condition key (the default policy, allow-all identities):
         // the caller, action and resource decide, so none is computed.

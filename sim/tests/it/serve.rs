@@ -26,22 +26,31 @@ fn serve(dir: &Path, root_key: &str) -> (Child, String) {
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let address = line
-        .split("http://")
+    (child, address_of(&line))
+}
+
+/// The address in `kmsim serve`'s listen line (`… on http://ADDR (…)`).
+fn address_of(line: &str) -> String {
+    line.split("http://")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    (child, address)
+        .to_owned()
 }
 
-/// One call; `None` when the server is gone (connection refused or cut).
-fn call(address: &str, operation: &str, body: &Value) -> Option<(u16, Value)> {
-    let body = body.to_string();
+/// One HTTP/1.1 exchange: `method path` with `headers` (each ending in CRLF) and `body`;
+/// the status and the JSON answer, or `None` when the server is gone (connection refused
+/// or cut) or the answer is not JSON.
+fn exchange(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> Option<(u16, Value)> {
     let mut stream = TcpStream::connect(address).ok()?;
     let request = format!(
-        "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: TrentService.{operation}\r\n\
-         Content-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Length: {}\r\n\
          Connection: close\r\n\r\n{body}",
         body.len()
     );
@@ -51,6 +60,14 @@ fn call(address: &str, operation: &str, body: &Value) -> Option<(u16, Value)> {
     let (head, body) = raw.split_once("\r\n\r\n")?;
     let status = head.split(' ').nth(1)?.parse().ok()?;
     Some((status, serde_json::from_str(body).ok()?))
+}
+
+/// One call; `None` when the server is gone (connection refused or cut).
+fn call(address: &str, operation: &str, body: &Value) -> Option<(u16, Value)> {
+    let headers = format!(
+        "X-Amz-Target: TrentService.{operation}\r\nContent-Type: application/x-amz-json-1.1\r\n"
+    );
+    exchange(address, "POST", "/", &headers, &body.to_string())
 }
 
 /// Whether an answer acknowledges the call; a throttle (CreateKey's quota is 5 per second)
@@ -341,13 +358,7 @@ fn kmsim_serve_refuses_bad_sigv4_and_tls_input_with_exit_code_2() {
 
 /// `GET` of `path` on a plain-HTTP server: (status, JSON body).
 fn get(address: &str, path: &str) -> (u16, Value) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-    (head.split(' ').nth(1).unwrap().parse().unwrap(), serde_json::from_str(body).unwrap())
+    exchange(address, "GET", path, "", "").unwrap()
 }
 
 #[test]
@@ -362,7 +373,7 @@ fn kmsim_serve_raises_the_alarms_of_its_rules_file() {
     )
     .unwrap();
     let (mut child, line) = serve_with(&["--alarms", &rules.display().to_string()]);
-    let address = line.split("http://").nth(1).unwrap().split_whitespace().next().unwrap();
+    let address = &address_of(&line);
 
     let (status, empty) = get(address, "/kmsim/alarms");
     assert_eq!((status, &empty), (200, &json!({ "Alarms": [] })));
@@ -399,25 +410,15 @@ fn kmsim_serve_raises_the_alarms_of_its_rules_file() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// `POST` of a JSON body to an admin `path`.
+/// `POST` of a JSON body to an admin `path`: the status.
 fn post_admin(address: &str, path: &str, body: &Value) -> u16 {
-    let body = body.to_string();
-    let mut stream = TcpStream::connect(address).unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    raw.split(' ').nth(1).unwrap().parse().unwrap()
+    exchange(address, "POST", path, "", &body.to_string()).unwrap().0
 }
 
 #[test]
 fn kmsim_analyze_reports_what_a_server_s_keys_allow() {
     let (mut child, line) = serve_with(&["--seed", "5"]);
-    let address =
-        line.split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let address = address_of(&line);
     let create = |description: &str| {
         let (_, key) = call(&address, "CreateKey", &json!({ "Description": description })).unwrap();
         key["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned()

@@ -193,37 +193,27 @@ async fn analyze(args: &AnalyzeArgs) -> anyhow::Result<Analysis> {
             .as_str()
             .and_then(|a| a.parse().ok())
             .context("DescribeKey: no AWSAccountId")?;
-        let mut finding = |kind: String, severity, location: String, message, suggestion| {
+        // A key-level finding (no statement or grant causes it).
+        let mut finding = |kind: &str, message: String, suggestion: String| {
             findings.push(KeyFinding {
                 key_arn: arn.clone(),
-                kind,
-                severity,
-                location,
+                kind: kind.to_owned(),
+                severity: "medium",
+                location: String::new(),
                 message,
                 suggestion,
             });
         };
+        let mut found = Vec::new();
         if customer {
             let policy = endpoint
                 .call("GetKeyPolicy", json!({ "KeyId": key_id, "PolicyName": "default" }))
                 .await?;
             let text = policy["Policy"].as_str().context("GetKeyPolicy: no Policy")?;
             match PolicyDocument::parse_key_policy(text) {
-                Ok(document) => {
-                    for f in analyze::analyze_key_policy(&document, account) {
-                        finding(
-                            f.kind.to_string(),
-                            f.severity.as_str(),
-                            f.location.to_string(),
-                            f.message,
-                            f.suggestion,
-                        );
-                    }
-                }
+                Ok(document) => found.extend(analyze::analyze_key_policy(&document, account)),
                 Err(error) => finding(
-                    "unreadable-policy".to_owned(),
-                    "medium",
-                    String::new(),
+                    "unreadable-policy",
                     format!("the key policy does not parse: {}", error.message),
                     "rewrite the policy in the IAM grammar (PutKeyPolicy checks it)".to_owned(),
                 ),
@@ -244,15 +234,7 @@ async fn analyze(args: &AnalyzeArgs) -> anyhow::Result<Analysis> {
                         .as_object()
                         .is_some_and(|c| !c.is_empty()),
                 };
-                for f in analyze::grant_findings(&summary, account) {
-                    finding(
-                        f.kind.to_string(),
-                        f.severity.as_str(),
-                        f.location.to_string(),
-                        f.message,
-                        f.suggestion,
-                    );
-                }
+                found.extend(analyze::grant_findings(&summary, account));
             }
             let rotatable =
                 metadata["KeySpec"] == "SYMMETRIC_DEFAULT" && metadata["Origin"] == "AWS_KMS";
@@ -261,9 +243,7 @@ async fn analyze(args: &AnalyzeArgs) -> anyhow::Result<Analysis> {
                     endpoint.call("GetKeyRotationStatus", json!({ "KeyId": key_id })).await?;
                 if status["KeyRotationEnabled"] != true {
                     finding(
-                        "rotation-disabled".to_owned(),
-                        "medium",
-                        String::new(),
+                        "rotation-disabled",
                         "automatic rotation is off for this symmetric key".to_owned(),
                         format!(
                             "EnableKeyRotation --key-id {key_id} (yearly by default; RotationPeriodInDays 90..2560)"
@@ -284,15 +264,21 @@ async fn analyze(args: &AnalyzeArgs) -> anyhow::Result<Analysis> {
             let days = ((now_s - since_s) / 86_400.0).floor() as u64;
             let what = if last_s.is_some() { "last used" } else { "never used since its creation" };
             finding(
-                "unused-key".to_owned(),
-                "medium",
-                String::new(),
+                "unused-key",
                 format!("{what} {days} days ago (threshold {} days)", args.unused_days),
                 format!(
                     "if nothing still needs it: DisableKey, then ScheduleKeyDeletion --key-id {key_id} (a disabled key can still be re-enabled)"
                 ),
             );
         }
+        findings.extend(found.into_iter().map(|f: analyze::Finding| KeyFinding {
+            key_arn: arn.clone(),
+            kind: f.kind.to_string(),
+            severity: f.severity.as_str(),
+            location: f.location.to_string(),
+            message: f.message,
+            suggestion: f.suggestion,
+        }));
     }
     let rank = |severity: &str| match severity {
         "critical" => 0,
