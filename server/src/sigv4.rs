@@ -597,3 +597,108 @@ fn unrecognized() -> WireError {
 
 #[cfg(test)]
 mod tests;
+
+/// Signs requests with SigV4 as an AWS SDK does, for kmsim's own clients (`kmsim load`,
+/// `kmsim analyze`), so they can read a server that runs `--sigv4 strict`, or real AWS.
+///
+/// The secret stays in `aws-credential-types`' zeroizing store and is redacted in `Debug`.
+pub struct Signer {
+    identity: Identity,
+    region: String,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The identity's Debug already redacts the secret; the Region is all worth showing.
+        f.debug_struct("Signer").field("region", &self.region).finish_non_exhaustive()
+    }
+}
+
+/// Why a request could not be signed.
+#[derive(Debug)]
+pub struct SignError(String);
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot sign the request: {}", self.0)
+    }
+}
+
+impl std::error::Error for SignError {}
+
+impl Signer {
+    /// A signer for `access_key_id` and `secret_access_key` (and a session token, for
+    /// temporary credentials) in `region`.
+    #[must_use]
+    pub fn new(
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<String>,
+        region: &str,
+    ) -> Self {
+        let credentials =
+            AwsCredentials::new(access_key_id, secret_access_key, session_token, None, "kmsim");
+        Self { identity: credentials.into(), region: region.to_owned() }
+    }
+
+    /// The signer of the standard environment variables `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, as the AWS CLI reads them; `None`
+    /// unless both the key id and the secret are set and non-empty.
+    #[must_use]
+    pub fn from_env(region: &str) -> Option<Self> {
+        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        let access_key_id = var("AWS_ACCESS_KEY_ID")?;
+        let secret = Zeroizing::new(var("AWS_SECRET_ACCESS_KEY")?);
+        Some(Self::new(&access_key_id, &secret, var("AWS_SESSION_TOKEN"), region))
+    }
+
+    /// Adds `x-amz-date`, the session token if any, and `authorization` to `request`, signing
+    /// its method, URI, headers (a `host` header is added from the URI when missing, since
+    /// SigV4 requires it signed) and `body` at time `now`.
+    ///
+    /// # Errors
+    /// [`SignError`] if a header is not text or the URI has no host.
+    pub fn sign<B>(
+        &self,
+        request: &mut hyper::Request<B>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<(), SignError> {
+        if !request.headers().contains_key(hyper::header::HOST) {
+            let authority = request
+                .uri()
+                .authority()
+                .ok_or_else(|| SignError(format!("`{}` names no host", request.uri())))?;
+            let host = hyper::header::HeaderValue::from_str(authority.as_str())
+                .map_err(|e| SignError(e.to_string()))?;
+            request.headers_mut().insert(hyper::header::HOST, host);
+        }
+        let params = v4::SigningParams::builder()
+            .identity(&self.identity)
+            .region(&self.region)
+            .name("kms")
+            .time(now)
+            .settings(SigningSettings::default())
+            .build()
+            .map_err(|e| SignError(e.to_string()))?
+            .into();
+        let mut headers = Vec::with_capacity(request.headers().len());
+        for (name, value) in request.headers() {
+            let value = value.to_str().map_err(|e| SignError(format!("header {name}: {e}")))?;
+            headers.push((name.as_str(), value));
+        }
+        // The signer wants the path and query; a client request's URI is absolute.
+        let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        let signable = SignableRequest::new(
+            request.method().as_str(),
+            path,
+            headers.into_iter(),
+            SignableBody::Bytes(body),
+        )
+        .map_err(|e| SignError(e.to_string()))?;
+        let (instructions, _signature) =
+            sign(signable, &params).map_err(|e| SignError(e.to_string()))?.into_parts();
+        instructions.apply_to_request_http1x(request);
+        Ok(())
+    }
+}

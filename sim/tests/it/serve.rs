@@ -505,3 +505,53 @@ fn kmsim_analyze_reports_what_a_server_s_keys_allow() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn kmsim_load_and_analyze_sign_with_the_environment_s_credentials() {
+    let dir = std::env::temp_dir().join(format!("kmsim-signed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let credentials = dir.join("credentials");
+    std::fs::write(&credentials, "AKIDKMSIMCLIENT client/secret+key 111122223333\n").unwrap();
+    let (mut server, line) =
+        serve_with(&["--sigv4", "strict", "--credentials", credentials.to_str().unwrap()]);
+    let endpoint = format!("http://{}", address_of(&line));
+    let kmsim = |secret: Option<&str>, args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kmsim"));
+        command.args(args).env_remove("AWS_SESSION_TOKEN");
+        match secret {
+            Some(secret) => command
+                .env("AWS_ACCESS_KEY_ID", "AKIDKMSIMCLIENT")
+                .env("AWS_SECRET_ACCESS_KEY", secret),
+            None => command.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY"),
+        };
+        command.output().unwrap()
+    };
+    let load_args = ["load", "--endpoint", &endpoint, "--duration-s", "0.2", "--warmup-s", "0"];
+    let load_args = [&load_args[..], &["--connections", "2", "--json"]].concat();
+
+    // Signed: the strict server serves them.
+    let signed = kmsim(Some("client/secret+key"), &load_args);
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let report: Value = serde_json::from_slice(&signed.stdout).unwrap();
+    assert_eq!(report["errors"], 0, "{report}");
+    assert!(report["operations"].as_u64().unwrap() > 0, "{report}");
+    let analysis =
+        kmsim(Some("client/secret+key"), &["analyze", "--endpoint", &endpoint, "--json"]);
+    assert!(analysis.status.success(), "{}", String::from_utf8_lossy(&analysis.stderr));
+    let analysis: Value = serde_json::from_slice(&analysis.stdout).unwrap();
+    assert_eq!(analysis["keys_analyzed"], 1, "{analysis}");
+
+    // A wrong secret, or none: AWS's refusal, named.
+    let wrong = kmsim(Some("not-the-secret"), &["analyze", "--endpoint", &endpoint]);
+    assert!(!wrong.status.success());
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(stderr.contains("InvalidSignatureException"), "{stderr}");
+    let unsigned = kmsim(None, &["analyze", "--endpoint", &endpoint]);
+    assert!(!unsigned.status.success());
+    let stderr = String::from_utf8_lossy(&unsigned.stderr);
+    assert!(stderr.contains("SignatureException"), "{stderr}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

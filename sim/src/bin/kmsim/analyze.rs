@@ -33,7 +33,7 @@ pub(crate) struct AnalyzeArgs {
     /// The KMS endpoint to read, e.g. http://127.0.0.1:4599 (`kmsim serve`).
     #[arg(long)]
     endpoint: String,
-    /// The Region to read (the SigV4 credential scope of the unsigned requests).
+    /// The Region to read (the SigV4 credential scope of the requests).
     #[arg(long, default_value = "us-east-1")]
     region: String,
     /// A key not used for this many days is reported.
@@ -88,17 +88,18 @@ pub(crate) fn main(args: &AnalyzeArgs) -> anyhow::Result<()> {
 struct Endpoint {
     client: HttpClient,
     uri: hyper::Uri,
-    authorization: String,
+    auth: crate::load::Auth,
 }
 
 impl Endpoint {
     /// Calls `operation`; an AWS error comes back as `Err` with its type and message.
     async fn call(&self, operation: &str, body: Value) -> anyhow::Result<Value> {
-        let request = hyper::Request::post(self.uri.clone())
-            .header("authorization", &self.authorization)
+        let body = Bytes::from(body.to_string());
+        let mut request = hyper::Request::post(self.uri.clone())
             .header("x-amz-target", format!("TrentService.{operation}"))
             .header("content-type", "application/x-amz-json-1.1")
-            .body(Full::new(Bytes::from(body.to_string())))?;
+            .body(Full::new(body.clone()))?;
+        self.auth.apply(&mut request, &body)?;
         let response = self.client.request(request).await.with_context(|| operation.to_owned())?;
         let status = response.status().as_u16();
         let bytes = response.into_body().collect().await?.to_bytes();
@@ -117,10 +118,8 @@ impl Endpoint {
     async fn server_now(&self) -> Option<f64> {
         let uri: hyper::Uri =
             format!("{}kmsim/clock", with_slash(&self.uri.to_string())).parse().ok()?;
-        let request = hyper::Request::get(uri)
-            .header("authorization", &self.authorization)
-            .body(Full::new(Bytes::new()))
-            .ok()?;
+        let mut request = hyper::Request::get(uri).body(Full::new(Bytes::new())).ok()?;
+        self.auth.apply(&mut request, &[]).ok()?;
         let response = self.client.request(request).await.ok()?;
         if response.status() != 200 {
             return None;
@@ -165,11 +164,7 @@ async fn analyze(args: &AnalyzeArgs) -> anyhow::Result<Analysis> {
     let endpoint = Endpoint {
         client: crate::load::http_client(args.ca_file.as_deref(), 1, &uri)?,
         uri,
-        authorization: format!(
-            "AWS4-HMAC-SHA256 Credential=AKIDKMSIMANALYZE/20261130/{}/kms/aws4_request, \
-             SignedHeaders=content-type;host;x-amz-target, Signature=unsigned",
-            args.region
-        ),
+        auth: crate::load::Auth::from_env(args.region.as_str(), "AKIDKMSIMANALYZE"),
     };
     #[expect(clippy::disallowed_methods, reason = "the CLI edge: a server without a clock")]
     let wall = std::time::SystemTime::now();

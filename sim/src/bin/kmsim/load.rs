@@ -55,6 +55,9 @@ pub(crate) struct LoadArgs {
     /// Plaintext bytes per Encrypt.
     #[arg(long, default_value_t = 1024)]
     payload_bytes: usize,
+    /// The Region of the requests' SigV4 credential scope.
+    #[arg(long, default_value = "us-east-1")]
+    region: String,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -249,22 +252,65 @@ pub(crate) fn http_client(
     Ok(Client::builder(TokioExecutor::new()).pool_max_idle_per_host(connections).build(connector))
 }
 
-const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDKMSIMLOAD/20261130/us-east-1/kms/aws4_request, \
-     SignedHeaders=content-type;host;x-amz-target, Signature=unsigned";
+/// How kmsim's clients authenticate to an endpoint.
+pub(crate) enum Auth {
+    /// SigV4 with the credentials of the environment (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), which a `--sigv4 strict` server or
+    /// real AWS requires.
+    Signed(server::sigv4::Signer),
+    /// An unsigned `authorization` header shaped like SigV4: servers that route by the
+    /// credential scope (kmsim serve without `strict`, moto_server) see a KMS call in the
+    /// Region.
+    Unsigned(String),
+}
+
+impl Auth {
+    /// Signed when the environment has credentials, else unsigned as the access key
+    /// `placeholder_key_id`; both in `region`.
+    pub(crate) fn from_env(region: &str, placeholder_key_id: &str) -> Self {
+        server::sigv4::Signer::from_env(region).map_or_else(
+            || {
+                Self::Unsigned(format!(
+                    "AWS4-HMAC-SHA256 Credential={placeholder_key_id}/20261130/{region}/kms/aws4_request, \
+                     SignedHeaders=content-type;host;x-amz-target, Signature=unsigned"
+                ))
+            },
+            Self::Signed,
+        )
+    }
+
+    /// Adds the authentication headers to `request`, whose body is `body`.
+    pub(crate) fn apply<B>(
+        &self,
+        request: &mut hyper::Request<B>,
+        body: &[u8],
+    ) -> anyhow::Result<()> {
+        match self {
+            Self::Signed(signer) => {
+                #[expect(clippy::disallowed_methods, reason = "SigV4 signs with the wall clock")]
+                let now = std::time::SystemTime::now();
+                signer.sign(request, body, now)?;
+            }
+            Self::Unsigned(header) => {
+                request.headers_mut().insert(hyper::header::AUTHORIZATION, header.parse()?);
+            }
+        }
+        Ok(())
+    }
+}
 
 pub(crate) async fn post(
     client: &HttpClient,
+    auth: &Auth,
     uri: &hyper::Uri,
     operation: &str,
     body: Bytes,
 ) -> anyhow::Result<(u16, Bytes)> {
-    let request = hyper::Request::post(uri.clone())
-        // Unsigned, but shaped like SigV4: servers that route by the credential scope
-        // (moto_server does) see a KMS call in us-east-1.
-        .header("authorization", AUTHORIZATION)
+    let mut request = hyper::Request::post(uri.clone())
         .header("x-amz-target", format!("TrentService.{operation}"))
         .header("content-type", "application/x-amz-json-1.1")
-        .body(Full::new(body))?;
+        .body(Full::new(body.clone()))?;
+    auth.apply(&mut request, &body)?;
     let response = client.request(request).await?;
     let status = response.status().as_u16();
     let body = response.into_body().collect().await?.to_bytes();
@@ -274,7 +320,8 @@ pub(crate) async fn post(
 async fn over_http(args: &LoadArgs, endpoint: &str) -> anyhow::Result<LoadReport> {
     let uri: hyper::Uri = endpoint.parse().with_context(|| format!("endpoint `{endpoint}`"))?;
     let client = http_client(args.ca_file.as_deref(), args.connections, &uri)?;
-    let (status, created) = post(&client, &uri, "CreateKey", Bytes::from_static(b"{}"))
+    let auth = Arc::new(Auth::from_env(args.region.as_str(), "AKIDKMSIMLOAD"));
+    let (status, created) = post(&client, &auth, &uri, "CreateKey", Bytes::from_static(b"{}"))
         .await
         .with_context(|| format!("CreateKey at {endpoint}"))?;
     if status != 200 {
@@ -292,8 +339,13 @@ async fn over_http(args: &LoadArgs, endpoint: &str) -> anyhow::Result<LoadReport
     let interval = args.rate.map(|rate| 1.0 / rate);
     let workers: Vec<_> = (0..args.connections.max(1))
         .map(|_| {
-            let (client, uri, body, tickets) =
-                (client.clone(), uri.clone(), body.clone(), Arc::clone(&tickets));
+            let (client, auth, uri, body, tickets) = (
+                client.clone(),
+                Arc::clone(&auth),
+                uri.clone(),
+                body.clone(),
+                Arc::clone(&tickets),
+            );
             tokio::spawn(async move {
                 let mut latency = Latency::new();
                 let mut errors = 0u64;
@@ -312,7 +364,7 @@ async fn over_http(args: &LoadArgs, endpoint: &str) -> anyhow::Result<LoadReport
                     if due >= end {
                         break;
                     }
-                    let answer = post(&client, &uri, "Encrypt", body.clone()).await;
+                    let answer = post(&client, &auth, &uri, "Encrypt", body.clone()).await;
                     let done = now();
                     if due >= measure_from {
                         match answer {
