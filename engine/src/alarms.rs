@@ -71,8 +71,9 @@
 //! With no rule configured, a call pays one `is_empty` branch. With rules, a call pays a
 //! comparison per rule, and one `BTreeMap` lookup per rule it matches. Each (rule, key or
 //! account) keeps at most `threshold + 1` timestamps of 8 bytes, and only while they fall
-//! in its window; the state of a key or account that stops matching stays until the engine
-//! is dropped.
+//! in its window. The windows of keys and accounts that stopped matching are dropped in a
+//! sweep whenever a rule's map has doubled since its last sweep, so memory follows the keys
+//! active within a window, not every key ever seen.
 //!
 //! Alarms hold ids, names, times and counts: never a plaintext, a ciphertext or key
 //! material, which audit records do not hold either.
@@ -374,13 +375,19 @@ pub(crate) struct AlarmEvaluator {
     /// Per rule (same index), its windows by group: a `BTreeMap` so nothing depends on hash
     /// order.
     windows: Vec<BTreeMap<Group, Window>>,
+    /// Per rule, the map size at which its next sweep runs.
+    sweep_at: Vec<usize>,
     raised: Vec<Alarm>,
 }
+
+/// The smallest map size that triggers a sweep: below it, the memory is not worth a pass.
+const SWEEP_MIN_WINDOWS: usize = 1_024;
 
 impl AlarmEvaluator {
     pub(crate) fn new(region: Region, rules: Vec<AlarmRule>) -> Self {
         let windows = rules.iter().map(|_| BTreeMap::new()).collect();
-        Self { region, rules, windows, raised: Vec::new() }
+        let sweep_at = vec![SWEEP_MIN_WINDOWS; rules.len()];
+        Self { region, rules, windows, sweep_at, raised: Vec::new() }
     }
 
     /// Whether there is no rule: the call path checks this and nothing else.
@@ -464,6 +471,18 @@ impl AlarmEvaluator {
         let window_ns = rule.window_s().saturating_mul(NANOS_PER_SECOND);
         let keep = usize::try_from(threshold.saturating_add(1)).unwrap_or(usize::MAX);
         let now = event.time;
+        if self.windows[index].len() >= self.sweep_at[index] {
+            // A window whose events have all left it, and whose alarm (if any) would re-arm
+            // at the next event, is the same as no window: dropping it changes no outcome.
+            self.windows[index].retain(|_, window| {
+                let events_left =
+                    window.times.back().is_none_or(|&t| t.plus_nanos(window_ns) <= now);
+                let rearms =
+                    window.active.is_none() || now >= window.last_held.plus_nanos(window_ns);
+                !(events_left && rearms)
+            });
+            self.sweep_at[index] = (2 * self.windows[index].len()).max(SWEEP_MIN_WINDOWS);
+        }
         let window = self.windows[index].entry(group).or_default();
         // Re-arm first: an alarm whose condition has not held for a whole window is over,
         // and this event may start a new one.
@@ -570,5 +589,68 @@ mod operation_name {
                 "unknown operation `{name}`: expected an AWS KMS operation name such as Decrypt"
             ))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::{KeyId, PrincipalArn};
+
+    fn key(n: u32) -> KeyArn {
+        let mut bytes = [0u8; 16];
+        bytes[..4].copy_from_slice(&n.to_be_bytes());
+        KeyArn {
+            region: Region::US_EAST_1,
+            account: AccountId::new(111_122_223_333).unwrap(),
+            key_id: KeyId::single_region(bytes),
+        }
+    }
+
+    /// More than one call to a key within a second raises an alarm for that key.
+    fn busy_key_rule() -> AlarmRule {
+        AlarmRule::CallVolume {
+            name: "busy".to_owned(),
+            operation: None,
+            per_key: true,
+            threshold: 1,
+            window_s: 1,
+        }
+    }
+
+    #[test]
+    fn windows_of_keys_no_longer_called_are_dropped_without_changing_an_outcome() {
+        let mut alarms = AlarmEvaluator::new(Region::US_EAST_1, vec![busy_key_rule()]);
+        let account = AccountId::new(111_122_223_333).unwrap();
+        let ctx = CallContext::new(PrincipalArn::root(account), Timestamp::from_unix_seconds(0));
+        let mut call = |alarms: &mut AlarmEvaluator, n: u32, ms: u64| {
+            let keys = [Some(key(n))];
+            let time = Timestamp::from_unix_nanos(ms * 1_000_000);
+            let event = CallEvent {
+                time,
+                operation: Operation::Encrypt,
+                error: None,
+                keys: &keys,
+                ctx: &ctx,
+            };
+            alarms.observe(&event, |_| None);
+        };
+        // Key 0 is called twice within a second: an alarm, still active when the sweeps run.
+        call(&mut alarms, 0, 0);
+        call(&mut alarms, 0, 500);
+        // 20,000 other keys, one call each, 1 ms apart: about 1,000 within any window.
+        for n in 1..=20_000 {
+            call(&mut alarms, n, 500 + u64::from(n));
+        }
+        let live = alarms.windows[0].len();
+        assert!(live <= 3 * SWEEP_MIN_WINDOWS, "{live} windows kept of 20,001 keys");
+        assert_eq!(alarms.raised().len(), 1, "one call per key raises nothing");
+        // A swept key behaves as a new one: one call does not raise, a second within the
+        // window does.
+        call(&mut alarms, 1, 30_000);
+        assert_eq!(alarms.raised().len(), 1);
+        call(&mut alarms, 1, 30_100);
+        assert_eq!(alarms.raised().len(), 2);
+        assert_eq!(alarms.raised()[1].count, 2);
     }
 }
