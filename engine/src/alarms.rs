@@ -623,7 +623,7 @@ mod tests {
         let mut alarms = AlarmEvaluator::new(Region::US_EAST_1, vec![busy_key_rule()]);
         let account = AccountId::new(111_122_223_333).unwrap();
         let ctx = CallContext::new(PrincipalArn::root(account), Timestamp::from_unix_seconds(0));
-        let mut call = |alarms: &mut AlarmEvaluator, n: u32, ms: u64| {
+        let call = |alarms: &mut AlarmEvaluator, n: u32, ms: u64| {
             let keys = [Some(key(n))];
             let time = Timestamp::from_unix_nanos(ms * 1_000_000);
             let event = CallEvent {
