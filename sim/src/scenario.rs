@@ -40,6 +40,9 @@ pub struct Scenario {
     /// Alarm rules every Region's engine evaluates over its audit stream; the report lists
     /// the alarms they raise.
     pub alarms: Vec<AlarmRule>,
+    /// IAM identity policies, registered in every Region's engine (IAM is global). A
+    /// principal with none is allowed every KMS action, as if its policies allowed `kms:*`.
+    pub identity_policies: Vec<IdentityPolicy>,
     /// How the SDK clients behave.
     pub client: ClientConfig,
     /// Time-series resolution [ns]; one row per interval.
@@ -84,6 +87,7 @@ impl Scenario {
             faults: Vec::new(),
             actions: Vec::new(),
             alarms: Vec::new(),
+            identity_policies: Vec::new(),
             client: ClientConfig::default(),
             interval_ns: SECOND_NS,
             pricing: Catalog::aws_2026(),
@@ -317,6 +321,18 @@ impl ServiceTimes {
     }
 }
 
+/// An IAM identity policy attached to a principal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityPolicy {
+    /// The user or role it is attached to: a workload calls as
+    /// `arn:aws:iam::<its keys' account>:role/<workload name>`.
+    pub principal: String,
+    /// The policy's name, unique per principal.
+    pub name: String,
+    /// The policy document (JSON).
+    pub document: String,
+}
+
 /// Keys created before the workloads start.
 #[derive(Clone, Debug)]
 pub struct KeyGroup {
@@ -336,6 +352,10 @@ pub struct KeyGroup {
     pub rotation_period_days: Option<u32>,
     /// Cost-allocation tags, set on the keys and carried into the bill.
     pub tags: Vec<(String, String)>,
+    /// The key policy (JSON) of every key of the group, replicas included; `None` for the
+    /// account's default policy. A non-default policy is evaluated on every call, as AWS
+    /// evaluates it.
+    pub policy: Option<String>,
 }
 
 impl KeyGroup {
@@ -351,6 +371,7 @@ impl KeyGroup {
             replicas: Vec::new(),
             rotation_period_days: None,
             tags: Vec::new(),
+            policy: None,
         }
     }
 

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use engine::alarms::{AlarmRule, KEY_STATE_WINDOW_S};
 use engine::crypto::ProviderKind;
+use engine::id::PrincipalArn;
+use engine::policy::PolicyDocument;
 use engine::quota::{QuotaClass, QuotaConfig, RequestRate};
 use engine::spec::KeySpec;
 use engine::{AccountId, ErrorKind, Region};
@@ -21,7 +23,8 @@ use crate::pricing::{Catalog, FileError, line_column};
 use crate::retry::RetryConfig;
 use crate::scenario::{
     Action, ActionKind, Arrivals, AzConfig, ClientConfig, DataKeyCache, Fault, FaultKind,
-    KeyChoice, KeyGroup, OpKind, RegionConfig, RegionLink, RetryMode, Scenario, Workload, World,
+    IdentityPolicy, KeyChoice, KeyGroup, OpKind, RegionConfig, RegionLink, RetryMode, Scenario,
+    Workload, World,
 };
 
 /// The schema version this build reads.
@@ -221,6 +224,8 @@ struct FileRoot {
     #[serde(default)]
     alarms: Vec<AlarmFile>,
     #[serde(default)]
+    identity_policies: Vec<IdentityPolicyFile>,
+    #[serde(default)]
     outputs: OutputsFile,
 }
 
@@ -392,6 +397,20 @@ struct KeysFile {
     rotation_period_days: Option<u32>,
     #[serde(default)]
     tags: BTreeMap<String, String>,
+    policy: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentityPolicyFile {
+    principal: Spanned<String>,
+    #[serde(default = "scenario_policy_name")]
+    name: Spanned<String>,
+    policy: Spanned<String>,
+}
+
+fn scenario_policy_name() -> Spanned<String> {
+    Spanned::new(0..0, "scenario".to_owned())
 }
 
 #[derive(Debug, Deserialize)]
@@ -723,6 +742,14 @@ impl FileRoot {
             }
             group.rotation_period_days = k.rotation_period_days;
             group.tags = k.tags.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+            if let Some(policy) = &k.policy {
+                // Checked here so a mistake names the line; the lockout safety check runs
+                // when the simulation creates the keys.
+                PolicyDocument::parse_key_policy(policy.get_ref()).map_err(|e| {
+                    error(policy.span(), format!("key group `{}`: policy: {e}", k.name))
+                })?;
+                group.policy = Some(policy.get_ref().clone());
+            }
             scenario.keys.push(group);
         }
 
@@ -963,6 +990,35 @@ impl FileRoot {
         // Alarms.
         for (index, a) in self.alarms.iter().enumerate() {
             scenario.alarms.push(a.rule(&self.alarms[..index], error)?);
+        }
+
+        // Identity policies.
+        for p in &self.identity_policies {
+            let principal = p.principal.get_ref();
+            principal.parse::<PrincipalArn>().map_err(|e| {
+                error(
+                    p.principal.span(),
+                    format!("expected an IAM user or role ARN: {}", e.message),
+                )
+            })?;
+            PolicyDocument::parse_identity_policy(p.policy.get_ref())
+                .map_err(|e| error(p.policy.span(), format!("identity policy: {e}")))?;
+            let name = p.name.get_ref().clone();
+            let taken = scenario
+                .identity_policies
+                .iter()
+                .any(|other| other.principal == *principal && other.name == name);
+            if taken {
+                return Err(error(
+                    p.name.span(),
+                    format!("`{principal}` already has an identity policy named `{name}`"),
+                ));
+            }
+            scenario.identity_policies.push(IdentityPolicy {
+                principal: principal.clone(),
+                name,
+                document: p.policy.get_ref().clone(),
+            });
         }
         Ok(scenario)
     }

@@ -597,6 +597,13 @@ impl Simulation {
                 RegionNode::new(config.clone(), engine)
             })
             .collect();
+        for node in &mut regions {
+            for p in &scenario.identity_policies {
+                node.engine.put_identity_policy(&p.principal, &p.name, &p.document).map_err(
+                    |e| invalid(format!("identity policy {} of {}: {e}", p.name, p.principal)),
+                )?;
+            }
+        }
         let paths = scenario
             .world
             .regions
@@ -2187,7 +2194,8 @@ fn create_keys(
         .iter()
         .map(|g| {
             u64::from(g.count)
-                * (1 + g.replicas.len() as u64 + u64::from(g.rotation_period_days.is_some()))
+                * (1 + g.replicas.len() as u64 * (1 + u64::from(g.policy.is_some()))
+                    + u64::from(g.rotation_period_days.is_some()))
         })
         .sum();
     let mut t = START.unix_nanos().saturating_sub((calls + 10) * SETUP_SPACING_NS);
@@ -2211,6 +2219,9 @@ fn create_keys(
                 CreateKeyRequest::new()
             };
             request = request.with_multi_region(!group.replicas.is_empty());
+            if let Some(policy) = &group.policy {
+                request = request.with_policy(policy.clone());
+            }
             if !group.tags.is_empty() {
                 let tags = group.tags.iter().map(|(k, v)| Tag::new(k.clone(), v.clone())).collect();
                 request = request.with_tags(tags);
@@ -2233,6 +2244,18 @@ fn create_keys(
                     let _ = regions[usize::from(to)]
                         .engine
                         .apply_replication(message, Timestamp::from_unix_nanos(t));
+                }
+                if let Some(policy) = &group.policy {
+                    // A replica starts with the default policy; the group's applies to it
+                    // too. Policies are not shared properties, so it is set in its Region.
+                    t += SETUP_SPACING_NS;
+                    let ctx = ctx.at(Timestamp::from_unix_nanos(t));
+                    regions[usize::from(to)]
+                        .engine
+                        .put_key_policy(&ctx, PutKeyPolicyRequest::new(id, policy.clone()))
+                        .map_err(|e| {
+                            invalid(format!("key group {}: PutKeyPolicy failed: {e}", group.name))
+                        })?;
                 }
                 key_regions.push(to);
             }

@@ -59,6 +59,7 @@ fn every_shipped_scenario_parses_validates_and_runs_shortened() {
             "az-failure",
             "cloudhsm-custom-key-store",
             "cost-example",
+            "key-policies",
             "multi-region-dr",
             "multi-tenant-1000-cmks",
             "quickstart",
@@ -83,7 +84,7 @@ fn broken_scenarios_get_one_clear_error_with_file_line_and_column() {
     // A misspelt key.
     assert_eq!(
         broken("duration_s = 60", "duraton_s = 60"),
-        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`, `alarms`, `outputs`"
+        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`, `alarms`, `identity_policies`, `outputs`"
     );
     // A wrong type.
     assert_eq!(
@@ -143,6 +144,48 @@ fn broken_scenarios_get_one_clear_error_with_file_line_and_column() {
         String::from_utf8_lossy(&output.stderr)
             .contains("bad.toml:2:8: invalid type: integer `3`, expected a string")
     );
+}
+
+#[test]
+fn key_policies_refuse_what_aws_would_and_a_broken_policy_names_its_line() {
+    let file = load(&scenarios_dir().join("key-policies.toml"), &[]).unwrap();
+    let report = Simulation::new(file.scenario, file.seed.unwrap()).unwrap().run();
+    let calls = |operation: &str, outcome: &str| {
+        report
+            .latency
+            .iter()
+            .filter(|row| row.operation == operation && row.outcome == outcome)
+            .map(|row| row.count)
+            .sum::<u64>()
+    };
+    // role/orders: allowed under a tenant context.
+    assert!(calls("Encrypt", "OK") > 4_000);
+    assert_eq!(calls("Encrypt", "AccessDeniedException"), 0);
+    assert_eq!(calls("GenerateDataKey", "AccessDeniedException"), 0);
+    // role/batch is in no statement, and the root's statement has no cryptographic action.
+    assert_eq!(calls("GenerateDataKeyWithoutPlaintext", "OK"), 0);
+    assert!(calls("GenerateDataKeyWithoutPlaintext", "AccessDeniedException") > 400);
+    // role/analytics: its identity policy denies tenant-1, one tenant of four.
+    let (denied, ok) = (calls("Decrypt", "AccessDeniedException"), calls("Decrypt", "OK"));
+    #[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
+    let denied_share = denied as f64 / (denied + ok) as f64;
+    assert!((0.2..0.3).contains(&denied_share), "{denied} of {}", denied + ok);
+
+    // A policy that is not a policy is refused at its line, naming the key group.
+    let text = std::fs::read_to_string(scenarios_dir().join("key-policies.toml")).unwrap();
+    let broken = text.replacen(r#""Effect": "Allow","#, r#""Effect": "Perhaps","#, 1);
+    let error = parse(&broken, "key-policies.toml", &scenarios_dir(), &[]).unwrap_err();
+    let error = error.to_string();
+    assert!(error.starts_with("key-policies.toml:25:10: key group `orders`: policy: "), "{error}");
+    assert!(error.contains("MalformedPolicyDocumentException"), "{error}");
+    // A principal that is not an IAM ARN is refused at its position.
+    let broken = text.replacen(
+        r#"principal = "arn:aws:iam::111122223333:role/analytics""#,
+        r#"principal = "analytics""#,
+        1,
+    );
+    let error = parse(&broken, "key-policies.toml", &scenarios_dir(), &[]).unwrap_err();
+    assert!(error.to_string().starts_with("key-policies.toml:63:13: "), "{error}");
 }
 
 #[test]

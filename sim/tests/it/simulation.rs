@@ -399,3 +399,88 @@ fn inconsistent_scenarios_are_refused_with_what_is_wrong() {
     let message = refused(&|s| s.world.regions[0].azs[1].hsms = 0);
     assert_eq!(message, "AZ us-east-1b has no HSM");
 }
+
+/// A key policy that lets the roles `roles` of the default account (a workload calls as
+/// `role/<its name>`) use the keys with `app_actions`, and the root administer them.
+fn app_policy(roles: &[&str], app_actions: &str) -> String {
+    let roles: Vec<String> =
+        roles.iter().map(|r| format!(r#""arn:aws:iam::111122223333:role/{r}""#)).collect();
+    let roles = roles.join(", ");
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::111122223333:root"}},
+              "Action": ["kms:Describe*", "kms:Put*", "kms:Get*", "kms:List*", "kms:Enable*",
+                         "kms:ReplicateKey", "kms:ScheduleKeyDeletion"],
+              "Resource": "*"}},
+            {{"Effect": "Allow", "Principal": {{"AWS": [{roles}]}},
+              "Action": {app_actions}, "Resource": "*"}}
+        ]}}"#
+    )
+}
+
+/// How many of the run's calls of `operation` in `region` ended with `outcome`.
+fn calls(report: &Report, operation: &str, region: &str, outcome: &str) -> u64 {
+    report
+        .latency
+        .iter()
+        .filter(|row| row.operation == operation && row.region == region && row.outcome == outcome)
+        .map(|row| row.count)
+        .sum()
+}
+
+#[test]
+fn a_key_group_s_policy_decides_in_every_region_of_its_multi_region_keys() {
+    // The roles may Decrypt but not Encrypt, in the primary's Region and in the replica's.
+    let run = |actions: &str| {
+        let mut scenario = Scenario::new("policies", World::standard(&[EAST, WEST], 2), 5 * S);
+        let mut keys = KeyGroup::symmetric("mrk", 4, EAST).with_replicas(&[WEST]);
+        keys.policy = Some(app_policy(&["east", "west"], actions));
+        scenario.keys.push(keys);
+        for (name, region) in [("east", EAST), ("west", WEST)] {
+            scenario.workloads.push(
+                Workload::poisson(name, region, "mrk", 200.0).with_mix(&[(OpKind::Encrypt, 1)]),
+            );
+        }
+        Simulation::new(scenario, 3).unwrap().run()
+    };
+    let denied = run(r#""kms:Decrypt""#);
+    for region in ["us-east-1", "us-west-2"] {
+        assert_eq!(calls(&denied, "Encrypt", region, "OK"), 0, "{region}");
+        assert!(calls(&denied, "Encrypt", region, "AccessDeniedException") > 500, "{region}");
+    }
+    // Allowed, both Regions serve every call.
+    let allowed = run(r#"["kms:Encrypt", "kms:Decrypt"]"#);
+    for region in ["us-east-1", "us-west-2"] {
+        assert_eq!(calls(&allowed, "Encrypt", region, "AccessDeniedException"), 0, "{region}");
+        assert!(calls(&allowed, "Encrypt", region, "OK") > 500, "{region}");
+    }
+}
+
+#[test]
+fn an_identity_policy_s_explicit_deny_refuses_what_the_key_policy_allows() {
+    let mut scenario = Scenario::new("identity", World::standard(&[EAST], 2), 5 * S);
+    let mut keys = KeyGroup::symmetric("k", 4, EAST);
+    keys.policy = Some(app_policy(&["app"], r#"["kms:Encrypt", "kms:GenerateDataKey"]"#));
+    scenario.keys.push(keys);
+    scenario.workloads.push(
+        Workload::poisson("app", EAST, "k", 400.0)
+            .with_mix(&[(OpKind::Encrypt, 1), (OpKind::GenerateDataKey, 1)]),
+    );
+    scenario.identity_policies.push(IdentityPolicy {
+        principal: "arn:aws:iam::111122223333:role/app".to_owned(),
+        name: "no-data-keys".to_owned(),
+        document: r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "kms:GenerateDataKey*", "Resource": "*"}]}"#
+            .to_owned(),
+    });
+    let report = Simulation::new(scenario.clone(), 5).unwrap().run();
+    assert_eq!(calls(&report, "GenerateDataKey", "us-east-1", "OK"), 0);
+    assert!(calls(&report, "GenerateDataKey", "us-east-1", "AccessDeniedException") > 500);
+    assert_eq!(calls(&report, "Encrypt", "us-east-1", "AccessDeniedException"), 0);
+    assert!(calls(&report, "Encrypt", "us-east-1", "OK") > 500);
+
+    // A policy the engine refuses stops the simulation before it starts, naming it.
+    scenario.identity_policies[0].document = r#"{"Version": "2012-10-17"}"#.to_owned();
+    let error = Simulation::new(scenario, 5).unwrap_err().to_string();
+    assert!(error.contains("identity policy no-data-keys"), "{error}");
+}
