@@ -25,6 +25,7 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
     hmac: &AwsLcHmac,
     rsa_oaep: &AwsLcRsaOaep,
     aes_key_wrap: &AwsLcAesKeyWrap,
+    asymmetric: &super::asymmetric::NotBuilt,
 };
 
 struct AwsLcAesGcm;

@@ -22,6 +22,7 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
     hmac: &RustCryptoHmac,
     rsa_oaep: &RustCryptoRsaOaep,
     aes_key_wrap: &RustCryptoAesKeyWrap,
+    asymmetric: &super::asymmetric::NotBuilt,
 };
 
 struct RustCryptoAesGcm;
