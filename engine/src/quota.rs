@@ -815,6 +815,7 @@ mod tests {
                 s if s.starts_with("RSA_") => QuotaClass::CryptoRsa,
                 s if s.starts_with("ECC_") || s == "SM2" => QuotaClass::CryptoEcc,
                 s if s.starts_with("ML_DSA_") => QuotaClass::CryptoMlDsa,
+                s if s.starts_with("KMSIM_") => QuotaClass::CryptoKmsimMlKem,
                 s => panic!("unclassified key spec {s}"),
             };
             for op in
