@@ -12,6 +12,8 @@ pub mod asymmetric;
 pub mod aws_lc;
 pub mod blob;
 pub mod insecure;
+pub mod kem_dem;
+pub mod offline;
 pub mod rust_crypto;
 pub mod wrap;
 

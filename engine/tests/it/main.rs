@@ -7,6 +7,7 @@ mod support;
 
 mod alarms;
 mod aliases_and_tags;
+mod asymmetric;
 mod audit;
 mod custom_key_stores;
 mod data_plane;
