@@ -8,6 +8,7 @@ mod support;
 mod alarms;
 mod aliases_and_tags;
 mod asymmetric;
+mod asymmetric_openssl;
 mod asymmetric_vectors;
 mod audit;
 mod custom_key_stores;

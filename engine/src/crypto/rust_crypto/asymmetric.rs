@@ -110,7 +110,11 @@ pub(in crate::crypto) fn generate_key_pair(
         KeySpec::EccNistEdwards25519 => {
             let seed = draw::<32>(rng);
             let key = ed25519_dalek::SigningKey::from_bytes(&seed);
-            let private = key.to_pkcs8_der().map_err(|_| FAILED)?;
+            // PKCS#8 v1 (RFC 8410 §7: the seed alone). `ed25519-dalek` writes v2 with the
+            // public key, which OpenSSL 3.0 cannot read.
+            let mut v1 = ed25519_dalek::pkcs8::KeypairBytes::from(&key);
+            v1.public_key = None;
+            let private = v1.to_pkcs8_der().map_err(|_| FAILED)?;
             let public = key.verifying_key().to_public_key_der().map_err(|_| FAILED)?;
             Ok(pair(&private, &public))
         }
