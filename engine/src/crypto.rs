@@ -8,9 +8,12 @@
 //! Importing key material (GetParametersForImport + ImportKeyMaterial) uses [`RsaOaep`] for the
 //! wrapping key pair, [`AesKeyWrap`] and the two-layer RSA_AES_KEY_WRAP format in [`wrap`].
 
+pub mod asymmetric;
 pub mod aws_lc;
 pub mod blob;
 pub mod insecure;
+pub mod kem_dem;
+pub mod offline;
 pub mod rust_crypto;
 pub mod wrap;
 
@@ -274,6 +277,8 @@ pub struct CryptoProvider {
     pub rsa_oaep: &'static dyn RsaOaep,
     /// AES key wrap with padding (RFC 5649).
     pub aes_key_wrap: &'static dyn AesKeyWrap,
+    /// Key pairs: RSA, ECC, ML-DSA and kmsim's ML-KEM specs.
+    pub asymmetric: &'static dyn asymmetric::Asymmetric,
 }
 
 impl fmt::Debug for CryptoProvider {

@@ -171,6 +171,9 @@ pub enum QuotaClass {
     CryptoEcc,
     /// Cryptographic operations on ML-DSA keys.
     CryptoMlDsa,
+    /// kmsim extension: cryptographic operations on the `KMSIM_` ML-KEM keys, which AWS does
+    /// not have and so sets no quota for.
+    CryptoKmsimMlKem,
     /// GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext for one key-pair spec.
     GenerateDataKeyPair(KeySpec),
     /// The per-API quota of one (non-cryptographic) operation.
@@ -187,6 +190,9 @@ impl fmt::Display for QuotaClass {
             Self::CryptoRsa => f.write_str("Cryptographic operations (RSA) request rate"),
             Self::CryptoEcc => f.write_str("Cryptographic operations (ECC and SM2) request rate"),
             Self::CryptoMlDsa => f.write_str("Cryptographic operations (ML-DSA) request rate"),
+            Self::CryptoKmsimMlKem => {
+                f.write_str("Cryptographic operations (ML-KEM, kmsim extension) request rate")
+            }
             Self::GenerateDataKeyPair(KeySpec::Sm2) => {
                 f.write_str("GenerateDataKeyPair (SM2 — China Regions only) request rate")
             }
@@ -225,6 +231,9 @@ pub fn default_rate(region: Region, class: QuotaClass) -> Option<RequestRate> {
         QuotaClass::CryptoEcc => per_second(1_000),
         // "Cryptographic operations (ML-DSA) — Sign, Verify: 1,000."
         QuotaClass::CryptoMlDsa => per_second(1_000),
+        // Not an AWS quota: kmsim gives its ML-KEM extension the rate of the other key-pair
+        // classes.
+        QuotaClass::CryptoKmsimMlKem => per_second(1_000),
         QuotaClass::GenerateDataKeyPair(spec) => match spec {
             // "ECC_NIST_P256 100, P384 100, P521 100, SECG_P256K1 100, EDWARDS25519 100;"
             KeySpec::EccNistP256
@@ -232,6 +241,8 @@ pub fn default_rate(region: Region, class: QuotaClass) -> Option<RequestRate> {
             | KeySpec::EccNistP521
             | KeySpec::EccSecgP256k1
             | KeySpec::EccNistEdwards25519 => per_second(100),
+            // Not an AWS quota: kmsim's ML-KEM pairs get the ECC pairs' rate.
+            KeySpec::KmsimMlKem768 | KeySpec::KmsimMlKem1024 => per_second(100),
             // "RSA_2048 20 (China 1);"
             KeySpec::Rsa2048 => per_second(if china { 1 } else { 20 }),
             // "RSA_3072 4 (China 0.5);"
@@ -256,7 +267,8 @@ pub fn default_rate(region: Region, class: QuotaClass) -> Option<RequestRate> {
             | KeySpec::Hmac512
             | KeySpec::MlDsa44
             | KeySpec::MlDsa65
-            | KeySpec::MlDsa87 => None,
+            | KeySpec::MlDsa87
+            | KeySpec::KmsimEccNistP256MlKem768 => None,
         },
         QuotaClass::Api(operation) => api_rate(operation),
     }
@@ -385,6 +397,9 @@ const fn crypto_class(key_spec: Option<KeySpec>) -> QuotaClass {
             | KeySpec::Sm2,
         ) => QuotaClass::CryptoEcc,
         Some(KeySpec::MlDsa44 | KeySpec::MlDsa65 | KeySpec::MlDsa87) => QuotaClass::CryptoMlDsa,
+        Some(
+            KeySpec::KmsimMlKem768 | KeySpec::KmsimMlKem1024 | KeySpec::KmsimEccNistP256MlKem768,
+        ) => QuotaClass::CryptoKmsimMlKem,
     }
 }
 
@@ -800,6 +815,7 @@ mod tests {
                 s if s.starts_with("RSA_") => QuotaClass::CryptoRsa,
                 s if s.starts_with("ECC_") || s == "SM2" => QuotaClass::CryptoEcc,
                 s if s.starts_with("ML_DSA_") => QuotaClass::CryptoMlDsa,
+                s if s.starts_with("KMSIM_") => QuotaClass::CryptoKmsimMlKem,
                 s => panic!("unclassified key spec {s}"),
             };
             for op in

@@ -96,6 +96,14 @@ aws_enum! {
         MlDsa65 = "ML_DSA_65",
         /// ML-DSA-87 key pair.
         MlDsa87 = "ML_DSA_87",
+        /// kmsim extension, not in AWS KMS: ML-KEM-768 (FIPS 203) key pair for ENCRYPT_DECRYPT
+        /// through the KEM-DEM construction of [`EncryptionAlgorithmSpec::KmsimMlKemHkdfAes256Gcm`].
+        KmsimMlKem768 = "KMSIM_ML_KEM_768",
+        /// kmsim extension, not in AWS KMS: ML-KEM-1024 key pair, as [`Self::KmsimMlKem768`].
+        KmsimMlKem1024 = "KMSIM_ML_KEM_1024",
+        /// kmsim extension, not in AWS KMS: a hybrid P-256 ECDH + ML-KEM-768 key pair whose
+        /// data-encryption key combines both shared secrets.
+        KmsimEccNistP256MlKem768 = "KMSIM_ECC_NIST_P256_ML_KEM_768",
     }
 }
 
@@ -116,6 +124,19 @@ impl KeySpec {
     #[must_use]
     pub const fn is_hmac(self) -> bool {
         self.mac_algorithm().is_some()
+    }
+
+    /// Whether the spec is a key pair (RSA, ECC, SM2, ML-DSA or a kmsim ML-KEM extension).
+    #[must_use]
+    pub const fn is_asymmetric(self) -> bool {
+        !matches!(self, Self::SymmetricDefault) && !self.is_hmac()
+    }
+
+    /// Whether the spec is one of kmsim's extensions beyond AWS KMS (the `KMSIM_` ML-KEM
+    /// specs); AWS would refuse it.
+    #[must_use]
+    pub const fn is_kmsim_extension(self) -> bool {
+        matches!(self, Self::KmsimMlKem768 | Self::KmsimMlKem1024 | Self::KmsimEccNistP256MlKem768)
     }
 }
 
@@ -144,6 +165,109 @@ aws_enum! {
         RsaesOaepSha256 = "RSAES_OAEP_SHA_256",
         /// SM2 public-key encryption (China Regions only).
         Sm2Pke = "SM2PKE",
+        /// kmsim extension, not in AWS KMS: ML-KEM encapsulation, HKDF-SHA-256 of the shared
+        /// secret, then AES-256-GCM of the plaintext (the format is in ARCHITECTURE.md).
+        KmsimMlKemHkdfAes256Gcm = "KMSIM_ML_KEM_HKDF_SHA_256_AES_256_GCM",
+    }
+}
+
+aws_enum! {
+    /// Signing algorithms (`SigningAlgorithmSpec`).
+    SigningAlgorithmSpec as "signingAlgorithm" {
+        /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
+        RsassaPssSha256 = "RSASSA_PSS_SHA_256",
+        /// RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt.
+        RsassaPssSha384 = "RSASSA_PSS_SHA_384",
+        /// RSASSA-PSS with SHA-512, MGF1-SHA-512 and a 64-byte salt.
+        RsassaPssSha512 = "RSASSA_PSS_SHA_512",
+        /// RSASSA-PKCS1-v1_5 with SHA-256.
+        RsassaPkcs1V15Sha256 = "RSASSA_PKCS1_V1_5_SHA_256",
+        /// RSASSA-PKCS1-v1_5 with SHA-384.
+        RsassaPkcs1V15Sha384 = "RSASSA_PKCS1_V1_5_SHA_384",
+        /// RSASSA-PKCS1-v1_5 with SHA-512.
+        RsassaPkcs1V15Sha512 = "RSASSA_PKCS1_V1_5_SHA_512",
+        /// ECDSA with SHA-256 (P-256 and secp256k1); DER signature.
+        EcdsaSha256 = "ECDSA_SHA_256",
+        /// ECDSA with SHA-384 (P-384); DER signature.
+        EcdsaSha384 = "ECDSA_SHA_384",
+        /// ECDSA with SHA-512 (P-521); DER signature.
+        EcdsaSha512 = "ECDSA_SHA_512",
+        /// SM2 digital signature with SM3 (China Regions only).
+        Sm2Dsa = "SM2DSA",
+        /// ML-DSA (FIPS 204), whose hash is SHAKE256.
+        MlDsaShake256 = "ML_DSA_SHAKE_256",
+        /// Pure Ed25519 (RFC 8032), message type RAW only.
+        Ed25519Sha512 = "ED25519_SHA_512",
+        /// Ed25519ph (RFC 8032 §5.1, HashEdDSA), message type DIGEST only.
+        Ed25519PhSha512 = "ED25519_PH_SHA_512",
+    }
+}
+
+aws_enum! {
+    /// What a Sign or Verify `Message` is (`MessageType`).
+    MessageType as "messageType" {
+        /// The message itself; the algorithm hashes it.
+        Raw = "RAW",
+        /// The message's digest under the algorithm's hash; never hashed again.
+        Digest = "DIGEST",
+        /// ML-DSA only: the 64-byte μ of FIPS 204 §6.2, computed by the caller.
+        ExternalMu = "EXTERNAL_MU",
+    }
+}
+
+aws_enum! {
+    /// Key agreement algorithms (`KeyAgreementAlgorithmSpec`).
+    KeyAgreementAlgorithmSpec as "keyAgreementAlgorithm" {
+        /// Elliptic-curve Diffie-Hellman; the shared secret is the raw x-coordinate.
+        Ecdh = "ECDH",
+    }
+}
+
+aws_enum! {
+    /// Key pair specs for GenerateDataKeyPair (`DataKeyPairSpec`).
+    DataKeyPairSpec as "keyPairSpec" {
+        /// RSA 2048-bit key pair.
+        Rsa2048 = "RSA_2048",
+        /// RSA 3072-bit key pair.
+        Rsa3072 = "RSA_3072",
+        /// RSA 4096-bit key pair.
+        Rsa4096 = "RSA_4096",
+        /// NIST P-256 key pair.
+        EccNistP256 = "ECC_NIST_P256",
+        /// NIST P-384 key pair.
+        EccNistP384 = "ECC_NIST_P384",
+        /// NIST P-521 key pair.
+        EccNistP521 = "ECC_NIST_P521",
+        /// secp256k1 key pair.
+        EccSecgP256k1 = "ECC_SECG_P256K1",
+        /// SM2 key pair (China Regions only).
+        Sm2 = "SM2",
+        /// Ed25519 key pair.
+        EccNistEdwards25519 = "ECC_NIST_EDWARDS25519",
+        /// kmsim extension, not in AWS KMS: an ML-KEM-768 key pair.
+        KmsimMlKem768 = "KMSIM_ML_KEM_768",
+        /// kmsim extension, not in AWS KMS: an ML-KEM-1024 key pair.
+        KmsimMlKem1024 = "KMSIM_ML_KEM_1024",
+    }
+}
+
+impl DataKeyPairSpec {
+    /// The key spec whose key pair this is.
+    #[must_use]
+    pub const fn key_spec(self) -> KeySpec {
+        match self {
+            Self::Rsa2048 => KeySpec::Rsa2048,
+            Self::Rsa3072 => KeySpec::Rsa3072,
+            Self::Rsa4096 => KeySpec::Rsa4096,
+            Self::EccNistP256 => KeySpec::EccNistP256,
+            Self::EccNistP384 => KeySpec::EccNistP384,
+            Self::EccNistP521 => KeySpec::EccNistP521,
+            Self::EccSecgP256k1 => KeySpec::EccSecgP256k1,
+            Self::Sm2 => KeySpec::Sm2,
+            Self::EccNistEdwards25519 => KeySpec::EccNistEdwards25519,
+            Self::KmsimMlKem768 => KeySpec::KmsimMlKem768,
+            Self::KmsimMlKem1024 => KeySpec::KmsimMlKem1024,
+        }
     }
 }
 

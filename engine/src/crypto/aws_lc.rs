@@ -1,9 +1,13 @@
 //! The aws-lc-rs provider (the default).
 //!
+//! Key pairs are in [`asymmetric`], whose docs list what runs elsewhere and why.
+//!
 //! Two operations run on the RustCrypto `rsa` crate instead, because aws-lc-rs draws their
 //! randomness from AWS-LC's own generator and takes none from the caller: RSA key generation
 //! and RSA-OAEP encryption (a public-key operation). Everything secret, RSA-OAEP decryption
 //! included, runs on AWS-LC.
+
+mod asymmetric;
 
 use aws_lc_rs::encoding::AsDer as _;
 use aws_lc_rs::key_wrap::{self, KeyWrapPadded as _};
@@ -25,6 +29,7 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
     hmac: &AwsLcHmac,
     rsa_oaep: &AwsLcRsaOaep,
     aes_key_wrap: &AwsLcAesKeyWrap,
+    asymmetric: &asymmetric::AwsLcAsymmetric,
 };
 
 struct AwsLcAesGcm;

@@ -20,6 +20,7 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
     hmac: &InsecureMac,
     rsa_oaep: &aws_lc::AwsLcRsaOaep,
     aes_key_wrap: &aws_lc::AwsLcAesKeyWrap,
+    asymmetric: &super::asymmetric::NotBuilt,
 };
 
 /// splitmix64's finaliser: a fast, well-mixed, non-cryptographic permutation of a word.

@@ -1,4 +1,9 @@
-//! The RustCrypto provider: `aes-gcm`, `hkdf`, `hmac`, `sha2`, `rsa`, `aes-kw`, pure Rust.
+//! The RustCrypto provider: `aes-gcm`, `hkdf`, `hmac`, `sha2`, `rsa`, `aes-kw`, and for key
+//! pairs `p256`, `p384`, `p521`, `k256`, `ecdsa`, `ed25519-dalek`, `ml-dsa`, `ml-kem`; pure Rust.
+
+mod asymmetric;
+
+pub(super) use asymmetric::{EncryptionScheme, encryption_scheme, generate_key_pair, kem_encrypt};
 
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use hmac::Mac as _;
@@ -22,6 +27,7 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
     hmac: &RustCryptoHmac,
     rsa_oaep: &RustCryptoRsaOaep,
     aes_key_wrap: &RustCryptoAesKeyWrap,
+    asymmetric: &asymmetric::RustCryptoAsymmetric,
 };
 
 struct RustCryptoAesGcm;

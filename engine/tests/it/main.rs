@@ -7,6 +7,9 @@ mod support;
 
 mod alarms;
 mod aliases_and_tags;
+mod asymmetric;
+mod asymmetric_openssl;
+mod asymmetric_vectors;
 mod audit;
 mod custom_key_stores;
 mod data_plane;
