@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod custom_key_stores;
 pub mod grants;
 pub mod import;
+pub mod key_pairs;
 pub mod keys;
 pub mod mac;
 pub mod multi_region;
@@ -22,6 +23,7 @@ pub use crypto::*;
 pub use custom_key_stores::*;
 pub use grants::*;
 pub use import::*;
+pub use key_pairs::*;
 pub use keys::*;
 pub use mac::*;
 pub use multi_region::*;
@@ -64,6 +66,11 @@ macro_rules! operation_enums {
                         | Self::GenerateMac
                         | Self::ReEncrypt
                         | Self::VerifyMac
+                        | Self::DeriveSharedSecret
+                        | Self::GenerateDataKeyPair
+                        | Self::GenerateDataKeyPairWithoutPlaintext
+                        | Self::Sign
+                        | Self::Verify
                 )
             }
 
@@ -127,6 +134,7 @@ operation_enums! {
     DeleteAlias(DeleteAliasRequest -> DeleteAliasResponse) read_only: false;
     DeleteCustomKeyStore(DeleteCustomKeyStoreRequest -> DeleteCustomKeyStoreResponse) read_only: false;
     DeleteImportedKeyMaterial(DeleteImportedKeyMaterialRequest -> DeleteImportedKeyMaterialResponse) read_only: false;
+    DeriveSharedSecret(DeriveSharedSecretRequest -> DeriveSharedSecretResponse) read_only: true;
     DescribeCustomKeyStores(DescribeCustomKeyStoresRequest -> DescribeCustomKeyStoresResponse) read_only: true;
     DescribeKey(DescribeKeyRequest -> DescribeKeyResponse) read_only: true;
     DisableKey(DisableKeyRequest -> DisableKeyResponse) read_only: false;
@@ -136,6 +144,8 @@ operation_enums! {
     EnableKeyRotation(EnableKeyRotationRequest -> EnableKeyRotationResponse) read_only: false;
     Encrypt(EncryptRequest -> EncryptResponse) read_only: true;
     GenerateDataKey(GenerateDataKeyRequest -> GenerateDataKeyResponse) read_only: true;
+    GenerateDataKeyPair(GenerateDataKeyPairRequest -> GenerateDataKeyPairResponse) read_only: true;
+    GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest -> GenerateDataKeyPairWithoutPlaintextResponse) read_only: true;
     GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest -> GenerateDataKeyWithoutPlaintextResponse) read_only: true;
     GenerateMac(GenerateMacRequest -> GenerateMacResponse) read_only: true;
     GenerateRandom(GenerateRandomRequest -> GenerateRandomResponse) read_only: true;
@@ -143,6 +153,7 @@ operation_enums! {
     GetKeyPolicy(GetKeyPolicyRequest -> GetKeyPolicyResponse) read_only: true;
     GetKeyRotationStatus(GetKeyRotationStatusRequest -> GetKeyRotationStatusResponse) read_only: true;
     GetParametersForImport(GetParametersForImportRequest -> GetParametersForImportResponse) read_only: true;
+    GetPublicKey(GetPublicKeyRequest -> GetPublicKeyResponse) read_only: true;
     ImportKeyMaterial(ImportKeyMaterialRequest -> ImportKeyMaterialResponse) read_only: false;
     ListAliases(ListAliasesRequest -> ListAliasesResponse) read_only: true;
     ListGrants(ListGrantsRequest -> ListGrantsResponse) read_only: true;
@@ -158,12 +169,14 @@ operation_enums! {
     RevokeGrant(RevokeGrantRequest -> RevokeGrantResponse) read_only: false;
     RotateKeyOnDemand(RotateKeyOnDemandRequest -> RotateKeyOnDemandResponse) read_only: false;
     ScheduleKeyDeletion(ScheduleKeyDeletionRequest -> ScheduleKeyDeletionResponse) read_only: false;
+    Sign(SignRequest -> SignResponse) read_only: true;
     TagResource(TagResourceRequest -> TagResourceResponse) read_only: false;
     UntagResource(UntagResourceRequest -> UntagResourceResponse) read_only: false;
     UpdateAlias(UpdateAliasRequest -> UpdateAliasResponse) read_only: false;
     UpdateCustomKeyStore(UpdateCustomKeyStoreRequest -> UpdateCustomKeyStoreResponse) read_only: false;
     UpdateKeyDescription(UpdateKeyDescriptionRequest -> UpdateKeyDescriptionResponse) read_only: false;
     UpdatePrimaryRegion(UpdatePrimaryRegionRequest -> UpdatePrimaryRegionResponse) read_only: false;
+    Verify(VerifyRequest -> VerifyResponse) read_only: true;
     VerifyMac(VerifyMacRequest -> VerifyMacResponse) read_only: true;
 }
 

@@ -9,6 +9,7 @@ mod custom_key_stores;
 mod data;
 mod grants;
 mod import;
+mod key_pairs;
 mod lifecycle;
 mod mac;
 mod multi_region;
@@ -39,7 +40,10 @@ use crate::key::{KeyRecord, LastUsage};
 use crate::key_state;
 use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::replication::ReplicationMessage;
-use crate::spec::{ConnectionState, EncryptionAlgorithmSpec, GrantOperation, KeyState};
+use crate::spec::{
+    ConnectionState, DataKeyPairSpec, EncryptionAlgorithmSpec, GrantOperation,
+    KeyAgreementAlgorithmSpec, KeyState, MessageType, SigningAlgorithmSpec,
+};
 
 use crate::time::Timestamp;
 pub use policies::IdentityModel;
@@ -503,6 +507,13 @@ pub(crate) struct Access<'r> {
     pub(crate) pending_window_in_days: Option<u32>,
     /// EnableKeyRotation's `RotationPeriodInDays`, when given [days].
     pub(crate) rotation_period_in_days: Option<u32>,
+    /// Sign and Verify's `SigningAlgorithm` and `MessageType` (`kms:SigningAlgorithm`,
+    /// `kms:MessageType`).
+    pub(crate) signing: Option<(SigningAlgorithmSpec, MessageType)>,
+    /// DeriveSharedSecret's `KeyAgreementAlgorithm` (`kms:KeyAgreementAlgorithm`).
+    pub(crate) key_agreement_algorithm: Option<KeyAgreementAlgorithmSpec>,
+    /// GenerateDataKeyPair's `KeyPairSpec` (`kms:DataKeyPairSpec`).
+    pub(crate) data_key_pair_spec: Option<DataKeyPairSpec>,
 }
 
 /// The grant a CreateGrant would create, as far as a grant allowing it cares.
@@ -528,6 +539,12 @@ impl<'r> Access<'r> {
             O::GenerateMac => Some(G::GenerateMac),
             O::VerifyMac => Some(G::VerifyMac),
             O::DescribeKey => Some(G::DescribeKey),
+            O::Sign => Some(G::Sign),
+            O::Verify => Some(G::Verify),
+            O::GetPublicKey => Some(G::GetPublicKey),
+            O::DeriveSharedSecret => Some(G::DeriveSharedSecret),
+            O::GenerateDataKeyPair => Some(G::GenerateDataKeyPair),
+            O::GenerateDataKeyPairWithoutPlaintext => Some(G::GenerateDataKeyPairWithoutPlaintext),
             O::CreateGrant => Some(G::CreateGrant),
             O::RetireGrant => Some(G::RetireGrant),
             // ReEncrypt needs one permission per key: see `re_encrypt_from`/`re_encrypt_to`.
@@ -543,7 +560,35 @@ impl<'r> Access<'r> {
             encryption_algorithm: None,
             pending_window_in_days: None,
             rotation_period_in_days: None,
+            signing: None,
+            key_agreement_algorithm: None,
+            data_key_pair_spec: None,
         }
+    }
+
+    /// With Sign or Verify's `SigningAlgorithm` and `MessageType`.
+    pub(crate) const fn with_signing(
+        mut self,
+        algorithm: SigningAlgorithmSpec,
+        message_type: MessageType,
+    ) -> Self {
+        self.signing = Some((algorithm, message_type));
+        self
+    }
+
+    /// With DeriveSharedSecret's `KeyAgreementAlgorithm`.
+    pub(crate) const fn with_key_agreement_algorithm(
+        mut self,
+        algorithm: KeyAgreementAlgorithmSpec,
+    ) -> Self {
+        self.key_agreement_algorithm = Some(algorithm);
+        self
+    }
+
+    /// With GenerateDataKeyPair's `KeyPairSpec`.
+    pub(crate) const fn with_data_key_pair_spec(mut self, spec: DataKeyPairSpec) -> Self {
+        self.data_key_pair_spec = Some(spec);
+        self
     }
 
     /// With the request's `EncryptionAlgorithm`.
@@ -657,6 +702,12 @@ pub(crate) trait Audited {
     /// depends on the key's type.
     fn quota_key(&self) -> QuotaKey<'_> {
         QuotaKey::None
+    }
+
+    /// The key spec the quota depends on instead of the key's: GenerateDataKeyPair counts
+    /// against the quota of the pair it generates, not of its wrapping key.
+    fn quota_spec(&self) -> Option<crate::spec::KeySpec> {
+        None
     }
 
     /// A custom key store the request uses directly (GenerateRandom).
@@ -1081,7 +1132,8 @@ impl Engine {
             QuotaKey::Blob(blob) => BlobHeader::parse(blob).map(|header| header.key_id),
         };
         let key = key_id.and_then(|id| self.store.keys.get(&id));
-        let Some(class) = class_for(operation, key.map(|key| key.spec)) else { return Ok(()) };
+        let spec = request.quota_spec().or_else(|| key.map(|key| key.spec));
+        let Some(class) = class_for(operation, spec) else { return Ok(()) };
         // A cryptographic call on a custom-key-store key also counts against the store.
         let caller_store = request.quota_store().filter(|id| {
             self.store.custom_key_stores.get(*id).is_some_and(|s| s.account == ctx.account())
@@ -1332,6 +1384,24 @@ fn check_marker(marker: Option<&str>) -> Result<Option<&str>, KmsError> {
     }
 }
 
+/// The AWS exception for a key-pair operation the provider did not do: a provider that
+/// lacks the algorithm says so (UnsupportedOperationException, naming the provider, never a
+/// silent switch to another), anything else is an internal error that says nothing about
+/// secrets.
+pub(crate) fn asymmetric_error(
+    provider: ProviderKind,
+    spec: crate::spec::KeySpec,
+    error: crate::crypto::asymmetric::AsymmetricError,
+) -> KmsError {
+    match error {
+        crate::crypto::asymmetric::AsymmetricError::Unsupported(what) => KmsError::new(
+            ErrorKind::UnsupportedOperation,
+            format!("The {provider} crypto provider does not implement {what} for KeySpec {spec}."),
+        ),
+        crate::crypto::asymmetric::AsymmetricError::Failed => KmsError::internal(),
+    }
+}
+
 /// Lowercase hex of `bytes`.
 fn hex_encode(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -1421,6 +1491,8 @@ engine_operations! {
         errors: "`Validation`, `Tag`, `UnsupportedOperation` (key specs and origins not built yet), `LimitExceeded` (keys per account; a policy over 32,768 bytes), `MalformedPolicyDocument` (the policy is not valid, or would lock the caller out unless bypassed), `AccessDenied` (identity policies, under `IdentityModel::Explicit`).";
     Decrypt: decrypt(DecryptRequest) -> DecryptResponse = data::decrypt;
         errors: "`Validation`, `NotFound`, `InvalidCiphertext`, `IncorrectKey`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
+    DeriveSharedSecret: derive_shared_secret(DeriveSharedSecretRequest) -> DeriveSharedSecretResponse = key_pairs::derive_shared_secret;
+        errors: "`Validation`, `NotFound`, `InvalidKeyUsage` (not a KEY_AGREEMENT key; a public key of another curve), `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (the provider lacks the curve), `DryRunOperation`.";
     DeleteAlias: delete_alias(DeleteAliasRequest) -> DeleteAliasResponse = aliases::delete_alias;
         errors: "`NotFound`, `InvalidAliasName`.";
     DeleteImportedKeyMaterial: delete_imported_key_material(DeleteImportedKeyMaterialRequest) -> DeleteImportedKeyMaterialResponse = import::delete_imported_key_material;
@@ -1447,6 +1519,10 @@ engine_operations! {
         errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     GenerateDataKeyWithoutPlaintext: generate_data_key_without_plaintext(GenerateDataKeyWithoutPlaintextRequest) -> GenerateDataKeyWithoutPlaintextResponse = data::generate_data_key_without_plaintext;
         errors: "As `generate_data_key`.";
+    GenerateDataKeyPair: generate_data_key_pair(GenerateDataKeyPairRequest) -> GenerateDataKeyPairResponse = key_pairs::generate_data_key_pair;
+        errors: "`Validation`, `NotFound`, `InvalidKeyUsage` (not a symmetric encryption key), `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation` (a custom-key-store key; SM2 outside China; a pair the provider lacks), `DryRunOperation`.";
+    GenerateDataKeyPairWithoutPlaintext: generate_data_key_pair_without_plaintext(GenerateDataKeyPairWithoutPlaintextRequest) -> GenerateDataKeyPairWithoutPlaintextResponse = key_pairs::generate_data_key_pair_without_plaintext;
+        errors: "As `generate_data_key_pair`.";
     GenerateMac: generate_mac(GenerateMacRequest) -> GenerateMacResponse = mac::generate_mac;
         errors: "`Validation`, `NotFound`, `InvalidKeyUsage`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `DryRunOperation`.";
     GenerateRandom: generate_random(GenerateRandomRequest) -> GenerateRandomResponse = data::generate_random;
@@ -1455,6 +1531,8 @@ engine_operations! {
         errors: "`NotFound`, `AccessDenied`.";
     GetKeyPolicy: get_key_policy(GetKeyPolicyRequest) -> GetKeyPolicyResponse = policies::get_key_policy;
         errors: "`NotFound` (no such key, or a `PolicyName` other than `default`), `AccessDenied`, `Validation`.";
+    GetPublicKey: get_public_key(GetPublicKeyRequest) -> GetPublicKeyResponse = key_pairs::get_public_key;
+        errors: "`NotFound`, `InvalidKeyUsage`/`UnsupportedOperation` (not a key pair), `AccessDenied`, `Disabled`, `KmsInvalidState`.";
     GetParametersForImport: get_parameters_for_import(GetParametersForImportRequest) -> GetParametersForImportResponse = import::get_parameters_for_import;
         errors: "`NotFound`, `AccessDenied`, `KmsInvalidState`, `UnsupportedOperation` (not Origin EXTERNAL; SM2; PKCS#1 v1.5).";
     ImportKeyMaterial: import_key_material(ImportKeyMaterialRequest) -> ImportKeyMaterialResponse = import::import_key_material;
@@ -1489,6 +1567,8 @@ engine_operations! {
         errors: "`NotFound`, `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation`, `LimitExceeded` (the per-key lifetime limit), `Conflict` (a rotation in progress or an automatic one due within 20 minutes).";
     ScheduleKeyDeletion: schedule_key_deletion(ScheduleKeyDeletionRequest) -> ScheduleKeyDeletionResponse = lifecycle::schedule_key_deletion;
         errors: "`Validation` (window outside 7..30 days), `NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    Sign: sign(SignRequest) -> SignResponse = key_pairs::sign;
+        errors: "`Validation` (message length for the message type), `NotFound`, `InvalidKeyUsage` (not SIGN_VERIFY; an algorithm or message type the key does not take), `AccessDenied`, `Disabled`, `KmsInvalidState`, `UnsupportedOperation`, `DryRunOperation`.";
     TagResource: tag_resource(TagResourceRequest) -> TagResourceResponse = tags::tag_resource;
         errors: "`Tag`, `LimitExceeded`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
     UntagResource: untag_resource(UntagResourceRequest) -> UntagResourceResponse = tags::untag_resource;
@@ -1501,6 +1581,8 @@ engine_operations! {
         errors: "`CustomKeyStoreNotFound`, `CustomKeyStoreNameInUse`, `CustomKeyStoreInvalidState`, `CloudHsmClusterInUse`.";
     UpdateKeyDescription: update_key_description(UpdateKeyDescriptionRequest) -> UpdateKeyDescriptionResponse = lifecycle::update_key_description;
         errors: "`Validation`, `NotFound`, `AccessDenied`, `KmsInvalidState`.";
+    Verify: verify(VerifyRequest) -> VerifyResponse = key_pairs::verify;
+        errors: "`KmsInvalidSignature` when the signature does not verify; otherwise as `sign`.";
     VerifyMac: verify_mac(VerifyMacRequest) -> VerifyMacResponse = mac::verify_mac;
         errors: "`KmsInvalidMac` when the MAC does not verify; otherwise as `generate_mac`.";
 }

@@ -61,6 +61,8 @@ pub enum ErrorKind {
     KmsInternal,
     /// `KMSInvalidMacException`: the MAC does not verify.
     KmsInvalidMac,
+    /// `KMSInvalidSignatureException`: the signature does not verify (Verify).
+    KmsInvalidSignature,
     /// `KMSInvalidStateException`: the key's state does not allow the operation.
     KmsInvalidState,
     /// `LimitExceededException`: a resource quota would be exceeded.
@@ -82,7 +84,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (for exhaustive tests and metric tables).
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 35] = [
         Self::AccessDenied,
         Self::AlreadyExists,
         Self::CloudHsmClusterInUse,
@@ -109,6 +111,7 @@ impl ErrorKind {
         Self::KeyUnavailable,
         Self::KmsInternal,
         Self::KmsInvalidMac,
+        Self::KmsInvalidSignature,
         Self::KmsInvalidState,
         Self::LimitExceeded,
         Self::MalformedPolicyDocument,
@@ -157,6 +160,7 @@ impl ErrorKind {
             Self::KeyUnavailable => "KeyUnavailableException",
             Self::KmsInternal => "KMSInternalException",
             Self::KmsInvalidMac => "KMSInvalidMacException",
+            Self::KmsInvalidSignature => "KMSInvalidSignatureException",
             Self::KmsInvalidState => "KMSInvalidStateException",
             Self::LimitExceeded => "LimitExceededException",
             Self::MalformedPolicyDocument => "MalformedPolicyDocumentException",

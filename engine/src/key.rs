@@ -7,8 +7,7 @@ use crate::error::{ErrorKind, KmsError};
 use crate::id::{KeyArn, KeyMaterialId};
 use crate::secret::Plaintext;
 use crate::spec::{
-    EncryptionAlgorithmSpec, KeyManager, KeySpec, KeyState, KeyUsage, MultiRegionKeyType,
-    OriginType, RotationType,
+    KeyManager, KeySpec, KeyState, KeyUsage, MultiRegionKeyType, OriginType, RotationType,
 };
 use crate::time::Timestamp;
 
@@ -17,6 +16,9 @@ use crate::time::Timestamp;
 pub(crate) struct KeyMaterial {
     pub(crate) id: KeyMaterialId,
     pub(crate) bytes: Plaintext,
+    /// For a key pair: the public key, DER `SubjectPublicKeyInfo` (`bytes` is then the
+    /// private key, DER PKCS#8). `None` for symmetric and HMAC material.
+    pub(crate) public_key: Option<Vec<u8>>,
     /// When and how it became current; `None` for the key's first material.
     pub(crate) rotation: Option<(Timestamp, RotationType)>,
 }
@@ -130,6 +132,13 @@ impl KeyRecord {
         self.materials.iter().rev().find(|m| m.id == *id)
     }
 
+    /// The current key pair: the private key (DER PKCS#8) and the public key (DER SPKI).
+    pub(crate) fn key_pair(&self) -> Result<(&[u8], &[u8]), KmsError> {
+        let material = self.current_material()?;
+        let public = material.public_key.as_deref().ok_or_else(KmsError::internal)?;
+        Ok((material.bytes.expose(), public))
+    }
+
     /// Whether the key is a symmetric encryption key.
     pub(crate) fn is_symmetric_encryption(&self) -> bool {
         self.spec == KeySpec::SymmetricDefault && self.usage == KeyUsage::EncryptDecrypt
@@ -151,8 +160,18 @@ impl KeyRecord {
             key_manager: self.manager,
             customer_master_key_spec: self.spec,
             key_spec: self.spec,
-            encryption_algorithms: if self.is_symmetric_encryption() {
-                vec![EncryptionAlgorithmSpec::SymmetricDefault]
+            encryption_algorithms: if self.usage == KeyUsage::EncryptDecrypt {
+                crate::key_pair::encryption_algorithms(self.spec).to_vec()
+            } else {
+                Vec::new()
+            },
+            signing_algorithms: if self.usage == KeyUsage::SignVerify {
+                crate::key_pair::signing_algorithms(self.spec).to_vec()
+            } else {
+                Vec::new()
+            },
+            key_agreement_algorithms: if self.usage == KeyUsage::KeyAgreement {
+                crate::key_pair::key_agreement_algorithms(self.spec).to_vec()
             } else {
                 Vec::new()
             },

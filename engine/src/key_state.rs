@@ -148,7 +148,14 @@ pub fn check(operation: Operation, state: KeyState, arn: &KeyArn) -> Result<(), 
         | O::GenerateDataKey
         | O::GenerateDataKeyWithoutPlaintext
         | O::GenerateMac
-        | O::VerifyMac => match state {
+        | O::VerifyMac
+        | O::GenerateDataKeyPair
+        | O::GenerateDataKeyPairWithoutPlaintext
+        | O::Sign
+        | O::Verify
+        | O::GetPublicKey
+        // Not in the 2023 table: DeriveSharedSecret's error list is Sign's (kms-facts §3).
+        | O::DeriveSharedSecret => match state {
             S::Enabled | S::Updating => Ok(()),
             S::Disabled => disabled(),
             S::PendingDeletion | S::PendingReplicaDeletion => pending_deletion(),

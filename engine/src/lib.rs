@@ -50,6 +50,7 @@ pub mod error;
 mod grant;
 pub mod id;
 mod key;
+pub mod key_pair;
 pub mod key_state;
 pub mod policy;
 pub mod quota;

@@ -372,6 +372,15 @@ fn api_rate(operation: Operation) -> Option<RequestRate> {
         | Operation::GenerateRandom
         | Operation::ReEncrypt
         | Operation::VerifyMac => None,
+        // "GetPublicKey 2000;"
+        Operation::GetPublicKey => per_second(2_000),
+        // Sign, Verify, DeriveSharedSecret: the shared RSA, ECC and ML-DSA quotas;
+        // GenerateDataKeyPair(WithoutPlaintext): the per-spec key-pair quotas.
+        Operation::Sign
+        | Operation::Verify
+        | Operation::DeriveSharedSecret
+        | Operation::GenerateDataKeyPair
+        | Operation::GenerateDataKeyPairWithoutPlaintext => None,
     }
 }
 
@@ -418,8 +427,16 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::GenerateDataKeyWithoutPlaintext
         | Operation::GenerateMac
         | Operation::ReEncrypt
-        | Operation::VerifyMac => Some(crypto_class(key_spec)),
+        | Operation::VerifyMac
+        | Operation::Sign
+        | Operation::Verify
+        | Operation::DeriveSharedSecret => Some(crypto_class(key_spec)),
         Operation::GenerateRandom => Some(QuotaClass::CryptoSymmetric),
+        // Counted against the quota of the pair generated (the request's KeyPairSpec, which
+        // the engine passes as `key_spec`), not of the wrapping key.
+        Operation::GenerateDataKeyPair | Operation::GenerateDataKeyPairWithoutPlaintext => {
+            key_spec.map(QuotaClass::GenerateDataKeyPair)
+        }
         Operation::CancelKeyDeletion
         | Operation::ConnectCustomKeyStore
         | Operation::CreateCustomKeyStore
@@ -437,6 +454,7 @@ pub fn class_for(operation: Operation, key_spec: Option<KeySpec>) -> Option<Quot
         | Operation::EnableKey
         | Operation::EnableKeyRotation
         | Operation::GetKeyLastUsage
+        | Operation::GetPublicKey
         | Operation::GetKeyRotationStatus
         | Operation::GetKeyPolicy
         | Operation::ListKeyPolicies
@@ -779,6 +797,9 @@ mod tests {
         assert_eq!(api(Operation::EnableKeyRotation), Some(15_000));
         assert_eq!(api(Operation::GetKeyRotationStatus), Some(1_000_000));
         assert_eq!(api(Operation::Encrypt), None);
+        // "GetPublicKey 2000;"
+        assert_eq!(api(Operation::GetPublicKey), Some(2_000_000));
+        assert_eq!(api(Operation::Sign), None);
     }
 
     /// Every operation counts somewhere: crypto operations in a shared class and never in an
@@ -794,10 +815,25 @@ mod tests {
             Operation::GenerateRandom,
             Operation::ReEncrypt,
             Operation::VerifyMac,
+            Operation::Sign,
+            Operation::Verify,
+            Operation::DeriveSharedSecret,
         ];
+        let pairs =
+            [Operation::GenerateDataKeyPair, Operation::GenerateDataKeyPairWithoutPlaintext];
         for &op in Operation::ALL {
             let is_crypto = crypto.contains(&op);
             let api = rate("us-east-1", QuotaClass::Api(op));
+            if pairs.contains(&op) {
+                // The per-spec key-pair quotas: the class names the pair generated.
+                assert_eq!(api, None, "{op}");
+                assert_eq!(class_for(op, None), None, "{op}");
+                assert_eq!(
+                    class_for(op, Some(KeySpec::Rsa4096)),
+                    Some(QuotaClass::GenerateDataKeyPair(KeySpec::Rsa4096))
+                );
+                continue;
+            }
             assert_eq!(api.is_none(), is_crypto, "{op}");
             let expected =
                 if is_crypto { QuotaClass::CryptoSymmetric } else { QuotaClass::Api(op) };
@@ -818,9 +854,15 @@ mod tests {
                 s if s.starts_with("KMSIM_") => QuotaClass::CryptoKmsimMlKem,
                 s => panic!("unclassified key spec {s}"),
             };
-            for op in
-                [Operation::Encrypt, Operation::Decrypt, Operation::ReEncrypt, Operation::VerifyMac]
-            {
+            for op in [
+                Operation::Encrypt,
+                Operation::Decrypt,
+                Operation::ReEncrypt,
+                Operation::VerifyMac,
+                Operation::Sign,
+                Operation::Verify,
+                Operation::DeriveSharedSecret,
+            ] {
                 assert_eq!(class_for(op, Some(spec)), Some(expected), "{op} {spec}");
             }
             // GenerateRandom uses no key, whatever the caller passes.

@@ -69,6 +69,7 @@ mod crypto;
 mod custom_key_stores;
 mod grants;
 mod import;
+mod key_pairs;
 mod keys;
 mod mac;
 mod multi_region;
@@ -207,6 +208,9 @@ fn decode_members(operation: Operation, m: &Members<'_, '_>) -> Result<Request, 
         Operation::DeleteImportedKeyMaterial => {
             Request::DeleteImportedKeyMaterial(import::delete_imported_key_material(m)?)
         }
+        Operation::DeriveSharedSecret => {
+            Request::DeriveSharedSecret(key_pairs::derive_shared_secret(m)?)
+        }
         Operation::DescribeCustomKeyStores => {
             Request::DescribeCustomKeyStores(custom_key_stores::describe(m)?)
         }
@@ -227,7 +231,16 @@ fn decode_members(operation: Operation, m: &Members<'_, '_>) -> Result<Request, 
         Operation::GenerateDataKeyWithoutPlaintext => Request::GenerateDataKeyWithoutPlaintext(
             crypto::generate_data_key_without_plaintext(m)?,
         ),
+        Operation::GenerateDataKeyPair => {
+            Request::GenerateDataKeyPair(key_pairs::generate_data_key_pair(m)?)
+        }
+        Operation::GenerateDataKeyPairWithoutPlaintext => {
+            Request::GenerateDataKeyPairWithoutPlaintext(
+                key_pairs::generate_data_key_pair_without_plaintext(m)?,
+            )
+        }
         Operation::GenerateMac => Request::GenerateMac(mac::generate_mac(m)?),
+        Operation::GetPublicKey => Request::GetPublicKey(key_pairs::get_public_key(m)?),
         Operation::GenerateRandom => Request::GenerateRandom(crypto::generate_random(m)?),
         Operation::GetKeyLastUsage => Request::GetKeyLastUsage(keys::get_key_last_usage(m)?),
         Operation::GetKeyPolicy => Request::GetKeyPolicy(policies::get_key_policy(m)?),
@@ -258,6 +271,7 @@ fn decode_members(operation: Operation, m: &Members<'_, '_>) -> Result<Request, 
         Operation::ScheduleKeyDeletion => {
             Request::ScheduleKeyDeletion(keys::schedule_key_deletion(m)?)
         }
+        Operation::Sign => Request::Sign(key_pairs::sign(m)?),
         Operation::TagResource => Request::TagResource(tags::tag_resource(m)?),
         Operation::UntagResource => Request::UntagResource(tags::untag_resource(m)?),
         Operation::UpdateAlias => Request::UpdateAlias(aliases::update_alias(m)?),
@@ -270,6 +284,7 @@ fn decode_members(operation: Operation, m: &Members<'_, '_>) -> Result<Request, 
         Operation::UpdatePrimaryRegion => {
             Request::UpdatePrimaryRegion(multi_region::update_primary_region(m)?)
         }
+        Operation::Verify => Request::Verify(key_pairs::verify(m)?),
         Operation::VerifyMac => Request::VerifyMac(mac::verify_mac(m)?),
     })
 }
@@ -314,6 +329,7 @@ pub fn encode(response: &Response) -> Vec<u8> {
         Response::DeleteImportedKeyMaterial(r) => {
             import::write_delete_imported_key_material(w, r);
         }
+        Response::DeriveSharedSecret(r) => key_pairs::write_derive_shared_secret(w, r),
         Response::DescribeCustomKeyStores(r) => custom_key_stores::write_describe(w, r),
         Response::DescribeKey(r) => keys::write_describe_key(w, r),
         Response::Encrypt(r) => crypto::write_encrypt(w, r),
@@ -321,7 +337,12 @@ pub fn encode(response: &Response) -> Vec<u8> {
         Response::GenerateDataKeyWithoutPlaintext(r) => {
             crypto::write_generate_data_key_without_plaintext(w, r);
         }
+        Response::GenerateDataKeyPair(r) => key_pairs::write_generate_data_key_pair(w, r),
+        Response::GenerateDataKeyPairWithoutPlaintext(r) => {
+            key_pairs::write_generate_data_key_pair_without_plaintext(w, r);
+        }
         Response::GenerateMac(r) => mac::write_generate_mac(w, r),
+        Response::GetPublicKey(r) => key_pairs::write_get_public_key(w, r),
         Response::GenerateRandom(r) => crypto::write_generate_random(w, r),
         Response::GetKeyLastUsage(r) => keys::write_get_key_last_usage(w, r),
         Response::GetKeyPolicy(r) => policies::write_get_key_policy(w, r),
@@ -339,6 +360,8 @@ pub fn encode(response: &Response) -> Vec<u8> {
         Response::ReplicateKey(r) => multi_region::write_replicate_key(w, r),
         Response::RotateKeyOnDemand(r) => rotation::write_rotate_key_on_demand(w, r),
         Response::ScheduleKeyDeletion(r) => keys::write_schedule_key_deletion(w, r),
+        Response::Sign(r) => key_pairs::write_sign(w, r),
+        Response::Verify(r) => key_pairs::write_verify(w, r),
         Response::VerifyMac(r) => mac::write_verify_mac(w, r),
     }
     out

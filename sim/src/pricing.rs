@@ -105,6 +105,11 @@ const fn is_cryptographic(operation: Operation) -> bool {
             | Operation::GenerateDataKeyWithoutPlaintext
             | Operation::GenerateMac
             | Operation::VerifyMac
+            | Operation::Sign
+            | Operation::Verify
+            | Operation::DeriveSharedSecret
+            | Operation::GenerateDataKeyPair
+            | Operation::GenerateDataKeyPairWithoutPlaintext
     )
 }
 

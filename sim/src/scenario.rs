@@ -300,6 +300,19 @@ impl Default for ServiceTimes {
         ] {
             per_operation.push((op, heavier.clone()));
         }
+        // Key pairs. TO CALIBRATE from the asymmetric engine benches (issue 10): placeholders
+        // from AWS CloudHSM's published hsm1.medium rates (sim-facts: RSA-2048 sign 2,000/s on
+        // 2 HSMs, about 1 ms an HSM; EC P-256 sign 500/s on 2 HSMs, about 4 ms), one
+        // distribution per operation whatever the key spec, since `ServiceTimes` is keyed by
+        // operation only; verification is cheaper than signing, and GenerateDataKeyPair's
+        // RSA key generation dominates it.
+        per_operation.push((Operation::Sign, Dist::lognormal_ms(2.0, 8.0)));
+        per_operation.push((Operation::Verify, Dist::lognormal_ms(1.0, 4.0)));
+        per_operation.push((Operation::DeriveSharedSecret, Dist::lognormal_ms(2.0, 8.0)));
+        per_operation.push((Operation::GetPublicKey, symmetric));
+        for op in [Operation::GenerateDataKeyPair, Operation::GenerateDataKeyPairWithoutPlaintext] {
+            per_operation.push((op, Dist::lognormal_ms(20.0, 80.0)));
+        }
         Self { per_operation, default: control }
     }
 }

@@ -212,6 +212,23 @@ impl ReEncryptRequest {
         self
     }
 
+    /// Sets `SourceEncryptionAlgorithm` (required for a key pair's ciphertext).
+    #[must_use]
+    pub fn with_source_encryption_algorithm(mut self, algorithm: EncryptionAlgorithmSpec) -> Self {
+        self.source_encryption_algorithm = Some(algorithm);
+        self
+    }
+
+    /// Sets `DestinationEncryptionAlgorithm` (required for a key pair destination).
+    #[must_use]
+    pub fn with_destination_encryption_algorithm(
+        mut self,
+        algorithm: EncryptionAlgorithmSpec,
+    ) -> Self {
+        self.destination_encryption_algorithm = Some(algorithm);
+        self
+    }
+
     /// Sets `SourceKeyId`.
     #[must_use]
     pub fn with_source_key_id(mut self, key_id: impl Into<KeyRef>) -> Self {

@@ -174,6 +174,10 @@ pub struct KeyMetadata {
     pub encryption_algorithms: Vec<EncryptionAlgorithmSpec>,
     /// `MacAlgorithms`, for HMAC keys.
     pub mac_algorithms: Vec<MacAlgorithmSpec>,
+    /// `SigningAlgorithms`: for SIGN_VERIFY keys, the algorithms Sign and Verify take.
+    pub signing_algorithms: Vec<crate::spec::SigningAlgorithmSpec>,
+    /// `KeyAgreementAlgorithms`: for KEY_AGREEMENT keys, `ECDH`.
+    pub key_agreement_algorithms: Vec<crate::spec::KeyAgreementAlgorithmSpec>,
     /// `MultiRegion`.
     pub multi_region: bool,
     /// `MultiRegionConfiguration`, for multi-Region keys.

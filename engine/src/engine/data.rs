@@ -1,11 +1,11 @@
-//! The symmetric data plane: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext),
-//! GenerateRandom.
+//! The data plane: Encrypt, Decrypt, ReEncrypt (symmetric keys here; key pairs through
+//! `key_pairs`), GenerateDataKey(WithoutPlaintext), GenerateRandom.
 
 use serde_json::{Value, json};
 
 use super::{
     Access, Audited, Engine, QuotaKey, Store, Touched, check_blob_len, check_grant_tokens,
-    random_array,
+    key_pairs, random_array,
 };
 use crate::api::*;
 use crate::crypto::blob::{self, BlobHeader, EncryptionContext};
@@ -94,7 +94,7 @@ fn decrypting_key<'s>(
 }
 
 /// Seals `plaintext` under `material` with a fresh salt and nonce from the engine's RNG.
-fn seal(
+pub(super) fn seal(
     engine: &mut Engine,
     key_id: crate::id::KeyId,
     context: &EncryptionContext,
@@ -144,9 +144,29 @@ pub(super) fn encrypt(
         .with_context(&req.encryption_context)
         .with_grant_tokens(&req.grant_tokens)
         .with_encryption_algorithm(req.encryption_algorithm);
-    let (key, _) =
-        encrypting_key(engine, ctx, &access, &req.key_id, req.encryption_algorithm, touched)?;
+    let key_id = engine.resolve(ctx, &req.key_id, true)?;
+    let key = Engine::authorize(&engine.store, ctx, access, key_id, touched)?;
     let key_arn = key.arn;
+    if key.spec.is_asymmetric() {
+        let algorithm = key_pairs::check_pair_encryption(
+            key,
+            Operation::Encrypt,
+            req.encryption_algorithm,
+            &req.encryption_context,
+        )?;
+        key_pairs::check_pair_plaintext(key, algorithm, req.plaintext.len())?;
+        if req.dry_run {
+            return Err(KmsError::dry_run());
+        }
+        let ciphertext_blob = key_pairs::pair_encrypt(engine, key_arn, algorithm, &req.plaintext)?;
+        return Ok(EncryptResponse {
+            ciphertext_blob,
+            key_id: key_arn,
+            encryption_algorithm: algorithm,
+        });
+    }
+    check_symmetric(key, Operation::Encrypt, req.encryption_algorithm)?;
+    key.current_material()?;
     if req.dry_run {
         return Err(KmsError::dry_run());
     }
@@ -157,6 +177,39 @@ pub(super) fn encrypt(
         key_id: key_arn,
         encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
     })
+}
+
+/// Finds and checks the key pair an asymmetric ciphertext names by `key_ref`, and opens the
+/// ciphertext: (the key's ARN, its current material id, the plaintext, the algorithm).
+fn open_with_key_pair(
+    engine: &Engine,
+    ctx: &CallContext,
+    access: &Access<'_>,
+    blob: &[u8],
+    key_ref: &KeyRef,
+    algorithm: Option<EncryptionAlgorithmSpec>,
+    context: &EncryptionContext,
+    touched: &mut Touched,
+) -> Result<
+    (crate::id::KeyArn, crate::id::KeyMaterialId, Plaintext, EncryptionAlgorithmSpec),
+    KmsError,
+> {
+    check_blob_len("ciphertextBlob", blob.len(), CIPHERTEXT_MAX_LEN)?;
+    let key_id = engine.resolve(ctx, key_ref, true)?;
+    // A kmsim blob of another key given to a key pair: the request names the wrong key.
+    if let Some(header) = BlobHeader::parse(blob)
+        && header.key_id != key_id
+        && engine.store.keys.contains_key(&header.key_id)
+    {
+        return Err(KmsError::new(
+            ErrorKind::IncorrectKey,
+            "The key ID in the request does not identify a CMK that can perform this operation.",
+        ));
+    }
+    let key = Engine::authorize(&engine.store, ctx, *access, key_id, touched)?;
+    let algorithm = key_pairs::check_pair_encryption(key, access.operation, algorithm, context)?;
+    let plaintext = key_pairs::pair_decrypt(engine, key, algorithm, blob)?;
+    Ok((key.arn, key.current_material()?.id, plaintext, algorithm))
 }
 
 impl Audited for DecryptRequest {
@@ -185,6 +238,26 @@ pub(super) fn decrypt(
         .with_context(&req.encryption_context)
         .with_grant_tokens(&req.grant_tokens)
         .with_encryption_algorithm(req.encryption_algorithm);
+    // A ciphertext of a key pair carries no header: the KeyId names its key (and a key that
+    // cannot decrypt at all is refused before its ciphertext is read).
+    if let Some(key_ref) = req.key_id.as_ref()
+        && key_pairs::names_non_symmetric_key(engine, ctx, key_ref)
+    {
+        let (key_id, key_material_id, plaintext, encryption_algorithm) = open_with_key_pair(
+            engine,
+            ctx,
+            &access,
+            &req.ciphertext_blob,
+            key_ref,
+            req.encryption_algorithm,
+            &req.encryption_context,
+            touched,
+        )?;
+        if req.dry_run {
+            return Err(KmsError::dry_run());
+        }
+        return Ok(DecryptResponse { key_id, plaintext, encryption_algorithm, key_material_id });
+    }
     let (key, material) = decrypting_key(
         engine,
         ctx,
@@ -211,6 +284,13 @@ pub(super) fn decrypt(
         encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
         key_material_id: material.id,
     })
+}
+
+/// ReEncrypt's source: a key pair's ciphertext is opened as soon as its key is checked; a
+/// kmsim blob once the destination is checked too (its material is kept meanwhile).
+enum Source {
+    Opened(Plaintext),
+    Sealed(Plaintext),
 }
 
 impl Audited for ReEncryptRequest {
@@ -243,48 +323,96 @@ pub(super) fn re_encrypt(
         .with_context(&req.source_encryption_context)
         .with_grant_tokens(&req.grant_tokens)
         .with_encryption_algorithm(req.source_encryption_algorithm);
-    let (source, source_material) = decrypting_key(
-        engine,
-        ctx,
-        &source_access,
-        &req.ciphertext_blob,
-        req.source_key_id.as_ref(),
-        req.source_encryption_algorithm,
-        touched,
-    )?;
+    // The source: a key pair's ciphertext (named by SourceKeyId) or a kmsim blob.
+    let (source_arn, source_key_material_id, source, source_encryption_algorithm) =
+        match req.source_key_id.as_ref() {
+            Some(key_ref) if key_pairs::names_non_symmetric_key(engine, ctx, key_ref) => {
+                let (arn, material_id, plaintext, algorithm) = open_with_key_pair(
+                    engine,
+                    ctx,
+                    &source_access,
+                    &req.ciphertext_blob,
+                    key_ref,
+                    req.source_encryption_algorithm,
+                    &req.source_encryption_context,
+                    touched,
+                )?;
+                (arn, material_id, Source::Opened(plaintext), algorithm)
+            }
+            source_key_id => {
+                let (source, material) = decrypting_key(
+                    engine,
+                    ctx,
+                    &source_access,
+                    &req.ciphertext_blob,
+                    source_key_id,
+                    req.source_encryption_algorithm,
+                    touched,
+                )?;
+                // Opened only once the destination is checked too, as before key pairs.
+                let sealed = Source::Sealed(material.bytes.clone());
+                (source.arn, material.id, sealed, EncryptionAlgorithmSpec::SymmetricDefault)
+            }
+        };
     let destination_access = Access::re_encrypt_to()
         .with_context(&req.destination_encryption_context)
         .with_grant_tokens(&req.grant_tokens)
         .with_encryption_algorithm(req.destination_encryption_algorithm);
-    let (destination, destination_material) = encrypting_key(
-        engine,
-        ctx,
-        &destination_access,
-        &req.destination_key_id,
-        req.destination_encryption_algorithm,
-        touched,
-    )?;
-    let (source_arn, destination_arn) = (source.arn, destination.arn);
-    let (source_key_material_id, destination_key_material_id) =
-        (source_material.id, destination_material.id);
-    let plaintext = blob::open(
-        engine.provider,
-        source_material.bytes.expose(),
-        &req.ciphertext_blob,
-        &req.source_encryption_context,
-    )
-    .map_err(|_| KmsError::invalid_ciphertext())?;
+    let destination_id = engine.resolve(ctx, &req.destination_key_id, true)?;
+    let destination =
+        Engine::authorize(&engine.store, ctx, destination_access, destination_id, touched)?;
+    let destination_arn = destination.arn;
+    let destination_key_material_id = destination.current_material()?.id;
+    let destination_encryption_algorithm = if destination.spec.is_asymmetric() {
+        let algorithm = key_pairs::check_pair_encryption(
+            destination,
+            Operation::ReEncrypt,
+            req.destination_encryption_algorithm,
+            &req.destination_encryption_context,
+        )?;
+        Some(algorithm)
+    } else {
+        check_symmetric(destination, Operation::ReEncrypt, req.destination_encryption_algorithm)?;
+        None
+    };
+    let plaintext = match source {
+        Source::Opened(plaintext) => plaintext,
+        Source::Sealed(material) => blob::open(
+            engine.provider,
+            material.expose(),
+            &req.ciphertext_blob,
+            &req.source_encryption_context,
+        )
+        .map_err(|_| KmsError::invalid_ciphertext())?,
+    };
+    if let Some(algorithm) = destination_encryption_algorithm {
+        let destination = engine.store.keys.get(&destination_id).ok_or_else(KmsError::internal)?;
+        key_pairs::check_pair_plaintext(destination, algorithm, plaintext.len())?;
+    }
     if req.dry_run {
         return Err(KmsError::dry_run());
     }
-    let (ciphertext_blob, _) =
-        seal(engine, destination_arn.key_id, &req.destination_encryption_context, plaintext)?;
+    let (ciphertext_blob, destination_encryption_algorithm) = match destination_encryption_algorithm
+    {
+        Some(algorithm) => {
+            (key_pairs::pair_encrypt(engine, destination_arn, algorithm, &plaintext)?, algorithm)
+        }
+        None => {
+            let (blob, _) = seal(
+                engine,
+                destination_arn.key_id,
+                &req.destination_encryption_context,
+                plaintext,
+            )?;
+            (blob, EncryptionAlgorithmSpec::SymmetricDefault)
+        }
+    };
     Ok(ReEncryptResponse {
         ciphertext_blob,
         source_key_id: source_arn,
         key_id: destination_arn,
-        source_encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
-        destination_encryption_algorithm: EncryptionAlgorithmSpec::SymmetricDefault,
+        source_encryption_algorithm,
+        destination_encryption_algorithm,
         source_key_material_id,
         destination_key_material_id,
     })

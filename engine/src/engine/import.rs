@@ -249,7 +249,7 @@ pub(super) fn import_key_material(
         expiration_model: Some(expiration_model),
     });
     if key.materials.is_empty() {
-        key.materials.push(KeyMaterial { id, bytes: material, rotation: None });
+        key.materials.push(KeyMaterial { id, bytes: material, public_key: None, rotation: None });
     }
     if key.state == KeyState::PendingImport {
         key.state = KeyState::Enabled;

@@ -78,15 +78,33 @@ pub(super) fn create_key(
                 format!("KeyUsage {u} is not compatible with KeySpec {s}"),
             ));
         }
-        (s, _) => {
+        // Key pairs: KeyUsage is required ("optional when you are creating a symmetric
+        // encryption KMS key; otherwise, it is required"), and must be one the spec allows.
+        (s, None) => {
             return Err(KmsError::new(
-                ErrorKind::UnsupportedOperation,
-                format!(
-                    "KeySpec {s} is not supported by kmsim yet: it implements SYMMETRIC_DEFAULT and the HMAC key specs"
-                ),
+                ErrorKind::Validation,
+                format!("You must specify a KeyUsage value when KeySpec is {s}"),
+            ));
+        }
+        (s, Some(u)) if crate::key_pair::usages(s).contains(&u) => u,
+        (s, Some(u)) => {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                format!("KeyUsage {u} is not compatible with KeySpec {s}"),
             ));
         }
     };
+    if !crate::key_pair::allowed_in(spec, engine.region.partition()) {
+        // AWS offers SM2 in the China Regions only; its exact answer elsewhere is not
+        // documented, and UnsupportedOperationException is in CreateKey's error list.
+        return Err(KmsError::new(
+            ErrorKind::UnsupportedOperation,
+            format!(
+                "KeySpec {spec} is supported only in the China Regions, not in {}",
+                engine.region
+            ),
+        ));
+    }
     let origin = req.origin.unwrap_or(OriginType::AwsKms);
     let custom_key_store = match origin {
         OriginType::AwsKms => {
@@ -113,8 +131,8 @@ pub(super) fn create_key(
                 req.xks_key_id.as_deref(),
             )?)
         }
-        // Imported material: symmetric, single-Region keys (HMAC and multi-Region imports
-        // are not built yet).
+        // Imported material: symmetric, single-Region keys (HMAC, key-pair and multi-Region
+        // imports are not built yet).
         OriginType::External => {
             if spec != KeySpec::SymmetricDefault || req.multi_region {
                 return Err(KmsError::new(
@@ -164,7 +182,19 @@ pub(super) fn create_key(
         ));
     }
 
-    // Every check passed: only now draw randomness and change state.
+    // Every check passed: only now draw randomness and change state. A key pair is drawn
+    // first: a provider that cannot make it refuses before drawing anything.
+    let key_pair = if spec.is_asymmetric() && !external {
+        Some(
+            engine
+                .provider
+                .asymmetric
+                .generate(spec, &mut engine.rng)
+                .map_err(|e| super::asymmetric_error(engine.provider.kind, spec, e))?,
+        )
+    } else {
+        None
+    };
     let key_id = loop {
         let bytes = random_array::<16>(&mut engine.rng);
         let id =
@@ -176,6 +206,13 @@ pub(super) fn create_key(
     // An imported-material key starts without material, PendingImport.
     let materials = if external {
         Vec::new()
+    } else if let Some(pair) = key_pair {
+        vec![KeyMaterial {
+            id: KeyMaterialId(random_array(&mut engine.rng)),
+            bytes: pair.private_pkcs8,
+            public_key: Some(pair.public_spki),
+            rotation: None,
+        }]
     } else {
         let material_len = spec.mac_algorithm().map_or(32, |mac| mac.output_len());
         let mut material = vec![0u8; material_len];
@@ -183,6 +220,7 @@ pub(super) fn create_key(
         let material = KeyMaterial {
             id: KeyMaterialId(random_array(&mut engine.rng)),
             bytes: Plaintext::new(material),
+            public_key: None,
             rotation: None,
         };
         vec![material]

@@ -264,6 +264,23 @@ pub(super) fn request_context(
                 access.encryption_algorithm.unwrap_or(EncryptionAlgorithmSpec::SymmetricDefault),
             );
         }
+        Operation::Sign | Operation::Verify => {
+            if let Some((algorithm, message_type)) = access.signing {
+                request = request
+                    .with_signing_algorithm(algorithm.as_str())
+                    .with("kms:MessageType", message_type.as_str());
+            }
+        }
+        Operation::DeriveSharedSecret => {
+            if let Some(algorithm) = access.key_agreement_algorithm {
+                request = request.with("kms:KeyAgreementAlgorithm", algorithm.as_str());
+            }
+        }
+        Operation::GenerateDataKeyPair | Operation::GenerateDataKeyPairWithoutPlaintext => {
+            if let Some(spec) = access.data_key_pair_spec {
+                request = request.with("kms:DataKeyPairSpec", spec.as_str());
+            }
+        }
         Operation::ScheduleKeyDeletion => {
             request = request.with_schedule_key_deletion_pending_window_in_days(
                 access.pending_window_in_days.unwrap_or(30),

@@ -80,6 +80,7 @@ pub(super) fn rotate(
     let material = KeyMaterial {
         id: KeyMaterialId(random_array(&mut engine.rng)),
         bytes: Plaintext::new(bytes),
+        public_key: None,
         rotation: Some((at, rotation_type)),
     };
     let key_material_id = material.id;

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::panic::Location;
 
 use engine::api::*;
+use engine::crypto::ProviderKind;
 use engine::key_state;
+use engine::spec::{DataKeyPairSpec, SigningAlgorithmSpec};
 use engine::spec::{
     DataKeySpec, GrantOperation, KeySpec, KeyState, MacAlgorithmSpec, WrappingAlgorithm,
     WrappingKeySpec,
@@ -204,7 +206,26 @@ fn fixture<T>(
     request: CreateKeyRequest,
     prepare: impl FnOnce(&mut Engine, &CallContext, KeyId) -> T,
 ) -> Fixture<T> {
-    let mut kms = engine();
+    fixture_in(engine(), state, request, prepare)
+}
+
+/// [`fixture`] for a key pair: in an engine whose provider makes key pairs whatever the
+/// real providers implement yet (the modelling provider keeps the state machine).
+fn pair_fixture<T>(
+    state: KeyState,
+    request: CreateKeyRequest,
+    prepare: impl FnOnce(&mut Engine, &CallContext, KeyId) -> T,
+) -> Fixture<T> {
+    fixture_in(engine_with(ProviderKind::InsecureModelling, 7), state, request, prepare)
+}
+
+/// [`fixture`] in `kms`.
+fn fixture_in<T>(
+    mut kms: Engine,
+    state: KeyState,
+    request: CreateKeyRequest,
+    prepare: impl FnOnce(&mut Engine, &CallContext, KeyId) -> T,
+) -> Fixture<T> {
     let ctx = alice();
     let created = kms.create_key(&ctx, request).expect("create the key under test");
     let (key, arn) = (created.key_id(), created.arn());
@@ -257,6 +278,12 @@ fn alias(name: &str) -> AliasName {
 
 fn external() -> CreateKeyRequest {
     CreateKeyRequest::new().with_origin(engine::spec::OriginType::External)
+}
+
+fn signing_key() -> CreateKeyRequest {
+    CreateKeyRequest::new()
+        .with_key_spec(KeySpec::EccNistP256)
+        .with_key_usage(engine::spec::KeyUsage::SignVerify)
 }
 
 fn hmac() -> CreateKeyRequest {
@@ -510,6 +537,66 @@ fn trials(operation: Operation, state: KeyState) -> Option<Vec<Trial>> {
             let mut f = fixture(state, CreateKeyRequest::new(), |_, _, _| ());
             let request = GenerateDataKeyRequest::new(f.key, DataKeySpec::Aes256).into();
             let outcome = f.kms.generate_data_key_without_plaintext(&f.ctx, request).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::Sign => {
+            let mut f = pair_fixture(state, signing_key(), |_, _, _| ());
+            let request = SignRequest::new(f.key, "m", SigningAlgorithmSpec::EcdsaSha256);
+            let outcome = f.kms.sign(&f.ctx, request).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::Verify => {
+            let mut f = pair_fixture(state, signing_key(), |kms, ctx, key| {
+                let request = SignRequest::new(key, "m", SigningAlgorithmSpec::EcdsaSha256);
+                kms.sign(ctx, request).expect("sign while Enabled").signature
+            });
+            let request = VerifyRequest::new(
+                f.key,
+                "m",
+                f.prepared.clone(),
+                SigningAlgorithmSpec::EcdsaSha256,
+            );
+            let outcome = f.kms.verify(&f.ctx, request).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::GetPublicKey => {
+            let mut f = pair_fixture(state, signing_key(), |_, _, _| ());
+            let outcome = f.kms.get_public_key(&f.ctx, GetPublicKeyRequest::new(f.key)).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::DeriveSharedSecret => {
+            let agreement = || {
+                CreateKeyRequest::new()
+                    .with_key_spec(KeySpec::EccNistP256)
+                    .with_key_usage(engine::spec::KeyUsage::KeyAgreement)
+            };
+            let mut f = pair_fixture(state, agreement(), |kms, ctx, _| {
+                let peer = kms.create_key(ctx, agreement()).expect("create the peer").key_id();
+                kms.get_public_key(ctx, GetPublicKeyRequest::new(peer))
+                    .expect("the peer's public key")
+                    .public_key
+            });
+            let request = DeriveSharedSecretRequest::new(
+                f.key,
+                engine::spec::KeyAgreementAlgorithmSpec::Ecdh,
+                f.prepared.clone(),
+            );
+            let outcome = f.kms.derive_shared_secret(&f.ctx, request).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::GenerateDataKeyPair => {
+            let mut f = pair_fixture(state, CreateKeyRequest::new(), |_, _, _| ());
+            let request = GenerateDataKeyPairRequest::new(f.key, DataKeyPairSpec::EccNistP256);
+            let outcome = f.kms.generate_data_key_pair(&f.ctx, request).map(drop);
+            vec![Trial::new(&f, outcome)]
+        }
+        O::GenerateDataKeyPairWithoutPlaintext => {
+            let mut f = pair_fixture(state, CreateKeyRequest::new(), |_, _, _| ());
+            let request = GenerateDataKeyPairWithoutPlaintextRequest::new(
+                f.key,
+                DataKeyPairSpec::EccNistP256,
+            );
+            let outcome = f.kms.generate_data_key_pair_without_plaintext(&f.ctx, request).map(drop);
             vec![Trial::new(&f, outcome)]
         }
         O::GenerateMac => {

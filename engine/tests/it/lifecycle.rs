@@ -66,7 +66,8 @@ fn create_key_rejects_what_aws_rejects() {
     );
     let e =
         kms.create_key(&ctx, CreateKeyRequest::new().with_key_spec(KeySpec::Rsa2048)).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::UnsupportedOperation);
+    // A key pair needs its KeyUsage (issue 10; key_pairs tests the rest).
+    assert_eq!(e.kind, ErrorKind::Validation);
     assert!(e.message.contains("RSA_2048"), "{e}");
     assert_eq!(
         kind(&mut kms, CreateKeyRequest::hmac(KeySpec::Hmac256).with_origin(OriginType::External)),

@@ -17,6 +17,7 @@ mod determinism;
 mod grants;
 mod import;
 mod import_crypto;
+mod key_pairs;
 mod key_states;
 mod lifecycle;
 mod multi_region;

@@ -128,6 +128,8 @@ pub(super) fn write_key_metadata(w: &mut ObjectWriter<'_>, metadata: &KeyMetadat
         key_spec,
         encryption_algorithms,
         mac_algorithms,
+        signing_algorithms,
+        key_agreement_algorithms,
         multi_region,
         multi_region_configuration,
         pending_deletion_window_in_days,
@@ -168,6 +170,12 @@ pub(super) fn write_key_metadata(w: &mut ObjectWriter<'_>, metadata: &KeyMetadat
     w.opt_integer("PendingDeletionWindowInDays", *pending_deletion_window_in_days);
     if !mac_algorithms.is_empty() {
         w.strs("MacAlgorithms", mac_algorithms.iter().map(|a| a.as_str()));
+    }
+    if !signing_algorithms.is_empty() {
+        w.strs("SigningAlgorithms", signing_algorithms.iter().map(|a| a.as_str()));
+    }
+    if !key_agreement_algorithms.is_empty() {
+        w.strs("KeyAgreementAlgorithms", key_agreement_algorithms.iter().map(|a| a.as_str()));
     }
     if let Some(xks_key_id) = xks_key_id {
         w.object("XksKeyConfiguration", |w| w.str("Id", xks_key_id));

@@ -17,8 +17,9 @@ use base64::engine::general_purpose::STANDARD;
 use engine::api::{Page, Tag};
 use engine::crypto::blob::EncryptionContext;
 use engine::spec::{
-    CustomKeyStoreType, DataKeySpec, EncryptionAlgorithmSpec, ExpirationModel, GrantOperation,
-    IncludeKeyMaterial, KeySpec, KeyUsage, MacAlgorithmSpec, OriginType, WrappingAlgorithm,
+    CustomKeyStoreType, DataKeyPairSpec, DataKeySpec, EncryptionAlgorithmSpec, ExpirationModel,
+    GrantOperation, IncludeKeyMaterial, KeyAgreementAlgorithmSpec, KeySpec, KeyUsage,
+    MacAlgorithmSpec, MessageType, OriginType, SigningAlgorithmSpec, WrappingAlgorithm,
     WrappingKeySpec, XksProxyConnectivity,
 };
 use engine::time::NANOS_PER_SECOND;
@@ -572,15 +573,19 @@ macro_rules! aws_enums {
 
 aws_enums!(
     CustomKeyStoreType,
+    DataKeyPairSpec,
     DataKeySpec,
     EncryptionAlgorithmSpec,
     ExpirationModel,
     GrantOperation,
     IncludeKeyMaterial,
+    KeyAgreementAlgorithmSpec,
     KeySpec,
     KeyUsage,
     MacAlgorithmSpec,
+    MessageType,
     OriginType,
+    SigningAlgorithmSpec,
     WrappingAlgorithm,
     WrappingKeySpec,
     XksProxyConnectivity,

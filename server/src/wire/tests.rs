@@ -29,8 +29,15 @@ impl Kms {
     }
 
     fn at(now: Timestamp) -> Self {
+        Self::with_provider(now, engine::crypto::ProviderKind::default())
+    }
+
+    /// With `provider`: the modelling one makes key pairs whatever the real ones implement.
+    fn with_provider(now: Timestamp, provider: engine::crypto::ProviderKind) -> Self {
         let engine = Engine::new(
-            EngineConfig::new(Region::US_EAST_1, 11).with_quotas(QuotaConfig::disabled()),
+            EngineConfig::new(Region::US_EAST_1, 11)
+                .with_quotas(QuotaConfig::disabled())
+                .with_provider(provider),
         );
         let ctx = CallContext::new("arn:aws:iam::111122223333:role/app".parse().unwrap(), now);
         Self { engine, ctx }
@@ -929,7 +936,7 @@ fn values_the_engine_refuses_are_its_errors() {
         &error,
         "ValidationException",
         400,
-        "1 validation error detected: Value 'ROT13' at 'destinationEncryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]",
+        "1 validation error detected: Value 'ROT13' at 'destinationEncryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE, KMSIM_ML_KEM_HKDF_SHA_256_AES_256_GCM]",
     );
     // A negative integer, which the engine's u32s cannot carry.
     let error = decode("ListKeys", br#"{"Limit": -3}"#).unwrap_err();
@@ -985,7 +992,7 @@ fn values_the_engine_refuses_are_its_errors() {
 
 #[test]
 fn unknown_operations_are_refused_and_every_engine_operation_is_known() {
-    for name in ["Frobnicate", "Sign", "encrypt", "TrentService.", ""] {
+    for name in ["Frobnicate", "SignIt", "encrypt", "TrentService.", ""] {
         let error = decode(name, b"{}").unwrap_err();
         assert_error(
             &error,
@@ -1089,4 +1096,132 @@ fn error_bodies_and_statuses() {
     let quoted = WireError::from(KmsError::new(ErrorKind::NotFound, "Alias 'a\"b' is not found."));
     let body: Value = serde_json::from_slice(&quoted.body()).unwrap();
     assert_eq!(body["message"], json!("Alias 'a\"b' is not found."));
+}
+
+/// A wire `Kms` whose engine makes key pairs (the modelling provider).
+fn pair_kms() -> Kms {
+    Kms::with_provider(
+        Timestamp::from_unix_seconds(NOW),
+        engine::crypto::ProviderKind::InsecureModelling,
+    )
+}
+
+#[test]
+fn key_pairs_on_the_wire() {
+    let mut kms = pair_kms();
+    let metadata = kms.call("CreateKey", r#"{"KeySpec":"ECC_NIST_P256","KeyUsage":"SIGN_VERIFY"}"#)
+        ["KeyMetadata"]
+        .clone();
+    assert_eq!(metadata["KeySpec"], "ECC_NIST_P256");
+    assert_eq!(metadata["CustomerMasterKeySpec"], "ECC_NIST_P256");
+    assert_eq!(metadata["SigningAlgorithms"], json!(["ECDSA_SHA_256"]));
+    assert!(metadata.get("EncryptionAlgorithms").is_none());
+    let key = metadata["KeyId"].as_str().unwrap().to_owned();
+    let public = kms.call("GetPublicKey", &format!(r#"{{"KeyId":"{key}"}}"#));
+    assert_eq!(public["KeyUsage"], "SIGN_VERIFY");
+    assert_eq!(public["SigningAlgorithms"], json!(["ECDSA_SHA_256"]));
+    assert_eq!(unb64(&public["PublicKey"]).len(), 91, "a P-256 SubjectPublicKeyInfo");
+    let message = b64(b"hello");
+    let signed = kms.call(
+        "Sign",
+        &format!(r#"{{"KeyId":"{key}","Message":"{message}","SigningAlgorithm":"ECDSA_SHA_256"}}"#),
+    );
+    assert_eq!(signed["SigningAlgorithm"], "ECDSA_SHA_256");
+    let signature = signed["Signature"].as_str().unwrap().to_owned();
+    let verify = |message: &str, signature: &str| {
+        format!(
+            r#"{{"KeyId":"{key}","Message":"{message}","Signature":"{signature}","SigningAlgorithm":"ECDSA_SHA_256","MessageType":"RAW"}}"#
+        )
+    };
+    let verified = kms.call("Verify", &verify(&message, &signature));
+    assert_eq!(verified["SignatureValid"], true);
+    let forged = kms.fail("Verify", &verify(&b64(b"hellO"), &signature));
+    assert_eq!(forged.type_name, "KMSInvalidSignatureException");
+    let missing = kms.fail("Sign", &format!(r#"{{"KeyId":"{key}","Message":"{message}"}}"#));
+    assert_eq!(missing.type_name, "ValidationException");
+    let digest = kms.fail(
+        "Sign",
+        &format!(
+            r#"{{"KeyId":"{key}","Message":"{message}","SigningAlgorithm":"ECDSA_SHA_256","MessageType":"DIGEST"}}"#
+        ),
+    );
+    assert_eq!(digest.type_name, "ValidationException");
+
+    // RSA-OAEP through Encrypt and Decrypt.
+    let rsa = kms.call("CreateKey", r#"{"KeySpec":"RSA_2048","KeyUsage":"ENCRYPT_DECRYPT"}"#)
+        ["KeyMetadata"]
+        .clone();
+    assert_eq!(rsa["EncryptionAlgorithms"], json!(["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]));
+    let rsa = rsa["KeyId"].as_str().unwrap().to_owned();
+    let encrypted = kms.call(
+        "Encrypt",
+        &format!(
+            r#"{{"KeyId":"{rsa}","Plaintext":"{message}","EncryptionAlgorithm":"RSAES_OAEP_SHA_256"}}"#
+        ),
+    );
+    assert_eq!(encrypted["EncryptionAlgorithm"], "RSAES_OAEP_SHA_256");
+    let blob = encrypted["CiphertextBlob"].as_str().unwrap().to_owned();
+    assert_eq!(unb64(&encrypted["CiphertextBlob"]).len(), 256);
+    let decrypted = kms.call(
+        "Decrypt",
+        &format!(
+            r#"{{"KeyId":"{rsa}","CiphertextBlob":"{blob}","EncryptionAlgorithm":"RSAES_OAEP_SHA_256"}}"#
+        ),
+    );
+    assert_eq!(unb64(&decrypted["Plaintext"]), b"hello");
+    assert_eq!(decrypted["EncryptionAlgorithm"], "RSAES_OAEP_SHA_256");
+
+    // DeriveSharedSecret between two KEY_AGREEMENT keys.
+    let agreement = r#"{"KeySpec":"ECC_NIST_P384","KeyUsage":"KEY_AGREEMENT"}"#;
+    let ours = kms.call("CreateKey", agreement)["KeyMetadata"].clone();
+    assert_eq!(ours["KeyAgreementAlgorithms"], json!(["ECDH"]));
+    let ours = ours["KeyId"].as_str().unwrap().to_owned();
+    let theirs =
+        kms.call("CreateKey", agreement)["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    let public_of = |kms: &mut Kms, key: &str| {
+        kms.call("GetPublicKey", &format!(r#"{{"KeyId":"{key}"}}"#))["PublicKey"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (our_public, their_public) = (public_of(&mut kms, &ours), public_of(&mut kms, &theirs));
+    let derive = |key: &str, peer: &str| {
+        format!(r#"{{"KeyId":"{key}","KeyAgreementAlgorithm":"ECDH","PublicKey":"{peer}"}}"#)
+    };
+    let one = kms.call("DeriveSharedSecret", &derive(&ours, &their_public));
+    let two = kms.call("DeriveSharedSecret", &derive(&theirs, &our_public));
+    assert_eq!(one["SharedSecret"], two["SharedSecret"]);
+    assert_eq!(unb64(&one["SharedSecret"]).len(), 48);
+    assert_eq!(one["KeyOrigin"], "AWS_KMS");
+
+    // GenerateDataKeyPair(WithoutPlaintext).
+    let wrapping = kms.create_key()["KeyId"].as_str().unwrap().to_owned();
+    let pair = kms.call(
+        "GenerateDataKeyPair",
+        &format!(r#"{{"KeyId":"{wrapping}","KeyPairSpec":"ECC_NIST_P256","EncryptionContext":{{"a":"b"}}}}"#),
+    );
+    assert_eq!(pair["KeyPairSpec"], "ECC_NIST_P256");
+    assert!(pair["KeyMaterialId"].is_string());
+    let private = unb64(&pair["PrivateKeyPlaintext"]);
+    let opened = kms.call(
+        "Decrypt",
+        &format!(
+            r#"{{"CiphertextBlob":"{}","EncryptionContext":{{"a":"b"}}}}"#,
+            pair["PrivateKeyCiphertextBlob"].as_str().unwrap()
+        ),
+    );
+    assert_eq!(unb64(&opened["Plaintext"]), private);
+    let without = kms.call(
+        "GenerateDataKeyPairWithoutPlaintext",
+        &format!(r#"{{"KeyId":"{wrapping}","KeyPairSpec":"RSA_2048"}}"#),
+    );
+    assert!(without.get("PrivateKeyPlaintext").is_none());
+    assert_eq!(unb64(&without["PublicKey"]).len(), 294, "an RSA-2048 SubjectPublicKeyInfo");
+    let recipient = kms.fail(
+        "GenerateDataKeyPair",
+        &format!(r#"{{"KeyId":"{wrapping}","KeyPairSpec":"RSA_2048","Recipient":{{}}}}"#),
+    );
+    assert_eq!(recipient.type_name, "UnsupportedOperationException");
+    let symmetric_public = kms.fail("GetPublicKey", &format!(r#"{{"KeyId":"{wrapping}"}}"#));
+    assert_eq!(symmetric_public.type_name, "UnsupportedOperationException");
 }
