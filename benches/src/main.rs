@@ -7,13 +7,14 @@
 
 use criterion::{criterion_group, criterion_main};
 
+mod asymmetric;
 mod crypto;
 mod engine;
 mod envelope;
 mod public_key;
 mod sim;
 
-// `public_key` last: its setup (RSA key generation, large allocations) runs when its group is
+// `public_key` and `asymmetric` last: its setup (RSA key generation, large allocations) runs when its group is
 // defined, and run before the simulator's micro-benchmarks it left the allocator in a state
 // that made `sim/events/mm1` 4x slower (8 ms → 32 ms, no code change), so groups that
 // measure allocation-sensitive loops come first.
@@ -25,6 +26,7 @@ criterion_group!(
     envelope::define,
     sim::define,
     sim::define_kms,
-    public_key::define
+    public_key::define,
+    asymmetric::define
 );
 criterion_main!(benches);
