@@ -603,10 +603,10 @@ impl<'r> Access<'r> {
         self
     }
 
-    /// The action a policy sees and AWS names in an access-denied message:
-    /// `kms:<action>`.
+    /// The action a policy sees and AWS names in an access-denied message, e.g.
+    /// `kms:ReEncryptFrom`.
     fn action(&self) -> &'static str {
-        self.permission.map_or(self.operation.as_str(), GrantOperation::as_str)
+        self.permission.map_or(self.operation.action(), GrantOperation::action)
     }
 }
 
