@@ -5,6 +5,7 @@
 //! sink) record it in the audit log.
 
 mod aliases;
+mod aws_managed;
 mod custom_key_stores;
 mod data;
 mod grants;
@@ -39,7 +40,7 @@ use crate::key::{KeyRecord, LastUsage};
 use crate::key_state;
 use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::replication::ReplicationMessage;
-use crate::spec::{ConnectionState, EncryptionAlgorithmSpec, GrantOperation, KeyState};
+use crate::spec::{ConnectionState, EncryptionAlgorithmSpec, GrantOperation, KeyManager, KeyState};
 
 use crate::time::Timestamp;
 pub use policies::IdentityModel;
@@ -373,11 +374,15 @@ pub(crate) struct Store {
 
 impl Store {
     /// Stores a new key and indexes it.
+    /// Stores a new key. Only customer managed keys count against the account's quota.
     pub(crate) fn insert_key(&mut self, record: KeyRecord) {
         let (account, key_id) = (record.arn.account, record.arn.key_id);
+        let counted = record.manager == KeyManager::Customer;
         if self.keys.insert(key_id, record).is_none() {
             self.account_keys.insert((account, key_id));
-            *self.key_counts.entry(account).or_default() += 1;
+            if counted {
+                *self.key_counts.entry(account).or_default() += 1;
+            }
         }
     }
 
@@ -386,7 +391,9 @@ impl Store {
         let key = self.keys.remove(&key_id)?;
         let account = key.arn.account;
         self.account_keys.remove(&(account, key_id));
-        if let Some(count) = self.key_counts.get_mut(&account) {
+        if key.manager == KeyManager::Customer
+            && let Some(count) = self.key_counts.get_mut(&account)
+        {
             *count = count.saturating_sub(1);
         }
         Some(key)

@@ -8,6 +8,7 @@ mod support;
 mod alarms;
 mod aliases_and_tags;
 mod audit;
+mod aws_managed_keys;
 mod custom_key_stores;
 mod data_plane;
 mod determinism;
