@@ -269,11 +269,9 @@ pub(crate) fn define_authorize(c: &mut Criterion) {
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}"#,
     )
     .unwrap()];
-    let request = RequestContext::new(
-        Caller::from_principal(&ctx.principal),
-        "kms:DescribeKey",
-        &key.to_string(),
-    );
+    let resource = key.to_string();
+    let request =
+        RequestContext::new(Caller::from_principal(&ctx.principal), "kms:DescribeKey", &resource);
     let policies = PolicySet {
         key_policy: &key_policy,
         key_account: account,

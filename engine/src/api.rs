@@ -53,6 +53,12 @@ macro_rules! operation_enums {
                 match self { $(Self::$op => stringify!($op),)+ }
             }
 
+            /// The IAM action a policy names for the operation, e.g. `kms:Encrypt`.
+            #[must_use]
+            pub const fn action(self) -> &'static str {
+                match self { $(Self::$op => concat!("kms:", stringify!($op)),)+ }
+            }
+
             /// Whether a success updates the key's GetKeyLastUsage: the cryptographic
             /// operations AWS tracks.
             #[must_use]

@@ -5,6 +5,7 @@
 //! sink) record it in the audit log.
 
 mod aliases;
+mod aws_managed;
 mod custom_key_stores;
 mod data;
 mod grants;
@@ -42,7 +43,7 @@ use crate::quota::{QuotaConfig, Quotas, class_for};
 use crate::replication::ReplicationMessage;
 use crate::spec::{
     ConnectionState, DataKeyPairSpec, EncryptionAlgorithmSpec, GrantOperation,
-    KeyAgreementAlgorithmSpec, KeyState, MessageType, SigningAlgorithmSpec,
+    KeyAgreementAlgorithmSpec, KeyManager, KeyState, MessageType, SigningAlgorithmSpec,
 };
 
 use crate::time::Timestamp;
@@ -377,11 +378,15 @@ pub(crate) struct Store {
 
 impl Store {
     /// Stores a new key and indexes it.
+    /// Stores a new key. Only customer managed keys count against the account's quota.
     pub(crate) fn insert_key(&mut self, record: KeyRecord) {
         let (account, key_id) = (record.arn.account, record.arn.key_id);
+        let counted = record.manager == KeyManager::Customer;
         if self.keys.insert(key_id, record).is_none() {
             self.account_keys.insert((account, key_id));
-            *self.key_counts.entry(account).or_default() += 1;
+            if counted {
+                *self.key_counts.entry(account).or_default() += 1;
+            }
         }
     }
 
@@ -390,7 +395,9 @@ impl Store {
         let key = self.keys.remove(&key_id)?;
         let account = key.arn.account;
         self.account_keys.remove(&(account, key_id));
-        if let Some(count) = self.key_counts.get_mut(&account) {
+        if key.manager == KeyManager::Customer
+            && let Some(count) = self.key_counts.get_mut(&account)
+        {
             *count = count.saturating_sub(1);
         }
         Some(key)
@@ -648,10 +655,10 @@ impl<'r> Access<'r> {
         self
     }
 
-    /// The action a policy sees and AWS names in an access-denied message:
-    /// `kms:<action>`.
+    /// The action a policy sees and AWS names in an access-denied message, e.g.
+    /// `kms:ReEncryptFrom`.
     fn action(&self) -> &'static str {
-        self.permission.map_or(self.operation.as_str(), GrantOperation::as_str)
+        self.permission.map_or(self.operation.action(), GrantOperation::action)
     }
 }
 

@@ -57,6 +57,7 @@ pub mod quota;
 pub mod replication;
 pub mod secret;
 pub mod spec;
+mod text;
 pub mod time;
 
 pub use crate::api::{Request, Response};

@@ -537,6 +537,30 @@ aws_enum! {
 }
 
 impl GrantOperation {
+    /// The IAM action of the permission, e.g. `kms:ReEncryptFrom`.
+    #[must_use]
+    pub const fn action(self) -> &'static str {
+        match self {
+            Self::Decrypt => "kms:Decrypt",
+            Self::Encrypt => "kms:Encrypt",
+            Self::GenerateDataKey => "kms:GenerateDataKey",
+            Self::GenerateDataKeyWithoutPlaintext => "kms:GenerateDataKeyWithoutPlaintext",
+            Self::ReEncryptFrom => "kms:ReEncryptFrom",
+            Self::ReEncryptTo => "kms:ReEncryptTo",
+            Self::Sign => "kms:Sign",
+            Self::Verify => "kms:Verify",
+            Self::GetPublicKey => "kms:GetPublicKey",
+            Self::CreateGrant => "kms:CreateGrant",
+            Self::RetireGrant => "kms:RetireGrant",
+            Self::DescribeKey => "kms:DescribeKey",
+            Self::GenerateDataKeyPair => "kms:GenerateDataKeyPair",
+            Self::GenerateDataKeyPairWithoutPlaintext => "kms:GenerateDataKeyPairWithoutPlaintext",
+            Self::GenerateMac => "kms:GenerateMac",
+            Self::VerifyMac => "kms:VerifyMac",
+            Self::DeriveSharedSecret => "kms:DeriveSharedSecret",
+        }
+    }
+
     /// Whether a grant's encryption context constraint applies to this operation: the
     /// operations that take an encryption context (AWS's GrantConstraints). DescribeKey,
     /// RetireGrant and CreateGrant ignore it (CreateGrant has its own rule instead).

@@ -103,12 +103,13 @@ pub struct AliasListEntry {
     pub alias_name: AliasName,
     /// `AliasArn`.
     pub alias_arn: AliasArn,
-    /// `TargetKeyId`: the bare key id.
-    pub target_key_id: KeyId,
-    /// `CreationDate`.
-    pub creation_date: Timestamp,
-    /// `LastUpdatedDate`.
-    pub last_updated_date: Timestamp,
+    /// `TargetKeyId`: the bare key id; `None` for a predefined AWS alias (`alias/aws/…`)
+    /// whose AWS managed key does not exist yet.
+    pub target_key_id: Option<KeyId>,
+    /// `CreationDate`; `None` for a predefined AWS alias without its key.
+    pub creation_date: Option<Timestamp>,
+    /// `LastUpdatedDate`; `None` for a predefined AWS alias without its key.
+    pub last_updated_date: Option<Timestamp>,
 }
 
 /// `ListAliases` response.

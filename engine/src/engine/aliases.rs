@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::aws_managed::ManagedKeyService;
 use super::{
     AliasRecord, Audited, Engine, Touched, check_marker, invalid_marker, page_limit, paginate,
 };
@@ -208,20 +209,47 @@ pub(super) fn list_aliases(
         Some(marker) => Some(marker.parse::<AliasName>().map_err(|_| invalid_marker())?),
     };
     let region = engine.region;
-    let entries = engine
+    let entry = |name: &AliasName, alias: Option<&AliasRecord>| AliasListEntry {
+        alias_name: name.clone(),
+        alias_arn: AliasArn { region, account, name: name.clone() },
+        target_key_id: alias.map(|alias| alias.target),
+        creation_date: alias.map(|alias| alias.creation_date),
+        last_updated_date: alias.map(|alias| alias.last_updated_date),
+    };
+    let stored = engine
         .store
         .aliases
         .range((account, after.clone().unwrap_or_else(AliasName::lowest))..)
         .take_while(|((a, _), _)| *a == account)
         .filter(|((_, name), _)| Some(name) != after.as_ref())
         .filter(|(_, alias)| filter.is_none_or(|key_id| alias.target == key_id))
-        .map(|((_, name), alias)| AliasListEntry {
-            alias_name: name.clone(),
-            alias_arn: AliasArn { region, account, name: name.clone() },
-            target_key_id: alias.target,
-            creation_date: alias.creation_date,
-            last_updated_date: alias.last_updated_date,
-        });
+        .map(|((_, name), alias)| entry(name, Some(alias)));
+    // AWS's predefined aliases whose key does not exist yet: listed, in name order with
+    // the stored ones, unless the list is of one key's aliases.
+    let predefined: Vec<AliasListEntry> = if filter.is_some() {
+        Vec::new()
+    } else {
+        ManagedKeyService::predefined()
+            .map(ManagedKeyService::alias_name)
+            .filter(|name| after.as_ref().is_none_or(|after| name > after))
+            .filter(|name| !engine.store.aliases.contains_key(&(account, name.clone())))
+            .map(|name| entry(&name, None))
+            .collect()
+    };
+    let entries = merge_by_name(stored, predefined.into_iter());
     let (aliases, page_info) = paginate(entries, limit, |entry| entry.alias_name.to_string());
     Ok(ListAliasesResponse { aliases, page_info })
+}
+
+/// Two lists of aliases, each in name order (no name in both), as one in name order.
+fn merge_by_name(
+    a: impl Iterator<Item = AliasListEntry>,
+    b: impl Iterator<Item = AliasListEntry>,
+) -> impl Iterator<Item = AliasListEntry> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y.alias_name < x.alias_name => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
 }

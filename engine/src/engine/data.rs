@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::aws_managed::FirstUse;
 use super::{
     Access, Audited, Engine, QuotaKey, Store, Touched, check_blob_len, check_grant_tokens,
     key_pairs, random_array,
@@ -144,6 +145,7 @@ pub(super) fn encrypt(
         .with_context(&req.encryption_context)
         .with_grant_tokens(&req.grant_tokens)
         .with_encryption_algorithm(req.encryption_algorithm);
+    engine.create_aws_managed_key_on_first_use(ctx, &req.key_id, FirstUse::ThroughService);
     let key_id = engine.resolve(ctx, &req.key_id, true)?;
     let key = Engine::authorize(&engine.store, ctx, access, key_id, touched)?;
     let key_arn = key.arn;
@@ -319,6 +321,11 @@ pub(super) fn re_encrypt(
     touched: &mut Touched,
 ) -> Result<ReEncryptResponse, KmsError> {
     check_grant_tokens(&req.grant_tokens)?;
+    engine.create_aws_managed_key_on_first_use(
+        ctx,
+        &req.destination_key_id,
+        FirstUse::ThroughService,
+    );
     let source_access = Access::re_encrypt_from()
         .with_context(&req.source_encryption_context)
         .with_grant_tokens(&req.grant_tokens)
@@ -483,6 +490,7 @@ fn new_data_key(
     let access = Access::new(operation)
         .with_context(&req.encryption_context)
         .with_grant_tokens(&req.grant_tokens);
+    engine.create_aws_managed_key_on_first_use(ctx, &req.key_id, FirstUse::ThroughService);
     let (key, _) = encrypting_key(engine, ctx, &access, &req.key_id, None, touched)?;
     let key_arn = key.arn;
     if req.dry_run {

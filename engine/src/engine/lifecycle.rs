@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::aws_managed::FirstUse;
 use super::{
     Access, Audited, Due, Engine, Touched, check_marker, invalid_marker, page_limit, paginate,
     random_array,
@@ -291,6 +292,7 @@ pub(super) fn describe_key(
     // DescribeKey's error list has no InvalidGrantTokenException: a token that is not one,
     // or names no known grant, is ignored.
     super::check_grant_token_shapes(&req.grant_tokens)?;
+    engine.create_aws_managed_key_on_first_use(ctx, &req.key_id, FirstUse::Describe);
     let key_id = engine.resolve(ctx, &req.key_id, true)?;
     let key = Engine::authorize(
         &engine.store,

@@ -83,9 +83,15 @@ impl Identities {
 
     /// The identity policies that apply to `caller`: those of its role (for a role
     /// session) or its own, or the implicit allow-all under [`IdentityModel::AllowAll`].
-    pub(crate) fn for_caller(&self, caller: &Caller) -> &[PolicyDocument] {
-        let holder = caller.role_arn().unwrap_or_else(|| caller.arn());
-        match (self.by_principal.get(holder), self.model) {
+    pub(crate) fn for_caller(&self, caller: &Caller<'_>) -> &[PolicyDocument] {
+        // The holder is the role for a role session (`aws:PrincipalArn`), looked up only
+        // when someone has policies.
+        let attached = if self.by_principal.is_empty() {
+            None
+        } else {
+            caller.with_principal_arn(|holder| self.by_principal.get(holder))
+        };
+        match (attached, self.model) {
             (Some(attached), _) => &attached.documents,
             (None, IdentityModel::AllowAll) => std::slice::from_ref(&self.allow_all),
             (None, IdentityModel::Explicit) => &[],
@@ -211,17 +217,21 @@ impl Engine {
 }
 
 /// The context of the caller alone: who, when, from where.
-fn caller_context(ctx: &CallContext, action: &str, resource: &str) -> RequestContext {
+fn caller_context<'a>(
+    ctx: &'a CallContext,
+    action: &'a str,
+    resource: &'a str,
+) -> RequestContext<'a> {
     caller_context_of(Caller::from_principal(&ctx.principal), ctx, action, resource)
 }
 
 /// [`caller_context`] for a `caller` already built from `ctx.principal`.
-fn caller_context_of(
-    caller: Caller,
-    ctx: &CallContext,
-    action: &str,
-    resource: &str,
-) -> RequestContext {
+fn caller_context_of<'a>(
+    caller: Caller<'a>,
+    ctx: &'a CallContext,
+    action: &'a str,
+    resource: &'a str,
+) -> RequestContext<'a> {
     let mut request = RequestContext::new(caller, action, resource).with_current_time(ctx.now);
     if let Some(endpoint) = &ctx.via_service {
         request = request.with_via_service(endpoint);
@@ -235,17 +245,17 @@ fn caller_context_of(
     request
 }
 
-/// The request context of `access` to `key`: the caller, `kms:<action>` on the key's ARN,
-/// the key's condition keys, and the request's (with AWS's defaults for omitted members).
-/// `caller` is `ctx.principal` as policies see it.
-pub(super) fn request_context(
-    caller: Caller,
-    ctx: &CallContext,
-    access: &Access<'_>,
-    key: &KeyRecord,
-) -> RequestContext {
-    let action = format!("kms:{}", access.action());
-    let mut request = caller_context_of(caller, ctx, &action, &key.arn.to_string())
+/// The request context of `access` to `key`, whose ARN is `resource`: the caller,
+/// `kms:<action>` on the key, the key's condition keys, and the request's (with AWS's
+/// defaults for omitted members). `caller` is `ctx.principal` as policies see it.
+pub(super) fn request_context<'a>(
+    caller: Caller<'a>,
+    ctx: &'a CallContext,
+    access: &Access<'a>,
+    key: &'a KeyRecord,
+    resource: &'a str,
+) -> RequestContext<'a> {
+    let mut request = caller_context_of(caller, ctx, access.action(), resource)
         .with_key_spec(key.spec)
         .with_key_usage(key.usage)
         .with_key_origin(key.origin)
@@ -313,33 +323,41 @@ pub(super) fn decide(
     let identity_policies = store.identities.for_caller(&caller);
     let conditional =
         key.policy.has_conditions() || identity_policies.iter().any(PolicyDocument::has_conditions);
-    let request = if conditional {
-        request_context(caller, ctx, access, key)
-    } else {
-        // No statement reads a condition key (the default policy, allow-all identities):
-        // the caller, action and resource decide, so none is computed.
-        RequestContext::new(caller, &format!("kms:{}", access.action()), &key.arn.to_string())
-    };
-    let policies = PolicySet {
-        key_policy: &key.policy,
-        key_account: key.arn.account,
-        identity_policies,
-        grant_allows: false,
-    };
-    let decision = policy::evaluate(&policies, &request);
-    if decision == Decision::Allow {
-        return Ok(());
-    }
-    if matches!(decision, Decision::ImplicitDeny(_))
-        && let Some(grant_id) = crate::grant::allowing(&key.grants, &ctx.principal, access, ctx.now)
-    {
+    // The key's ARN is formatted on the stack: a decision allocates nothing until a
+    // statement's Condition needs a request value.
+    let allowed_by_grant = key.arn.with_text(|resource| {
+        let request = if conditional {
+            request_context(caller, ctx, access, key, resource)
+        } else {
+            // No statement reads a condition key (the default policy, allow-all
+            // identities): the caller, action and resource decide, so none is computed.
+            RequestContext::new(caller, access.action(), resource)
+        };
+        let policies = PolicySet {
+            key_policy: &key.policy,
+            key_account: key.arn.account,
+            identity_policies,
+            grant_allows: false,
+        };
+        let decision = policy::evaluate(&policies, &request);
+        if decision == Decision::Allow {
+            return Ok(None);
+        }
+        if matches!(decision, Decision::ImplicitDeny(_))
+            && let Some(grant_id) =
+                crate::grant::allowing(&key.grants, &ctx.principal, access, ctx.now)
+        {
+            return Ok(Some(grant_id));
+        }
+        Err(access_denied(decision, &request))
+    })?;
+    if let Some(grant_id) = allowed_by_grant {
         touched.grant(grant_id);
-        return Ok(());
     }
-    Err(access_denied(decision, &request))
+    Ok(())
 }
 
-fn access_denied(decision: Decision, request: &RequestContext) -> KmsError {
+fn access_denied(decision: Decision, request: &RequestContext<'_>) -> KmsError {
     KmsError::new(
         ErrorKind::AccessDenied,
         decision.access_denied_message(request).unwrap_or_default(),
@@ -357,7 +375,7 @@ pub(super) fn check_key_less(
     if store.identities.allow_everyone() {
         return Ok(());
     }
-    let request = caller_context(ctx, &format!("kms:{operation}"), "*");
+    let request = caller_context(ctx, operation.action(), "*");
     let decision =
         policy::evaluate_identity_only(store.identities.for_caller(request.caller()), &request);
     if decision.is_allowed() { Ok(()) } else { Err(access_denied(decision, &request)) }

@@ -360,8 +360,15 @@ impl Clause {
     }
 
     /// Whether this clause holds for the request.
-    pub(crate) fn holds(&self, ctx: &RequestContext) -> bool {
-        let values = ctx.value_lowercase(&self.key).map_or(&[][..], ContextValue::values);
+    pub(crate) fn holds(&self, ctx: &RequestContext<'_>) -> bool {
+        ctx.with_value(&self.key, |value| {
+            self.holds_for(value.map_or(&[][..], ContextValue::values))
+        })
+    }
+
+    /// Whether this clause holds when the request's values for its key are `values` (none
+    /// when the key is absent).
+    fn holds_for(&self, values: &[Scalar<'_>]) -> bool {
         if let Values::Null(wants) = &self.values {
             // An empty multi-valued key counts as absent.
             let absent = values.is_empty();
@@ -375,7 +382,7 @@ impl Clause {
                     Qualifier::Single => self.negated,
                 };
         }
-        let holds_for = |value: &Scalar| self.matches_any(value) != self.negated;
+        let holds_for = |value: &Scalar<'_>| self.matches_any(value) != self.negated;
         match (self.qualifier, self.negated) {
             (Qualifier::ForAllValues, _) | (Qualifier::Single, true) => {
                 values.iter().all(holds_for)
@@ -388,7 +395,7 @@ impl Clause {
 
     /// Whether one request value matches at least one policy value under the positive
     /// form of the operator.
-    fn matches_any(&self, value: &Scalar) -> bool {
+    fn matches_any(&self, value: &Scalar<'_>) -> bool {
         match &self.values {
             Values::Text(texts) => value.with_text(|v| texts.iter().any(|t| **t == *v)),
             Values::Folded(texts) => value.with_text(|v| texts.iter().any(|t| equals_folded(v, t))),
@@ -599,7 +606,7 @@ const fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn number_of(value: &Scalar) -> Option<f64> {
+fn number_of(value: &Scalar<'_>) -> Option<f64> {
     match value {
         // Exact below 2^53, far above any of KMS's numeric keys (days, seconds).
         Scalar::Number(n) => Some(*n as f64),
@@ -608,7 +615,7 @@ fn number_of(value: &Scalar) -> Option<f64> {
     }
 }
 
-fn date_of(value: &Scalar) -> Option<i128> {
+fn date_of(value: &Scalar<'_>) -> Option<i128> {
     match value {
         Scalar::Date(t) => Some(i128::from(t.unix_nanos())),
         // `aws:EpochTime` is a number of seconds that the date operators accept.
@@ -618,7 +625,7 @@ fn date_of(value: &Scalar) -> Option<i128> {
     }
 }
 
-fn bool_of(value: &Scalar) -> Option<bool> {
+fn bool_of(value: &Scalar<'_>) -> Option<bool> {
     match value {
         Scalar::Bool(b) => Some(*b),
         Scalar::String(s) => parse_bool(s),
@@ -626,7 +633,7 @@ fn bool_of(value: &Scalar) -> Option<bool> {
     }
 }
 
-fn ip_of(value: &Scalar) -> Option<IpAddr> {
+fn ip_of(value: &Scalar<'_>) -> Option<IpAddr> {
     match value {
         Scalar::Ip(ip) => Some(*ip),
         Scalar::String(s) => s.parse().ok(),

@@ -5,15 +5,22 @@
 //! (`kms:EncryptionContext:Dept` and `kms:encryptioncontext:dept` are one key), so keys are
 //! stored lower-cased and policies lower-case theirs when parsed: a lookup never allocates.
 //! Values keep their case; whether case matters is the operator's business.
+//!
+//! A context borrows what it can from the request (the caller's ARN, the action, the
+//! resource, string values) and computes the keys that follow from the caller
+//! (`aws:PrincipalArn`, `kms:CallerAccount`, …) only when a condition reads them: a decision
+//! that reads no condition key builds a context without allocating.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::net::IpAddr;
 use std::slice;
 
 use crate::api::Operation;
 use crate::id::{AccountId, KeyArn, PrincipalArn};
 use crate::spec::{EncryptionAlgorithmSpec, KeySpec, KeyUsage, OriginType};
+use crate::text::with_formatted;
 use crate::time::Timestamp;
 
 /// What kind of principal makes a request.
@@ -46,62 +53,97 @@ impl CallerKind {
     }
 }
 
+/// The role a caller acts as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Role<'a> {
+    /// Not a role.
+    None,
+    /// A session of the role `name` of the caller's account, without a path: the role's ARN
+    /// is `arn:<partition>:iam::<account>:role/<name>`, compared and formatted piecewise so
+    /// that no request has to build it.
+    Session { partition: &'a str, name: &'a str },
+    /// The role's ARN, as given.
+    Arn(Cow<'a, str>),
+}
+
 /// The principal making a request, as policies see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Caller {
+pub struct Caller<'a> {
     /// The principal's ARN, or the service principal's name.
-    arn: Box<str>,
+    arn: Cow<'a, str>,
     /// The principal's account; `None` for a service principal.
     account: Option<AccountId>,
-    /// For a role session: the role's ARN, which a policy naming the role matches and which
+    /// For a role session: the role, which a policy naming the role matches and whose ARN
     /// is `aws:PrincipalArn`.
-    role_arn: Option<Box<str>>,
+    role: Role<'a>,
     kind: CallerKind,
 }
 
-impl Caller {
-    /// The IAM principal `principal`.
+impl<'a> Caller<'a> {
+    /// The IAM principal `principal`, borrowed.
     ///
     /// A session ARN (`arn:aws:sts::111122223333:assumed-role/app/s1`) does not carry the
     /// role's path, so the role ARN is taken to be `arn:aws:iam::111122223333:role/app`;
     /// call [`Self::with_role_arn`] when the role has a path.
     #[must_use]
-    pub fn from_principal(principal: &PrincipalArn) -> Self {
+    pub fn from_principal(principal: &'a PrincipalArn) -> Self {
         let arn = principal.as_str();
         let mut parts = arn.splitn(6, ':');
         let (partition, service, resource) = (parts.nth(1), parts.next(), parts.nth(2));
         let partition = partition.unwrap_or("aws");
-        let account = principal.account();
-        let (kind, role_arn) = match (service, resource) {
-            (_, Some("root")) => (CallerKind::Root, None),
+        let (kind, role) = match (service, resource) {
+            (_, Some("root")) => (CallerKind::Root, Role::None),
             (Some("sts"), Some(r)) if r.starts_with("assumed-role/") => {
-                let role = r["assumed-role/".len()..].split('/').next().unwrap_or("");
-                let role_arn = format!("arn:{partition}:iam::{account}:role/{role}");
-                (CallerKind::AssumedRole, Some(role_arn.into()))
+                let name = r["assumed-role/".len()..].split('/').next().unwrap_or("");
+                (CallerKind::AssumedRole, Role::Session { partition, name })
             }
             (Some("sts"), Some(r)) if r.starts_with("federated-user/") => {
-                (CallerKind::FederatedUser, None)
+                (CallerKind::FederatedUser, Role::None)
             }
             // A role ARN used directly as the caller: the engine accepts it as a shorthand for
             // one of its sessions.
-            (_, Some(r)) if r.starts_with("role/") => (CallerKind::AssumedRole, Some(arn.into())),
-            _ => (CallerKind::User, None),
+            (_, Some(r)) if r.starts_with("role/") => {
+                (CallerKind::AssumedRole, Role::Arn(Cow::Borrowed(arn)))
+            }
+            _ => (CallerKind::User, Role::None),
         };
-        Self { arn: arn.into(), account: Some(account), role_arn, kind }
+        Self { arn: Cow::Borrowed(arn), account: Some(principal.account()), role, kind }
     }
 
     /// An AWS service principal, e.g. `s3.amazonaws.com`.
     #[must_use]
-    pub fn service(name: &str) -> Self {
-        Self { arn: name.into(), account: None, role_arn: None, kind: CallerKind::Service }
+    pub fn service(name: &'a str) -> Self {
+        Self {
+            arn: Cow::Borrowed(name),
+            account: None,
+            role: Role::None,
+            kind: CallerKind::Service,
+        }
     }
 
     /// Sets the role ARN of a role session (with its path, e.g.
     /// `arn:aws:iam::111122223333:role/team/app`).
     #[must_use]
-    pub fn with_role_arn(mut self, role_arn: &str) -> Self {
-        self.role_arn = Some(role_arn.into());
+    pub fn with_role_arn(mut self, role_arn: &'a str) -> Self {
+        self.role = Role::Arn(Cow::Borrowed(role_arn));
         self
+    }
+
+    /// The same caller owning its strings, free of the principal it was built from.
+    #[must_use]
+    pub fn into_owned(self) -> Caller<'static> {
+        let role = match &self.role {
+            Role::None => Role::None,
+            Role::Session { .. } | Role::Arn(_) => {
+                Role::Arn(Cow::Owned(self.role_arn().map(Cow::into_owned).unwrap_or_default()))
+            }
+        };
+        Caller {
+            arn: Cow::Owned(self.arn.into_owned()),
+            account: self.account,
+            role,
+            kind: self.kind,
+        }
     }
 
     /// The principal's ARN, or the service principal's name.
@@ -116,10 +158,38 @@ impl Caller {
         self.account
     }
 
-    /// For a role session, the role's ARN.
+    /// For a role session, the role's ARN (built, for a session of a role without a path).
     #[must_use]
-    pub fn role_arn(&self) -> Option<&str> {
-        self.role_arn.as_deref()
+    pub fn role_arn(&self) -> Option<Cow<'a, str>> {
+        match (&self.role, self.account) {
+            (Role::None, _) | (Role::Session { .. }, None) => None,
+            (Role::Session { partition, name }, Some(account)) => {
+                Some(Cow::Owned(format!("arn:{partition}:iam::{account}:role/{name}")))
+            }
+            (Role::Arn(arn), _) => Some(arn.clone()),
+        }
+    }
+
+    /// Whether the caller acts as the role `role_arn`, without building the caller's role
+    /// ARN.
+    #[must_use]
+    pub fn is_role(&self, role_arn: &str) -> bool {
+        match (&self.role, self.account) {
+            (Role::None, _) | (Role::Session { .. }, None) => false,
+            (Role::Arn(arn), _) => arn == role_arn,
+            (Role::Session { partition, name }, Some(account)) => {
+                let rest = role_arn
+                    .strip_prefix("arn:")
+                    .and_then(|r| r.strip_prefix(*partition))
+                    .and_then(|r| r.strip_prefix(":iam::"));
+                let Some((digits, rest)) = rest.and_then(|r| r.split_at_checked(12)) else {
+                    return false;
+                };
+                digits.bytes().all(|b| b.is_ascii_digit())
+                    && digits.parse::<AccountId>().is_ok_and(|a| a == account)
+                    && rest.strip_prefix(":role/") == Some(*name)
+            }
+        }
     }
 
     /// What kind of principal this is.
@@ -128,18 +198,24 @@ impl Caller {
         self.kind
     }
 
-    /// `aws:PrincipalArn`: the role's ARN for a role session, the principal's ARN otherwise.
-    #[must_use]
-    pub fn principal_arn(&self) -> &str {
-        self.role_arn.as_deref().unwrap_or(&self.arn)
+    /// `aws:PrincipalArn` (the role's ARN for a role session, the principal's ARN
+    /// otherwise), given to `f` from a stack buffer when it has to be built.
+    pub fn with_principal_arn<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match (&self.role, self.account) {
+            (Role::None, _) | (Role::Session { .. }, None) => f(&self.arn),
+            (Role::Arn(arn), _) => f(arn),
+            (Role::Session { partition, name }, Some(account)) => {
+                with_formatted(format_args!("arn:{partition}:iam::{account}:role/{name}"), f)
+            }
+        }
     }
 }
 
 /// One value of a condition key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Scalar {
-    /// Text (most keys).
-    String(Box<str>),
+pub enum Scalar<'a> {
+    /// Text (most keys), borrowed from the request where it can be.
+    String(Cow<'a, str>),
     /// `true` or `false` (`kms:MultiRegion`, `kms:GrantIsForAWSResource`, …).
     Bool(bool),
     /// An integer (`kms:RotationPeriodInDays`, `aws:EpochTime`, …).
@@ -150,7 +226,7 @@ pub enum Scalar {
     Ip(IpAddr),
 }
 
-impl Scalar {
+impl Scalar<'_> {
     /// Calls `f` with the value's text: the string itself, or the value formatted as IAM
     /// shows it (`true`, `90`, `2026-01-01T00:00:00Z`, `192.0.2.1`) in a stack buffer, so
     /// string operators on typed values do not allocate.
@@ -164,71 +240,57 @@ impl Scalar {
             Self::Ip(ip) => with_formatted(format_args!("{ip}"), f),
         }
     }
-}
 
-/// Formats `args` into a 64-byte stack buffer and calls `f` with the text. Every typed
-/// value fits: an i64 is 20 characters, a date 20, an IPv6 address at most 45.
-fn with_formatted<R>(args: fmt::Arguments<'_>, f: impl FnOnce(&str) -> R) -> R {
-    struct Buf {
-        bytes: [u8; 64],
-        len: usize,
-    }
-    impl fmt::Write for Buf {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            let end = self.len.checked_add(s.len()).filter(|&e| e <= self.bytes.len());
-            let end = end.ok_or(fmt::Error)?;
-            self.bytes[self.len..end].copy_from_slice(s.as_bytes());
-            self.len = end;
-            Ok(())
+    /// The same value owning its text.
+    #[must_use]
+    pub fn into_owned(self) -> Scalar<'static> {
+        match self {
+            Self::String(s) => Scalar::String(Cow::Owned(s.into_owned())),
+            Self::Bool(b) => Scalar::Bool(b),
+            Self::Number(n) => Scalar::Number(n),
+            Self::Date(t) => Scalar::Date(t),
+            Self::Ip(ip) => Scalar::Ip(ip),
         }
     }
-    let mut buf = Buf { bytes: [0; 64], len: 0 };
-    // Writing whole `str`s keeps the buffer valid UTF-8; an overflow (impossible for the
-    // types above) leaves the text empty rather than panicking.
-    let text = match buf.write_fmt(args) {
-        Ok(()) => std::str::from_utf8(&buf.bytes[..buf.len]).unwrap_or(""),
-        Err(_) => "",
-    };
-    f(text)
 }
 
-impl From<&str> for Scalar {
-    fn from(s: &str) -> Self {
-        Self::String(s.into())
+impl<'a> From<&'a str> for Scalar<'a> {
+    fn from(s: &'a str) -> Self {
+        Self::String(Cow::Borrowed(s))
     }
 }
 
-impl From<String> for Scalar {
+impl From<String> for Scalar<'_> {
     fn from(s: String) -> Self {
-        Self::String(s.into())
+        Self::String(Cow::Owned(s))
     }
 }
 
-impl From<bool> for Scalar {
+impl From<bool> for Scalar<'_> {
     fn from(b: bool) -> Self {
         Self::Bool(b)
     }
 }
 
-impl From<i64> for Scalar {
+impl From<i64> for Scalar<'_> {
     fn from(n: i64) -> Self {
         Self::Number(n)
     }
 }
 
-impl From<u32> for Scalar {
+impl From<u32> for Scalar<'_> {
     fn from(n: u32) -> Self {
         Self::Number(i64::from(n))
     }
 }
 
-impl From<Timestamp> for Scalar {
+impl From<Timestamp> for Scalar<'_> {
     fn from(t: Timestamp) -> Self {
         Self::Date(t)
     }
 }
 
-impl From<IpAddr> for Scalar {
+impl From<IpAddr> for Scalar<'_> {
     fn from(ip: IpAddr) -> Self {
         Self::Ip(ip)
     }
@@ -237,30 +299,41 @@ impl From<IpAddr> for Scalar {
 /// The value of a condition key in a request: one value, or a set (a multi-valued key such as
 /// `kms:EncryptionContextKeys`, which may be empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ContextValue {
+pub enum ContextValue<'a> {
     /// A single-valued key.
-    Single(Scalar),
+    Single(Scalar<'a>),
     /// A multi-valued key.
-    Multi(Vec<Scalar>),
+    Multi(Vec<Scalar<'a>>),
 }
 
-impl ContextValue {
+impl<'a> ContextValue<'a> {
     /// A multi-valued key's values.
-    pub fn multi<T: Into<Scalar>>(values: impl IntoIterator<Item = T>) -> Self {
+    pub fn multi<T: Into<Scalar<'a>>>(values: impl IntoIterator<Item = T>) -> Self {
         Self::Multi(values.into_iter().map(Into::into).collect())
     }
 
     /// The values as a slice (one for a single-valued key).
     #[must_use]
-    pub fn values(&self) -> &[Scalar] {
+    pub fn values(&self) -> &[Scalar<'a>] {
         match self {
             Self::Single(value) => slice::from_ref(value),
             Self::Multi(values) => values,
         }
     }
+
+    /// The same value owning its text.
+    #[must_use]
+    pub fn into_owned(self) -> ContextValue<'static> {
+        match self {
+            Self::Single(value) => ContextValue::Single(value.into_owned()),
+            Self::Multi(values) => {
+                ContextValue::Multi(values.into_iter().map(Scalar::into_owned).collect())
+            }
+        }
+    }
 }
 
-impl<T: Into<Scalar>> From<T> for ContextValue {
+impl<'a, T: Into<Scalar<'a>>> From<T> for ContextValue<'a> {
     fn from(value: T) -> Self {
         Self::Single(value.into())
     }
@@ -268,57 +341,51 @@ impl<T: Into<Scalar>> From<T> for ContextValue {
 
 /// Everything a policy decision depends on, for one request.
 ///
-/// Build it once per request; [`crate::policy::evaluate`] only reads it. `new` fills the
-/// keys that follow from the caller (`aws:PrincipalArn`, `aws:PrincipalAccount`,
-/// `aws:PrincipalType` or `aws:PrincipalServiceName`, `kms:CallerAccount`); the `with_*`
-/// helpers fill KMS's request keys. AWS evaluates a request-parameter key even when the
-/// parameter is omitted, with the parameter's default (`kms:KeySpec` is
+/// Build it once per request; [`crate::policy::evaluate`] only reads it. The keys that
+/// follow from the caller (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`
+/// or `aws:PrincipalServiceName`, `kms:CallerAccount`) are computed when a condition reads
+/// them; the `with_*` helpers fill KMS's request keys. AWS evaluates a request-parameter
+/// key even when the parameter is omitted, with the parameter's default (`kms:KeySpec` is
 /// `SYMMETRIC_DEFAULT` for a `CreateKey` without `KeySpec`), so the caller of these helpers
 /// passes the effective value, not the raw request member.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestContext {
-    caller: Caller,
-    action: Box<str>,
-    resource: Box<str>,
-    values: BTreeMap<Box<str>, ContextValue>,
+pub struct RequestContext<'a> {
+    caller: Caller<'a>,
+    action: Cow<'a, str>,
+    resource: Cow<'a, str>,
+    /// The keys set by the `with_*` helpers, lower-cased. A key set here hides the value
+    /// the caller would give it.
+    values: BTreeMap<Box<str>, ContextValue<'a>>,
 }
 
-impl RequestContext {
+impl<'a> RequestContext<'a> {
     /// A request by `caller` for `action` (e.g. `kms:Encrypt`) on `resource` (a key ARN, or
     /// `*` for operations without a resource, such as `kms:CreateKey`).
     #[must_use]
-    pub fn new(caller: Caller, action: &str, resource: &str) -> Self {
-        let mut context = Self {
+    pub fn new(caller: Caller<'a>, action: &'a str, resource: &'a str) -> Self {
+        Self {
             caller,
-            action: action.into(),
-            resource: resource.into(),
+            action: Cow::Borrowed(action),
+            resource: Cow::Borrowed(resource),
             values: BTreeMap::new(),
-        };
-        let caller = context.caller.clone();
-        if let Some(account) = caller.account() {
-            let account = account.to_string();
-            context.set("aws:PrincipalArn", caller.principal_arn());
-            context.set("aws:PrincipalAccount", account.as_str());
-            context.set("kms:CallerAccount", account);
         }
-        match caller.kind().principal_type() {
-            Some(kind) => context.set("aws:PrincipalType", kind),
-            None => context.set("aws:PrincipalServiceName", caller.arn()),
-        }
-        context
     }
 
     /// A request by `caller` for the KMS operation `operation` on the key `key`
     /// (action `kms:<Operation>`).
     #[must_use]
-    pub fn for_key(caller: Caller, operation: Operation, key: &KeyArn) -> Self {
-        let action = format!("kms:{operation}");
-        Self::new(caller, &action, &key.to_string())
+    pub fn for_key(caller: Caller<'a>, operation: Operation, key: &KeyArn) -> Self {
+        Self {
+            caller,
+            action: Cow::Borrowed(operation.action()),
+            resource: Cow::Owned(key.to_string()),
+            values: BTreeMap::new(),
+        }
     }
 
     /// Who makes the request.
     #[must_use]
-    pub const fn caller(&self) -> &Caller {
+    pub const fn caller(&self) -> &Caller<'a> {
         &self.caller
     }
 
@@ -334,35 +401,52 @@ impl RequestContext {
         &self.resource
     }
 
-    /// The value of condition key `key` (any case).
+    /// The value of condition key `key` (any case), copied.
     #[must_use]
-    pub fn value(&self, key: &str) -> Option<&ContextValue> {
-        self.values.get(key.to_ascii_lowercase().as_str())
+    pub fn value(&self, key: &str) -> Option<ContextValue<'static>> {
+        self.with_value(&key.to_ascii_lowercase(), |value| {
+            value.cloned().map(ContextValue::into_owned)
+        })
     }
 
-    /// The value of a condition key already lower-cased (the evaluation path).
-    pub(crate) fn value_lowercase(&self, key: &str) -> Option<&ContextValue> {
-        self.values.get(key)
-    }
-
-    /// Every condition key (lower-cased) and its value, in key order.
-    pub fn values(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.values.iter().map(|(k, v)| (&**k, v))
+    /// Calls `f` with the value of the condition key `key`, already lower-cased (the
+    /// evaluation path), or `None` when the request has no such key. A key that follows
+    /// from the caller is computed here, on the stack.
+    pub(crate) fn with_value<R>(
+        &self,
+        key: &str,
+        f: impl FnOnce(Option<&ContextValue<'_>>) -> R,
+    ) -> R {
+        if let Some(value) = self.values.get(key) {
+            return f(Some(value));
+        }
+        let caller = &self.caller;
+        match (key, caller.account()) {
+            ("aws:principalarn", Some(_)) => {
+                caller.with_principal_arn(|arn| f(Some(&ContextValue::from(arn))))
+            }
+            ("aws:principalaccount" | "kms:calleraccount", Some(account)) => {
+                with_formatted(format_args!("{account}"), |text| f(Some(&ContextValue::from(text))))
+            }
+            ("aws:principaltype", _) => match caller.kind().principal_type() {
+                Some(kind) => f(Some(&ContextValue::from(kind))),
+                None => f(None),
+            },
+            ("aws:principalservicename", None) if caller.kind() == CallerKind::Service => {
+                f(Some(&ContextValue::from(caller.arn())))
+            }
+            _ => f(None),
+        }
     }
 
     /// Sets condition key `key` (any case) to `value`, replacing any earlier value.
-    pub fn set(&mut self, key: &str, value: impl Into<ContextValue>) {
+    pub fn set(&mut self, key: &str, value: impl Into<ContextValue<'a>>) {
         self.values.insert(key.to_ascii_lowercase().into(), value.into());
-    }
-
-    /// Removes condition key `key` (any case).
-    pub fn remove(&mut self, key: &str) {
-        self.values.remove(key.to_ascii_lowercase().as_str());
     }
 
     /// Sets condition key `key` to `value`.
     #[must_use]
-    pub fn with(mut self, key: &str, value: impl Into<ContextValue>) -> Self {
+    pub fn with(mut self, key: &str, value: impl Into<ContextValue<'a>>) -> Self {
         self.set(key, value);
         self
     }
@@ -374,10 +458,14 @@ impl RequestContext {
     /// The `<key>` part is case-insensitive like the rest of the condition key: if a context
     /// has both `Dept` and `dept`, the later pair in `pairs`' order is the one policies see.
     #[must_use]
-    pub fn with_encryption_context<K: AsRef<str>, V: AsRef<str>>(
+    pub fn with_encryption_context<K, V>(
         mut self,
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
+        pairs: impl IntoIterator<Item = (&'a K, &'a V)>,
+    ) -> Self
+    where
+        K: AsRef<str> + ?Sized + 'a,
+        V: AsRef<str> + ?Sized + 'a,
+    {
         let mut keys = Vec::new();
         for (key, value) in pairs {
             let (key, value) = (key.as_ref(), value.as_ref());
@@ -393,7 +481,7 @@ impl RequestContext {
     /// `kms:ViaService`: the endpoint of the AWS service calling on the principal's behalf,
     /// e.g. `s3.us-east-1.amazonaws.com`.
     #[must_use]
-    pub fn with_via_service(self, endpoint: &str) -> Self {
+    pub fn with_via_service(self, endpoint: &'a str) -> Self {
         self.with("kms:ViaService", endpoint)
     }
 
@@ -409,13 +497,15 @@ impl RequestContext {
         self,
         operations: impl IntoIterator<Item = S>,
     ) -> Self {
-        let values = ContextValue::multi(operations.into_iter().map(|s| Scalar::from(s.as_ref())));
+        let values = ContextValue::multi(
+            operations.into_iter().map(|s| Scalar::from(s.as_ref().to_owned())),
+        );
         self.with("kms:GrantOperations", values)
     }
 
     /// `kms:GranteePrincipal` (CreateGrant).
     #[must_use]
-    pub fn with_grantee_principal(self, grantee: &str) -> Self {
+    pub fn with_grantee_principal(self, grantee: &'a str) -> Self {
         self.with("kms:GranteePrincipal", grantee)
     }
 
@@ -445,13 +535,13 @@ impl RequestContext {
 
     /// `kms:SigningAlgorithm` (Sign, Verify), e.g. `ECDSA_SHA_256`.
     #[must_use]
-    pub fn with_signing_algorithm(self, algorithm: &str) -> Self {
+    pub fn with_signing_algorithm(self, algorithm: &'a str) -> Self {
         self.with("kms:SigningAlgorithm", algorithm)
     }
 
     /// `kms:RequestAlias`: the alias name the request used for the key, e.g. `alias/app`.
     #[must_use]
-    pub fn with_request_alias(self, alias_name: &str) -> Self {
+    pub fn with_request_alias(self, alias_name: &'a str) -> Self {
         self.with("kms:RequestAlias", alias_name)
     }
 
@@ -462,7 +552,9 @@ impl RequestContext {
         self,
         alias_names: impl IntoIterator<Item = S>,
     ) -> Self {
-        let values = ContextValue::multi(alias_names.into_iter().map(|s| Scalar::from(s.as_ref())));
+        let values = ContextValue::multi(
+            alias_names.into_iter().map(|s| Scalar::from(s.as_ref().to_owned())),
+        );
         self.with("kms:ResourceAliases", values)
     }
 
@@ -499,7 +591,7 @@ impl RequestContext {
 
     /// `aws:SourceVpce`: the VPC endpoint id the request came through.
     #[must_use]
-    pub fn with_source_vpce(self, vpce: &str) -> Self {
+    pub fn with_source_vpce(self, vpce: &'a str) -> Self {
         self.with("aws:SourceVpce", vpce)
     }
 
@@ -510,7 +602,7 @@ impl RequestContext {
         tags: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
         for (key, value) in tags {
-            self.set(&format!("aws:ResourceTag/{}", key.as_ref()), value.as_ref());
+            self.set(&format!("aws:ResourceTag/{}", key.as_ref()), value.as_ref().to_owned());
         }
         self
     }
@@ -525,8 +617,8 @@ impl RequestContext {
         let mut keys = Vec::new();
         for (key, value) in tags {
             let (key, value) = (key.as_ref(), value.as_ref());
-            self.set(&format!("aws:RequestTag/{key}"), value);
-            keys.push(Scalar::from(key));
+            self.set(&format!("aws:RequestTag/{key}"), value.to_owned());
+            keys.push(Scalar::from(key.to_owned()));
         }
         self.with("aws:TagKeys", ContextValue::Multi(keys))
     }
@@ -539,7 +631,7 @@ impl RequestContext {
     }
 }
 
-impl fmt::Display for RequestContext {
+impl fmt::Display for RequestContext<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} calls {} on {}", self.caller.arn(), self.action, self.resource)
     }
@@ -549,27 +641,95 @@ impl fmt::Display for RequestContext {
 mod tests {
     use super::*;
 
-    fn caller(arn: &str) -> Caller {
-        Caller::from_principal(&arn.parse().unwrap())
+    fn caller(arn: &str) -> Caller<'static> {
+        Caller::from_principal(&arn.parse().unwrap()).into_owned()
     }
 
     #[test]
     fn callers() {
+        let principal_arn = |c: &Caller<'_>| c.with_principal_arn(str::to_owned);
         let root = caller("arn:aws:iam::111122223333:root");
         assert_eq!(root.kind(), CallerKind::Root);
-        assert_eq!(root.principal_arn(), "arn:aws:iam::111122223333:root");
+        assert_eq!(principal_arn(&root), "arn:aws:iam::111122223333:root");
         let user = caller("arn:aws:iam::111122223333:user/alice");
         assert_eq!(user.kind(), CallerKind::User);
+        assert_eq!(user.role_arn(), None);
         let session = caller("arn:aws:sts::111122223333:assumed-role/app/s-1");
         assert_eq!(session.kind(), CallerKind::AssumedRole);
-        assert_eq!(session.role_arn(), Some("arn:aws:iam::111122223333:role/app"));
-        assert_eq!(session.principal_arn(), "arn:aws:iam::111122223333:role/app");
+        assert_eq!(session.role_arn().as_deref(), Some("arn:aws:iam::111122223333:role/app"));
+        assert_eq!(principal_arn(&session), "arn:aws:iam::111122223333:role/app");
         let role = caller("arn:aws:iam::111122223333:role/app");
-        assert_eq!(role.role_arn(), Some("arn:aws:iam::111122223333:role/app"));
+        assert_eq!(role.role_arn().as_deref(), Some("arn:aws:iam::111122223333:role/app"));
         let cn = caller("arn:aws-cn:sts::111122223333:assumed-role/app/s");
-        assert_eq!(cn.role_arn(), Some("arn:aws-cn:iam::111122223333:role/app"));
+        assert_eq!(cn.role_arn().as_deref(), Some("arn:aws-cn:iam::111122223333:role/app"));
         let s3 = Caller::service("s3.amazonaws.com");
         assert_eq!((s3.kind(), s3.account()), (CallerKind::Service, None));
+        assert_eq!(principal_arn(&s3), "s3.amazonaws.com");
+    }
+
+    /// A borrowed session compares its role piece by piece; an owned one compares the
+    /// role's ARN whole. Both must agree on every near miss.
+    #[test]
+    fn a_session_is_its_role_and_no_other() {
+        let principal: PrincipalArn =
+            "arn:aws:sts::111122223333:assumed-role/app/s-1".parse().unwrap();
+        let borrowed = Caller::from_principal(&principal);
+        let owned = borrowed.clone().into_owned();
+        for (role_arn, expected) in [
+            ("arn:aws:iam::111122223333:role/app", true),
+            ("arn:aws:iam::111122223333:role/app2", false),
+            ("arn:aws:iam::111122223333:role/ap", false),
+            ("arn:aws:iam::111122223333:role/team/app", false),
+            ("arn:aws:iam::444455556666:role/app", false),
+            ("arn:aws-cn:iam::111122223333:role/app", false),
+            ("arn:aws:iam::111122223333:user/app", false),
+            ("arn:aws:iam::11112222333:role/app", false),
+            ("arn:aws:sts::111122223333:assumed-role/app/s-1", false),
+            ("", false),
+        ] {
+            assert_eq!(borrowed.is_role(role_arn), expected, "{role_arn}");
+            assert_eq!(owned.is_role(role_arn), expected, "{role_arn}");
+        }
+        let with_path = borrowed.with_role_arn("arn:aws:iam::111122223333:role/team/app");
+        assert!(with_path.is_role("arn:aws:iam::111122223333:role/team/app"));
+        assert!(!with_path.is_role("arn:aws:iam::111122223333:role/app"));
+        assert!(
+            !caller("arn:aws:iam::111122223333:user/app")
+                .is_role("arn:aws:iam::111122223333:role/app")
+        );
+    }
+
+    /// The keys that follow from the caller are there without being set, and a set value
+    /// hides them.
+    #[test]
+    fn caller_keys_are_computed_on_lookup() {
+        let principal: PrincipalArn =
+            "arn:aws:sts::111122223333:assumed-role/app/s-1".parse().unwrap();
+        let ctx = RequestContext::new(Caller::from_principal(&principal), "kms:Encrypt", "*");
+        assert_eq!(
+            ctx.value("aws:PrincipalArn"),
+            Some(ContextValue::from("arn:aws:iam::111122223333:role/app"))
+        );
+        assert_eq!(ctx.value("aws:PrincipalAccount"), Some(ContextValue::from("111122223333")));
+        assert_eq!(ctx.value("kms:CallerAccount"), Some(ContextValue::from("111122223333")));
+        assert_eq!(ctx.value("aws:PrincipalType"), Some(ContextValue::from("AssumedRole")));
+        assert_eq!(ctx.value("aws:PrincipalServiceName"), None);
+        let hidden = ctx.with("kms:CallerAccount", "444455556666");
+        assert_eq!(hidden.value("kms:calleraccount"), Some(ContextValue::from("444455556666")));
+        let low = RequestContext::new(caller("arn:aws:iam::000000000042:root"), "kms:Encrypt", "*");
+        assert_eq!(low.value("kms:CallerAccount"), Some(ContextValue::from("000000000042")));
+        assert_eq!(low.value("aws:PrincipalType"), Some(ContextValue::from("Account")));
+    }
+
+    /// The static actions a decision borrows are `kms:` and the AWS name.
+    #[test]
+    fn actions_are_the_kms_names() {
+        for operation in Operation::ALL {
+            assert_eq!(operation.action(), format!("kms:{operation}"));
+        }
+        for permission in crate::spec::GrantOperation::ALL {
+            assert_eq!(permission.action(), format!("kms:{}", permission.as_str()));
+        }
     }
 
     #[test]
@@ -580,11 +740,11 @@ mod tests {
                 .with_rotation_period_in_days(90)
                 .with_current_time(Timestamp::from_unix_seconds(1_767_225_600))
                 .with_source_ip("2001:db8::1".parse().unwrap());
-        assert_eq!(ctx.value("KMS:ENCRYPTIONCONTEXT:dept"), Some(&ContextValue::from("IT")));
-        assert_eq!(ctx.value("kms:callerAccount"), Some(&ContextValue::from("111122223333")));
+        assert_eq!(ctx.value("KMS:ENCRYPTIONCONTEXT:dept"), Some(ContextValue::from("IT")));
+        assert_eq!(ctx.value("kms:callerAccount"), Some(ContextValue::from("111122223333")));
         assert_eq!(
-            ctx.value("kms:EncryptionContextKeys").map(ContextValue::values),
-            Some(&[Scalar::from("Dept")][..])
+            ctx.value("kms:EncryptionContextKeys"),
+            Some(ContextValue::Multi(vec![Scalar::from("Dept")]))
         );
         let text = |key: &str| ctx.value(key).unwrap().values()[0].with_text(str::to_owned);
         assert_eq!(text("kms:RotationPeriodInDays"), "90");
@@ -603,7 +763,7 @@ mod tests {
         assert_eq!(ctx.value("kms:CallerAccount"), None);
         assert_eq!(
             ctx.value("aws:PrincipalServiceName"),
-            Some(&ContextValue::from("s3.amazonaws.com"))
+            Some(ContextValue::from("s3.amazonaws.com"))
         );
     }
 }

@@ -49,7 +49,7 @@ pub const LOCKOUT_MESSAGE: &str =
 pub fn check_lockout(
     policy: &PolicyDocument,
     key_account: AccountId,
-    ctx: &RequestContext,
+    ctx: &RequestContext<'_>,
 ) -> Result<(), PolicyError> {
     let verdict = scan_key_policy(policy, "kms:PutKeyPolicy", ctx);
     let caller = ctx.caller();

@@ -86,7 +86,7 @@ impl Decision {
     /// resource: arn:aws:kms:… because no resource-based policy allows the kms:Encrypt
     /// action`; `None` for [`Decision::Allow`].
     #[must_use]
-    pub fn access_denied_message(self, ctx: &RequestContext) -> Option<String> {
+    pub fn access_denied_message(self, ctx: &RequestContext<'_>) -> Option<String> {
         let (caller, action, resource) = (ctx.caller().arn(), ctx.action(), ctx.resource());
         let head = format!(
             "User: {caller} is not authorized to perform: {action} on resource: {resource}"
@@ -167,7 +167,7 @@ pub(crate) struct KeyPolicyVerdict {
 
 /// Whether `statement`'s action, resource and conditions apply to the request (its
 /// principal aside). Cheapest checks first.
-fn applies(statement: &Statement, action: &str, ctx: &RequestContext) -> bool {
+fn applies(statement: &Statement, action: &str, ctx: &RequestContext<'_>) -> bool {
     statement.covers_action(action)
         && statement.covers_resource(ctx.resource())
         && statement.conditions.iter().all(|clause| clause.holds(ctx))
@@ -178,7 +178,7 @@ fn applies(statement: &Statement, action: &str, ctx: &RequestContext) -> bool {
 pub(crate) fn scan_key_policy(
     policy: &PolicyDocument,
     action: &str,
-    ctx: &RequestContext,
+    ctx: &RequestContext<'_>,
 ) -> KeyPolicyVerdict {
     let caller = ctx.caller();
     let mut verdict = KeyPolicyVerdict::default();
@@ -218,7 +218,7 @@ pub(crate) fn scan_key_policy(
 /// applies.
 fn scan_identity_policies(
     policies: &[PolicyDocument],
-    ctx: &RequestContext,
+    ctx: &RequestContext<'_>,
 ) -> (Option<StatementRef>, bool) {
     let mut allows = false;
     for (policy_index, policy) in policies.iter().enumerate() {
@@ -247,7 +247,7 @@ fn scan_identity_policies(
 
 /// Decides a request on a key: see the module documentation for the rules.
 #[must_use]
-pub fn evaluate(policies: &PolicySet<'_>, ctx: &RequestContext) -> Decision {
+pub fn evaluate(policies: &PolicySet<'_>, ctx: &RequestContext<'_>) -> Decision {
     let caller = ctx.caller();
     let key = scan_key_policy(policies.key_policy, ctx.action(), ctx);
     if let Some(statement_index) = key.deny {
@@ -292,7 +292,7 @@ pub fn evaluate(policies: &PolicySet<'_>, ctx: &RequestContext) -> Decision {
 #[must_use]
 pub fn evaluate_identity_only(
     identity_policies: &[PolicyDocument],
-    ctx: &RequestContext,
+    ctx: &RequestContext<'_>,
 ) -> Decision {
     let kind = ctx.caller().kind();
     if kind == CallerKind::Service {

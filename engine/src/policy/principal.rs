@@ -94,7 +94,7 @@ impl PrincipalSpec {
     }
 
     /// How this principal names `caller`.
-    fn matches(&self, caller: &Caller) -> PrincipalMatch {
+    fn matches(&self, caller: &Caller<'_>) -> PrincipalMatch {
         let hit = |b: bool| if b { PrincipalMatch::Direct } else { PrincipalMatch::No };
         match (self, caller.kind()) {
             (Self::Any, _) => PrincipalMatch::Direct,
@@ -109,13 +109,13 @@ impl PrincipalSpec {
                 (true, CallerKind::Root) => PrincipalMatch::Direct,
                 (true, _) => PrincipalMatch::Account,
             },
-            (Self::Arn(arn), _) => hit(**arn == *caller.arn() || caller.role_arn() == Some(arn)),
+            (Self::Arn(arn), _) => hit(**arn == *caller.arn() || caller.is_role(arn)),
         }
     }
 }
 
 /// How the best of `specs` names `caller` (for `Principal`).
-pub(crate) fn best_match(specs: &[PrincipalSpec], caller: &Caller) -> PrincipalMatch {
+pub(crate) fn best_match(specs: &[PrincipalSpec], caller: &Caller<'_>) -> PrincipalMatch {
     let mut best = PrincipalMatch::No;
     for spec in specs {
         best = best.max(spec.matches(caller));
@@ -128,7 +128,7 @@ pub(crate) fn best_match(specs: &[PrincipalSpec], caller: &Caller) -> PrincipalM
 
 /// Whether `NotPrincipal: specs` leaves `caller` out, i.e. lists every identity AWS checks
 /// for it: the account and the principal itself (see the module docs).
-pub(crate) fn excluded(specs: &[PrincipalSpec], caller: &Caller) -> bool {
+pub(crate) fn excluded(specs: &[PrincipalSpec], caller: &Caller<'_>) -> bool {
     let account_listed = || {
         specs.iter().any(|spec| match spec {
             PrincipalSpec::Any => true,
@@ -154,8 +154,8 @@ pub(crate) fn excluded(specs: &[PrincipalSpec], caller: &Caller) -> bool {
 mod tests {
     use super::*;
 
-    fn caller(arn: &str) -> Caller {
-        Caller::from_principal(&arn.parse().unwrap())
+    fn caller(arn: &str) -> Caller<'static> {
+        Caller::from_principal(&arn.parse().unwrap()).into_owned()
     }
 
     fn spec(text: &str) -> PrincipalSpec {
@@ -205,7 +205,7 @@ mod tests {
         let root = caller("arn:aws:iam::111122223333:root");
         let other = caller("arn:aws:iam::444455556666:user/eve");
         let s3 = Caller::service("s3.amazonaws.com");
-        let m = |s: &str, c: &Caller| spec(s).matches(c);
+        let m = |s: &str, c: &Caller<'_>| spec(s).matches(c);
         assert_eq!(m("111122223333", &session), PrincipalMatch::Account);
         assert_eq!(m("111122223333", &root), PrincipalMatch::Direct);
         assert_eq!(m("111122223333", &other), PrincipalMatch::No);

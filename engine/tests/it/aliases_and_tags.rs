@@ -132,8 +132,9 @@ fn update_alias_keeps_key_type_and_usage() {
     kms.update_alias(&ctx, UpdateAliasRequest::new(alias("alias/x"), a)).unwrap();
     let e = kms.update_alias(&ctx, UpdateAliasRequest::new(alias("alias/x"), b)).unwrap_err();
     assert_eq!(e.kind, ErrorKind::KmsInvalidState);
-    let entry = &kms.list_aliases(&ctx, ListAliasesRequest::new()).unwrap().aliases[0];
-    assert_eq!(entry.target_key_id, a, "a failed update changes nothing");
+    let aliases = kms.list_aliases(&ctx, ListAliasesRequest::new()).unwrap().aliases;
+    let entry = aliases.iter().find(|e| e.alias_name.as_str() == "alias/x").unwrap();
+    assert_eq!(entry.target_key_id, Some(a), "a failed update changes nothing");
 }
 
 #[test]
@@ -159,17 +160,26 @@ fn list_aliases_paginates_and_filters() {
         }
         marker = page.page_info.next_marker;
     }
+    // AWS's predefined aliases (alias/aws/…, without a key yet) are listed too.
     let mut expected: Vec<String> = (0..5)
         .map(|i| format!("alias/a-{i}"))
         .chain((0..5).map(|i| format!("alias/b-{i}")))
+        .chain(predefined_aliases())
         .collect();
     expected.sort();
     assert_eq!(names, expected);
     let only_b = kms.list_aliases(&ctx, ListAliasesRequest::new().with_key_id(b)).unwrap().aliases;
     assert_eq!(only_b.len(), 5);
-    assert!(only_b.iter().all(|e| e.target_key_id == b
+    assert!(only_b.iter().all(|e| e.target_key_id == Some(b)
         && e.alias_arn.to_string().starts_with("arn:aws:kms:us-east-1:111122223333:alias/b-")));
-    assert!(kms.list_aliases(&mallory(), ListAliasesRequest::new()).unwrap().aliases.is_empty());
+    let others: Vec<String> = kms
+        .list_aliases(&mallory(), ListAliasesRequest::new())
+        .unwrap()
+        .aliases
+        .iter()
+        .map(|e| e.alias_name.to_string())
+        .collect();
+    assert_eq!(others, predefined_aliases().collect::<Vec<_>>(), "another account's aliases");
     let bad = Page { limit: Some(101), marker: None };
     assert_eq!(
         kms.list_aliases(&ctx, ListAliasesRequest::new().with_page(bad)).unwrap_err().kind,
@@ -255,4 +265,26 @@ fn tags() {
         3,
         "a failed call adds no tag"
     );
+}
+
+/// The aliases a new account's ListAliases shows: AWS's predefined `alias/aws/…`.
+fn predefined_aliases() -> impl Iterator<Item = String> {
+    [
+        "acm",
+        "dynamodb",
+        "ebs",
+        "elasticfilesystem",
+        "es",
+        "glue",
+        "kinesisvideo",
+        "lambda",
+        "rds",
+        "redshift",
+        "s3",
+        "secretsmanager",
+        "ssm",
+        "xray",
+    ]
+    .into_iter()
+    .map(|service| format!("alias/aws/{service}"))
 }

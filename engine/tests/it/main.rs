@@ -11,6 +11,7 @@ mod asymmetric;
 mod asymmetric_openssl;
 mod asymmetric_vectors;
 mod audit;
+mod aws_managed_keys;
 mod custom_key_stores;
 mod data_plane;
 mod determinism;

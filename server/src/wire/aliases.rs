@@ -53,9 +53,10 @@ pub(super) fn write_list_aliases(mut w: ObjectWriter<'_>, response: &ListAliases
         } = entry;
         w.str("AliasName", alias_name.as_str());
         w.display("AliasArn", alias_arn);
-        w.display("TargetKeyId", target_key_id);
-        w.timestamp("CreationDate", *creation_date);
-        w.timestamp("LastUpdatedDate", *last_updated_date);
+        // A predefined AWS alias whose key does not exist yet has only a name and an ARN.
+        w.opt_display("TargetKeyId", target_key_id.as_ref());
+        w.opt_timestamp("CreationDate", *creation_date);
+        w.opt_timestamp("LastUpdatedDate", *last_updated_date);
     });
     write_page_info(&mut w, page_info);
     w.close();

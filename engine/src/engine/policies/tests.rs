@@ -59,8 +59,14 @@ fn the_hot_path_answers_what_evaluation_answers() {
             accesses.push(Access::re_encrypt_to());
             accesses.push(Access::new(Operation::CreateGrant).creating(new_grant));
             for access in &accesses {
-                let request =
-                    request_context(Caller::from_principal(&ctx.principal), &ctx, access, key);
+                let resource = key.arn.to_string();
+                let request = request_context(
+                    Caller::from_principal(&ctx.principal),
+                    &ctx,
+                    access,
+                    key,
+                    &resource,
+                );
                 let policies = PolicySet {
                     key_policy: &key.policy,
                     key_account: key.arn.account,

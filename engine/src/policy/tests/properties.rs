@@ -151,11 +151,11 @@ fn arb_request() -> impl Strategy<Value = Request> {
 }
 
 impl Request {
-    fn context(&self) -> RequestContext {
+    fn context(&self) -> RequestContext<'static> {
         let name = CALLERS[self.caller];
         let caller = match name.strip_prefix("service:") {
             Some(service) => Caller::service(service),
-            None => Caller::from_principal(&name.parse().unwrap()),
+            None => Caller::from_principal(&name.parse().unwrap()).into_owned(),
         };
         let pairs: &[(&str, &str)] = match self.context {
             0 => &[],
