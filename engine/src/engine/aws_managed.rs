@@ -181,6 +181,7 @@ impl Engine {
         let material = KeyMaterial {
             id: KeyMaterialId(random_array(&mut self.rng)),
             bytes: Plaintext::new(material),
+            public_key: None,
             rotation: None,
         };
         let policy = PolicyDocument::parse_key_policy(&service.key_policy(self.region, account))
