@@ -3,6 +3,8 @@
 
 use std::collections::VecDeque;
 
+use engine::api::Operation;
+use engine::spec::KeySpec;
 use engine::{Engine, Region};
 
 use crate::dist::{Dist, Sampler};
@@ -122,6 +124,8 @@ pub(crate) struct RegionNode {
     pub(crate) inter_az: Sampler,
     /// Service time of each operation, indexed by `Operation as usize`, prepared.
     pub(crate) service: Vec<Sampler>,
+    /// Service time of (operation, key spec) pairs with their own, prepared; few, so a scan.
+    service_by_spec: Vec<(Operation, KeySpec, Sampler)>,
     /// Where the round-robin scan for the least-loaded AZ starts next.
     next_az: usize,
 }
@@ -130,11 +134,23 @@ impl RegionNode {
     pub(crate) fn new(config: RegionConfig, engine: Engine) -> Self {
         let azs = config.azs.iter().cloned().map(AzNode::new).collect();
         let inter_az = config.inter_az_latency.sampler();
-        let service = engine::api::Operation::ALL
+        let service =
+            Operation::ALL.iter().map(|&op| config.service_times.of(op).sampler()).collect();
+        let service_by_spec = config
+            .service_times
+            .per_key_spec
             .iter()
-            .map(|&op| config.service_times.of(op).sampler())
+            .map(|(op, spec, dist)| (*op, *spec, dist.sampler()))
             .collect();
-        Self { config, engine, azs, up: true, inter_az, service, next_az: 0 }
+        Self { config, engine, azs, up: true, inter_az, service, service_by_spec, next_az: 0 }
+    }
+
+    /// The prepared service time of `operation` on a key of `spec`.
+    pub(crate) fn service_time(&self, operation: Operation, spec: KeySpec) -> &Sampler {
+        self.service_by_spec
+            .iter()
+            .find(|(op, s, _)| *op == operation && *s == spec)
+            .map_or(&self.service[operation as usize], |(_, _, sampler)| sampler)
     }
 
     pub(crate) const fn region(&self) -> Region {
