@@ -754,11 +754,8 @@ impl FileRoot {
             }
             group.rotation_period_days = k.rotation_period_days;
             // Where the problem is: the usage if one is given, else the spec, else the name.
-            let at = k
-                .usage
-                .as_ref()
-                .or(k.spec.as_ref())
-                .map_or_else(|| k.region.span(), Spanned::span);
+            let at =
+                k.usage.as_ref().or(k.spec.as_ref()).map_or_else(|| k.region.span(), Spanned::span);
             group.check().map_err(|e| error(at, format!("key group `{}`: {e}", k.name)))?;
             group.replicas = k.replicas.iter().map(&region).collect::<Result<_, _>>()?;
             if let Some(a) = &k.account {
