@@ -2209,13 +2209,17 @@ fn signing_algorithm(spec: KeySpec) -> SigningAlgorithmSpec {
     engine::key_pair::default_signing_algorithm(spec).unwrap_or(SigningAlgorithmSpec::EcdsaSha256)
 }
 
+/// What [`create_keys`] made: the keys, their groups, and each key's starting pool (a
+/// signing key's setup signature).
+type CreatedKeys = (Vec<SimKey>, Vec<KeyGroupInfo>, Vec<Vec<Pooled>>);
+
 /// Creates every key group before the start, spaced to stay within the control-plane
 /// quotas; replicas are delivered at once and given time to leave `Creating`.
 fn create_keys(
     scenario: &Scenario,
     regions: &mut [RegionNode],
     region_index: &dyn Fn(Region) -> Option<u16>,
-) -> Result<(Vec<SimKey>, Vec<KeyGroupInfo>, Vec<Vec<Pooled>>), SimError> {
+) -> Result<CreatedKeys, SimError> {
     let calls: u64 = scenario
         .keys
         .iter()
