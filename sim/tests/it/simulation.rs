@@ -528,8 +528,9 @@ fn default_sign_service_times_depend_on_the_key_spec_and_set_the_capacity() {
     use engine::spec::KeySpec;
     let defaults = ServiceTimes::default();
     let mean_s = |spec| defaults.of_key_spec(Operation::Sign, spec).mean() / 1e9;
-    // RSA_4096 signatures cost milliseconds, several times RSA_2048's; P-256 is cheaper.
-    assert!(mean_s(KeySpec::Rsa4096) > 5.0 * mean_s(KeySpec::Rsa2048));
+    // The measured costs on top of the HSM overhead: RSA_4096 signatures cost milliseconds,
+    // three times RSA_2048's; P-256 adds tens of microseconds.
+    assert!(mean_s(KeySpec::Rsa4096) > 3.0 * mean_s(KeySpec::Rsa2048));
     assert!(mean_s(KeySpec::EccNistP256) < mean_s(KeySpec::Rsa2048));
     assert!(mean_s(KeySpec::Rsa4096) > 0.005, "{}", mean_s(KeySpec::Rsa4096));
     // With the default (lognormal) times, one HSM per AZ saturates at 3/mean.
