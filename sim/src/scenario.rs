@@ -276,48 +276,48 @@ pub struct ServiceTimes {
 pub const HSM_OVERHEAD_MS: (f64, f64) = (1.0, 4.0);
 
 /// The measured cost of the cryptography of key-pair operations, per (operation, key spec)
-/// [ms]: aws-lc-rs (the default provider), criterion's median of one operation with the
+/// [µs]: aws-lc-rs (the default provider), criterion's median of one operation with the
 /// spec's first algorithm and a DER key, from `results/bench/2026-11-30-asymmetric/`
 /// (`crypto/asymmetric/aws-lc-rs/<spec>/<operation>`; one run on a shared 2-core VM, ±20%).
 ///
 /// The default service time of such a call is the HSM overhead plus this cost: a lognormal
-/// with median `1 + cost` and p99 `4 + cost` [ms], the two quantiles of the symmetric
+/// with median `1 + cost` and p99 `4 + cost` [ms, the cost converted], the two quantiles of the symmetric
 /// overhead shifted by the cost (its mean is within 2% of the shifted one's). Compared with
 /// AWS CloudHSM's published rates (sim-facts §5.4: 2,000 RSA-2048 and 3,000 P-256 signatures
 /// a second on two hsm2m.medium HSMs, 1 ms and 0.67 ms an HSM), RSA_2048 Sign (median 2.15
 /// ms) and P-256 Sign (1.06 ms) are of the same order, somewhat slower.
-pub const KEY_PAIR_CRYPTO_MS: &[(Operation, KeySpec, f64)] = &[
-    (Operation::Sign, KeySpec::Rsa2048, 1.15),
-    (Operation::Verify, KeySpec::Rsa2048, 0.031),
-    (Operation::Decrypt, KeySpec::Rsa2048, 1.75),
-    (Operation::Sign, KeySpec::Rsa3072, 3.48),
-    (Operation::Verify, KeySpec::Rsa3072, 0.078),
-    (Operation::Decrypt, KeySpec::Rsa3072, 4.13),
-    (Operation::Sign, KeySpec::Rsa4096, 6.28),
-    (Operation::Verify, KeySpec::Rsa4096, 0.124),
-    (Operation::Decrypt, KeySpec::Rsa4096, 7.48),
-    (Operation::Sign, KeySpec::EccNistP256, 0.056),
-    (Operation::Verify, KeySpec::EccNistP256, 0.113),
-    (Operation::DeriveSharedSecret, KeySpec::EccNistP256, 0.105),
-    (Operation::Sign, KeySpec::EccNistP384, 0.248),
-    (Operation::Verify, KeySpec::EccNistP384, 0.371),
-    (Operation::DeriveSharedSecret, KeySpec::EccNistP384, 0.349),
-    (Operation::Sign, KeySpec::EccNistP521, 0.388),
-    (Operation::Verify, KeySpec::EccNistP521, 0.560),
-    (Operation::DeriveSharedSecret, KeySpec::EccNistP521, 0.452),
-    (Operation::Sign, KeySpec::EccSecgP256k1, 0.738),
-    (Operation::Verify, KeySpec::EccSecgP256k1, 0.350),
-    (Operation::Sign, KeySpec::EccNistEdwards25519, 0.031),
-    (Operation::Verify, KeySpec::EccNistEdwards25519, 0.063),
-    (Operation::Sign, KeySpec::MlDsa44, 0.222),
-    (Operation::Verify, KeySpec::MlDsa44, 0.051),
-    (Operation::Sign, KeySpec::MlDsa65, 0.363),
-    (Operation::Verify, KeySpec::MlDsa65, 0.089),
-    (Operation::Sign, KeySpec::MlDsa87, 0.505),
-    (Operation::Verify, KeySpec::MlDsa87, 0.127),
-    (Operation::Decrypt, KeySpec::KmsimMlKem768, 0.160),
-    (Operation::Decrypt, KeySpec::KmsimMlKem1024, 0.194),
-    (Operation::Decrypt, KeySpec::KmsimEccNistP256MlKem768, 0.282),
+pub const KEY_PAIR_CRYPTO_US: &[(Operation, KeySpec, f64)] = &[
+    (Operation::Sign, KeySpec::Rsa2048, 1_150.0),
+    (Operation::Verify, KeySpec::Rsa2048, 31.0),
+    (Operation::Decrypt, KeySpec::Rsa2048, 1_750.0),
+    (Operation::Sign, KeySpec::Rsa3072, 3_480.0),
+    (Operation::Verify, KeySpec::Rsa3072, 78.2),
+    (Operation::Decrypt, KeySpec::Rsa3072, 4_130.0),
+    (Operation::Sign, KeySpec::Rsa4096, 6_280.0),
+    (Operation::Verify, KeySpec::Rsa4096, 123.8),
+    (Operation::Decrypt, KeySpec::Rsa4096, 7_480.0),
+    (Operation::Sign, KeySpec::EccNistP256, 55.5),
+    (Operation::Verify, KeySpec::EccNistP256, 113.3),
+    (Operation::DeriveSharedSecret, KeySpec::EccNistP256, 104.5),
+    (Operation::Sign, KeySpec::EccNistP384, 248.2),
+    (Operation::Verify, KeySpec::EccNistP384, 371.0),
+    (Operation::DeriveSharedSecret, KeySpec::EccNistP384, 349.1),
+    (Operation::Sign, KeySpec::EccNistP521, 387.9),
+    (Operation::Verify, KeySpec::EccNistP521, 559.7),
+    (Operation::DeriveSharedSecret, KeySpec::EccNistP521, 452.3),
+    (Operation::Sign, KeySpec::EccSecgP256k1, 737.9),
+    (Operation::Verify, KeySpec::EccSecgP256k1, 350.0),
+    (Operation::Sign, KeySpec::EccNistEdwards25519, 31.0),
+    (Operation::Verify, KeySpec::EccNistEdwards25519, 63.2),
+    (Operation::Sign, KeySpec::MlDsa44, 221.6),
+    (Operation::Verify, KeySpec::MlDsa44, 51.1),
+    (Operation::Sign, KeySpec::MlDsa65, 363.0),
+    (Operation::Verify, KeySpec::MlDsa65, 89.2),
+    (Operation::Sign, KeySpec::MlDsa87, 505.3),
+    (Operation::Verify, KeySpec::MlDsa87, 126.7),
+    (Operation::Decrypt, KeySpec::KmsimMlKem768, 160.3),
+    (Operation::Decrypt, KeySpec::KmsimMlKem1024, 194.1),
+    (Operation::Decrypt, KeySpec::KmsimEccNistP256MlKem768, 281.7),
 ];
 
 impl Default for ServiceTimes {
@@ -330,7 +330,7 @@ impl Default for ServiceTimes {
     /// client-observed median of about 10 ms that sim-facts §5.3 reports.
     ///
     /// Key pairs, per (operation, key spec): the overhead plus the measured cost of the
-    /// cryptography ([`KEY_PAIR_CRYPTO_MS`]); where nothing was measured (SM2, RSA Encrypt),
+    /// cryptography ([`KEY_PAIR_CRYPTO_US`]); where nothing was measured (SM2, RSA Encrypt),
     /// per operation: Sign 2/8 ms, Verify 1/4 ms, DeriveSharedSecret 2/8 ms, GetPublicKey
     /// 1/4 ms, GenerateDataKeyPair(WithoutPlaintext) 20/80 ms (placeholders).
     fn default() -> Self {
@@ -366,9 +366,10 @@ impl Default for ServiceTimes {
         for op in [Operation::GenerateDataKeyPair, Operation::GenerateDataKeyPairWithoutPlaintext] {
             per_operation.push((op, Dist::lognormal_ms(20.0, 80.0)));
         }
-        let per_key_spec = KEY_PAIR_CRYPTO_MS
+        let per_key_spec = KEY_PAIR_CRYPTO_US
             .iter()
-            .map(|&(op, spec, cost)| {
+            .map(|&(op, spec, cost_us)| {
+                let cost = cost_us / 1e3;
                 (op, spec, Dist::lognormal_ms(overhead + cost, overhead_p99 + cost))
             })
             .collect();
