@@ -59,6 +59,19 @@ pub const fn signing_algorithms(spec: KeySpec) -> &'static [S] {
     }
 }
 
+/// The signing algorithm a caller that has no preference uses with a SIGN_VERIFY key of
+/// `spec`: the first of [`signing_algorithms`], with a RAW message. RSA: RSASSA_PSS_SHA_256;
+/// ECC_NIST_P256 and ECC_SECG_P256K1: ECDSA_SHA_256; P-384: ECDSA_SHA_384; P-521:
+/// ECDSA_SHA_512; ECC_NIST_EDWARDS25519: ED25519_SHA_512; ML-DSA: ML_DSA_SHAKE_256; SM2:
+/// SM2DSA. `None` for specs that cannot sign. (The simulator signs with it.)
+#[must_use]
+pub const fn default_signing_algorithm(spec: KeySpec) -> Option<S> {
+    match signing_algorithms(spec) {
+        [first, ..] => Some(*first),
+        [] => None,
+    }
+}
+
 /// The encryption algorithms of an ENCRYPT_DECRYPT key of `spec` (DescribeKey's
 /// `EncryptionAlgorithms`).
 #[must_use]
@@ -159,6 +172,44 @@ mod tests {
         );
         assert_eq!(max_plaintext_len(KeySpec::EccNistP256, E::RsaesOaepSha1), None);
         assert_eq!(max_plaintext_len(KeySpec::Rsa2048, E::SymmetricDefault), None);
+    }
+
+    #[test]
+    fn default_signing_algorithms_are_the_usual_ones() {
+        let defaults: Vec<_> = [
+            KeySpec::Rsa2048,
+            KeySpec::Rsa4096,
+            KeySpec::EccNistP256,
+            KeySpec::EccNistP384,
+            KeySpec::EccNistP521,
+            KeySpec::EccSecgP256k1,
+            KeySpec::EccNistEdwards25519,
+            KeySpec::MlDsa65,
+            KeySpec::SymmetricDefault,
+        ]
+        .into_iter()
+        .map(default_signing_algorithm)
+        .collect();
+        assert_eq!(
+            defaults,
+            [
+                Some(S::RsassaPssSha256),
+                Some(S::RsassaPssSha256),
+                Some(S::EcdsaSha256),
+                Some(S::EcdsaSha384),
+                Some(S::EcdsaSha512),
+                Some(S::EcdsaSha256),
+                Some(S::Ed25519Sha512),
+                Some(S::MlDsaShake256),
+                None,
+            ]
+        );
+        for &spec in KeySpec::ALL {
+            if let Some(algorithm) = default_signing_algorithm(spec) {
+                // RAW is always allowed with the default algorithm.
+                assert!(signing_algorithms(spec).contains(&algorithm), "{spec}");
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::collections::VecDeque;
 
+use engine::api::Operation;
+use engine::spec::KeySpec;
 use engine::{Engine, Region};
 
 use crate::dist::{Dist, Sampler};
@@ -122,6 +124,9 @@ pub(crate) struct RegionNode {
     pub(crate) inter_az: Sampler,
     /// Service time of each operation, indexed by `Operation as usize`, prepared.
     pub(crate) service: Vec<Sampler>,
+    /// Service time of the key specs with their own, per operation (indexed by `Operation as
+    /// usize`), prepared: a dozen at most, so a scan.
+    service_by_spec: Vec<Vec<(KeySpec, Sampler)>>,
     /// Where the round-robin scan for the least-loaded AZ starts next.
     next_az: usize,
 }
@@ -130,11 +135,26 @@ impl RegionNode {
     pub(crate) fn new(config: RegionConfig, engine: Engine) -> Self {
         let azs = config.azs.iter().cloned().map(AzNode::new).collect();
         let inter_az = config.inter_az_latency.sampler();
-        let service = engine::api::Operation::ALL
+        let service =
+            Operation::ALL.iter().map(|&op| config.service_times.of(op).sampler()).collect();
+        let mut service_by_spec: Vec<Vec<(KeySpec, Sampler)>> =
+            Operation::ALL.iter().map(|_| Vec::new()).collect();
+        for (op, spec, dist) in &config.service_times.per_key_spec {
+            let specs = &mut service_by_spec[*op as usize];
+            // The first entry wins, as in `ServiceTimes::of_key_spec`.
+            if !specs.iter().any(|(s, _)| s == spec) {
+                specs.push((*spec, dist.sampler()));
+            }
+        }
+        Self { config, engine, azs, up: true, inter_az, service, service_by_spec, next_az: 0 }
+    }
+
+    /// The prepared service time of `operation` on a key of `spec`.
+    pub(crate) fn service_time(&self, operation: Operation, spec: KeySpec) -> &Sampler {
+        self.service_by_spec[operation as usize]
             .iter()
-            .map(|&op| config.service_times.of(op).sampler())
-            .collect();
-        Self { config, engine, azs, up: true, inter_az, service, next_az: 0 }
+            .find(|(s, _)| *s == spec)
+            .map_or(&self.service[operation as usize], |(_, sampler)| sampler)
     }
 
     pub(crate) const fn region(&self) -> Region {

@@ -6,7 +6,7 @@ use engine::alarms::AlarmRule;
 use engine::api::Operation;
 use engine::crypto::ProviderKind;
 use engine::quota::QuotaConfig;
-use engine::spec::KeySpec;
+use engine::spec::{KeySpec, KeyUsage};
 use engine::{AccountId, Region};
 
 use crate::dist::Dist;
@@ -261,14 +261,68 @@ pub struct AzConfig {
     pub queue_limit: Option<u32>,
 }
 
-/// HSM service time per operation.
+/// HSM service time per operation, and per (operation, key spec) where the key spec matters
+/// (an RSA_4096 signature costs several times an RSA_2048 one).
 #[derive(Clone, Debug)]
 pub struct ServiceTimes {
-    /// Operations with their own distribution [ns].
+    /// Operations with their own distribution, whatever the key's spec [ns].
     pub per_operation: Vec<(Operation, Dist)>,
+    /// (operation, key spec) pairs with their own distribution, which win over
+    /// `per_operation` for calls on a key of that spec [ns].
+    pub per_key_spec: Vec<(Operation, KeySpec, Dist)>,
     /// Every other operation [ns].
     pub default: Dist,
 }
+
+/// The fixed part of every HSM service time, and of its p99, in the defaults [ms]: what a
+/// symmetric call, whose cryptography costs about a microsecond, takes (an assumption: AWS
+/// publishes no HSM service time).
+pub const HSM_OVERHEAD_MS: (f64, f64) = (1.0, 4.0);
+
+/// The measured cost of the cryptography of key-pair operations, per (operation, key spec)
+/// [µs]: aws-lc-rs (the default provider), criterion's median of one operation with the
+/// spec's first algorithm and a DER key, from `results/bench/2026-11-30-asymmetric/`
+/// (`crypto/asymmetric/aws-lc-rs/<spec>/<operation>`; one run on a shared 2-core VM, ±20%).
+///
+/// The default service time of such a call is the HSM overhead plus this cost: a lognormal
+/// with median `1 + cost` and p99 `4 + cost` [ms, the cost converted], the two quantiles of the symmetric
+/// overhead shifted by the cost (its mean is within 2% of the shifted one's). Compared with
+/// AWS CloudHSM's published rates (sim-facts §5.4: 2,000 RSA-2048 and 3,000 P-256 signatures
+/// a second on two hsm2m.medium HSMs, 1 ms and 0.67 ms an HSM), RSA_2048 Sign (median 2.15
+/// ms) and P-256 Sign (1.06 ms) are of the same order, somewhat slower.
+pub const KEY_PAIR_CRYPTO_US: &[(Operation, KeySpec, f64)] = &[
+    (Operation::Sign, KeySpec::Rsa2048, 1_150.0),
+    (Operation::Verify, KeySpec::Rsa2048, 31.0),
+    (Operation::Decrypt, KeySpec::Rsa2048, 1_750.0),
+    (Operation::Sign, KeySpec::Rsa3072, 3_480.0),
+    (Operation::Verify, KeySpec::Rsa3072, 78.2),
+    (Operation::Decrypt, KeySpec::Rsa3072, 4_130.0),
+    (Operation::Sign, KeySpec::Rsa4096, 6_280.0),
+    (Operation::Verify, KeySpec::Rsa4096, 123.8),
+    (Operation::Decrypt, KeySpec::Rsa4096, 7_480.0),
+    (Operation::Sign, KeySpec::EccNistP256, 55.5),
+    (Operation::Verify, KeySpec::EccNistP256, 113.3),
+    (Operation::DeriveSharedSecret, KeySpec::EccNistP256, 104.5),
+    (Operation::Sign, KeySpec::EccNistP384, 248.2),
+    (Operation::Verify, KeySpec::EccNistP384, 371.0),
+    (Operation::DeriveSharedSecret, KeySpec::EccNistP384, 349.1),
+    (Operation::Sign, KeySpec::EccNistP521, 387.9),
+    (Operation::Verify, KeySpec::EccNistP521, 559.7),
+    (Operation::DeriveSharedSecret, KeySpec::EccNistP521, 452.3),
+    (Operation::Sign, KeySpec::EccSecgP256k1, 737.9),
+    (Operation::Verify, KeySpec::EccSecgP256k1, 350.0),
+    (Operation::Sign, KeySpec::EccNistEdwards25519, 31.0),
+    (Operation::Verify, KeySpec::EccNistEdwards25519, 63.2),
+    (Operation::Sign, KeySpec::MlDsa44, 221.6),
+    (Operation::Verify, KeySpec::MlDsa44, 51.1),
+    (Operation::Sign, KeySpec::MlDsa65, 363.0),
+    (Operation::Verify, KeySpec::MlDsa65, 89.2),
+    (Operation::Sign, KeySpec::MlDsa87, 505.3),
+    (Operation::Verify, KeySpec::MlDsa87, 126.7),
+    (Operation::Decrypt, KeySpec::KmsimMlKem768, 160.3),
+    (Operation::Decrypt, KeySpec::KmsimMlKem1024, 194.1),
+    (Operation::Decrypt, KeySpec::KmsimEccNistP256MlKem768, 281.7),
+];
 
 impl Default for ServiceTimes {
     /// An assumption, configurable per scenario (AWS publishes no HSM service time): a
@@ -278,8 +332,14 @@ impl Default for ServiceTimes {
     /// of AWS, not of this machine: the engine's own work per call (about 1 µs, see
     /// `results/bench/`) runs for real inside it. With the default network this gives the
     /// client-observed median of about 10 ms that sim-facts §5.3 reports.
+    ///
+    /// Key pairs, per (operation, key spec): the overhead plus the measured cost of the
+    /// cryptography ([`KEY_PAIR_CRYPTO_US`]); where nothing was measured (SM2, RSA Encrypt),
+    /// per operation: Sign 2/8 ms, Verify 1/4 ms, DeriveSharedSecret 2/8 ms, GetPublicKey
+    /// 1/4 ms, GenerateDataKeyPair(WithoutPlaintext) 20/80 ms (placeholders).
     fn default() -> Self {
-        let symmetric = Dist::lognormal_ms(1.0, 4.0);
+        let (overhead, overhead_p99) = HSM_OVERHEAD_MS;
+        let symmetric = Dist::lognormal_ms(overhead, overhead_p99);
         let heavier = Dist::lognormal_ms(1.5, 6.0);
         let control = Dist::lognormal_ms(5.0, 20.0);
         let mut per_operation: Vec<(Operation, Dist)> = [
@@ -300,12 +360,9 @@ impl Default for ServiceTimes {
         ] {
             per_operation.push((op, heavier.clone()));
         }
-        // Key pairs. TO CALIBRATE from the asymmetric engine benches (issue 10): placeholders
-        // from AWS CloudHSM's published hsm1.medium rates (sim-facts: RSA-2048 sign 2,000/s on
-        // 2 HSMs, about 1 ms an HSM; EC P-256 sign 500/s on 2 HSMs, about 4 ms), one
-        // distribution per operation whatever the key spec, since `ServiceTimes` is keyed by
-        // operation only; verification is cheaper than signing, and GenerateDataKeyPair's
-        // RSA key generation dominates it.
+        // Key pairs, per operation, for the specs the benches did not measure (placeholders):
+        // verification is cheaper than signing, and GenerateDataKeyPair's RSA key
+        // generation dominates it.
         per_operation.push((Operation::Sign, Dist::lognormal_ms(2.0, 8.0)));
         per_operation.push((Operation::Verify, Dist::lognormal_ms(1.0, 4.0)));
         per_operation.push((Operation::DeriveSharedSecret, Dist::lognormal_ms(2.0, 8.0)));
@@ -313,24 +370,55 @@ impl Default for ServiceTimes {
         for op in [Operation::GenerateDataKeyPair, Operation::GenerateDataKeyPairWithoutPlaintext] {
             per_operation.push((op, Dist::lognormal_ms(20.0, 80.0)));
         }
-        Self { per_operation, default: control }
+        let per_key_spec = KEY_PAIR_CRYPTO_US
+            .iter()
+            .map(|&(op, spec, cost_us)| {
+                let cost = cost_us / 1e3;
+                (op, spec, Dist::lognormal_ms(overhead + cost, overhead_p99 + cost))
+            })
+            .collect();
+        Self { per_operation, per_key_spec, default: control }
     }
 }
 
 impl ServiceTimes {
-    /// Every operation takes `dist`.
+    /// Every operation takes `dist`, whatever the key.
     #[must_use]
     pub const fn uniform(dist: Dist) -> Self {
-        Self { per_operation: Vec::new(), default: dist }
+        Self { per_operation: Vec::new(), per_key_spec: Vec::new(), default: dist }
     }
 
-    /// The distribution of `operation`.
+    /// The distribution of `operation` whatever the key's spec (`per_operation`, else the
+    /// default).
     #[must_use]
     pub fn of(&self, operation: Operation) -> &Dist {
         self.per_operation
             .iter()
             .find(|(op, _)| *op == operation)
             .map_or(&self.default, |(_, dist)| dist)
+    }
+
+    /// The distribution of `operation` on a key of `spec`: its (operation, spec) entry if
+    /// there is one, else [`Self::of`].
+    #[must_use]
+    pub fn of_key_spec(&self, operation: Operation, spec: KeySpec) -> &Dist {
+        self.per_key_spec
+            .iter()
+            .find(|(op, s, _)| *op == operation && *s == spec)
+            .map_or_else(|| self.of(operation), |(_, _, dist)| dist)
+    }
+
+    /// Sets `operation` to take `dist` on every key, replacing its per-spec entries too.
+    pub fn set(&mut self, operation: Operation, dist: Dist) {
+        self.per_key_spec.retain(|(op, _, _)| *op != operation);
+        self.per_operation.retain(|(op, _)| *op != operation);
+        self.per_operation.push((operation, dist));
+    }
+
+    /// Sets `operation` on keys of `spec` to take `dist`.
+    pub fn set_for_key_spec(&mut self, operation: Operation, spec: KeySpec, dist: Dist) {
+        self.per_key_spec.retain(|(op, s, _)| !(*op == operation && *s == spec));
+        self.per_key_spec.push((operation, spec, dist));
     }
 }
 
@@ -353,8 +441,11 @@ pub struct KeyGroup {
     pub name: String,
     /// How many keys.
     pub count: u32,
-    /// `SYMMETRIC_DEFAULT` or an HMAC spec.
+    /// `SYMMETRIC_DEFAULT`, an HMAC spec, or a key-pair spec (with `usage`).
     pub spec: KeySpec,
+    /// The key usage; `None` is the spec's only one (SYMMETRIC_DEFAULT, HMAC). Required for
+    /// key pairs, as CreateKey requires it; the simulator drives SIGN_VERIFY key pairs.
+    pub usage: Option<KeyUsage>,
     /// The owner's account.
     pub account: AccountId,
     /// The Region the keys are created in (the primary, for multi-Region keys).
@@ -379,6 +470,7 @@ impl KeyGroup {
             name: name.into(),
             count,
             spec: KeySpec::SymmetricDefault,
+            usage: None,
             account: DEFAULT_ACCOUNT,
             region,
             replicas: Vec::new(),
@@ -386,6 +478,74 @@ impl KeyGroup {
             tags: Vec::new(),
             policy: None,
         }
+    }
+
+    /// `count` single-Region key pairs of `spec` for `usage` (SIGN_VERIFY is what workloads
+    /// can drive), named `name` in `region`, account 111122223333.
+    #[must_use]
+    pub fn key_pair(
+        name: impl Into<String>,
+        count: u32,
+        region: Region,
+        spec: KeySpec,
+        usage: KeyUsage,
+    ) -> Self {
+        Self { spec, usage: Some(usage), ..Self::symmetric(name, count, region) }
+    }
+
+    /// The usage its keys have: `usage`, else the spec's only one.
+    #[must_use]
+    pub fn effective_usage(&self) -> Option<KeyUsage> {
+        self.usage.or_else(|| match engine::key_pair::usages(self.spec) {
+            [only] => Some(*only),
+            _ => None,
+        })
+    }
+
+    /// Whether the simulator can create and drive the group's keys: SYMMETRIC_DEFAULT and
+    /// HMAC keys (with their only usage, if one is given), and SIGN_VERIFY key pairs, which
+    /// do not rotate.
+    ///
+    /// # Errors
+    /// What is wrong, for a message.
+    pub fn check(&self) -> Result<(), String> {
+        let spec = self.spec;
+        let allowed = engine::key_pair::usages(spec);
+        match self.usage {
+            None if spec.is_asymmetric() => {
+                return Err(format!(
+                    "a key pair needs a usage (CreateKey requires KeyUsage for {spec}): expected usage = \"SIGN_VERIFY\""
+                ));
+            }
+            Some(usage) if !allowed.contains(&usage) => {
+                let names: Vec<&str> = allowed.iter().map(|u| u.as_str()).collect();
+                return Err(format!(
+                    "usage {usage} is not allowed for {spec}: expected {}",
+                    names.join(" or ")
+                ));
+            }
+            Some(usage) if spec.is_asymmetric() && usage != KeyUsage::SignVerify => {
+                return Err(format!(
+                    "the simulator drives key pairs with usage SIGN_VERIFY (Sign, Verify, GetPublicKey), not {usage}"
+                ));
+            }
+            _ => {}
+        }
+        if spec.is_asymmetric() && self.rotation_period_days.is_some() {
+            return Err(format!("{spec} keys do not rotate: remove rotation_period_days"));
+        }
+        Ok(())
+    }
+
+    /// Why a workload on this group cannot send `op`, or `None` if it can.
+    #[must_use]
+    pub fn refuses(&self, op: OpKind) -> Option<String> {
+        let needs = op.fits(self.spec, self.effective_usage()).err()?;
+        let has = match self.effective_usage() {
+            Some(usage) if self.spec.is_asymmetric() => format!("{} {usage} keys", self.spec),
+            _ => format!("{} keys", self.spec),
+        };
+        Some(format!("{} needs {needs}, and key group {} has {has}", op.as_str(), self.name))
     }
 
     /// The same keys, multi-Region, replicated to `replicas`.
@@ -425,6 +585,14 @@ pub enum OpKind {
     /// Envelope encryption of one object of the payload size, as the AWS Encryption SDK
     /// does: a data key from the client's cache, or GenerateDataKey when the cache has none.
     EnvelopeEncrypt,
+    /// Sign the payload (RAW, at most 4,096 bytes) with the key's default signing algorithm
+    /// ([`engine::key_pair::default_signing_algorithm`]; SIGN_VERIFY key pairs).
+    Sign,
+    /// Verify the newest signature an earlier Sign with the same key made (one made when
+    /// the key was created, until then), against its message.
+    Verify,
+    /// GetPublicKey (key pairs).
+    GetPublicKey,
 }
 
 impl OpKind {
@@ -441,11 +609,51 @@ impl OpKind {
             Self::DescribeKey => "DescribeKey",
             Self::GenerateRandom => "GenerateRandom",
             Self::EnvelopeEncrypt => "EnvelopeEncrypt",
+            Self::Sign => "Sign",
+            Self::Verify => "Verify",
+            Self::GetPublicKey => "GetPublicKey",
         }
     }
 
+    /// Whether requests of this kind can use keys of `spec` with `usage` (`None`: the
+    /// spec's only usage), or what they need instead. Symmetric encryption keys encrypt,
+    /// HMAC keys MAC, SIGN_VERIFY key pairs sign, verify and give their public key; every
+    /// key can be described, and GenerateRandom uses none.
+    ///
+    /// # Errors
+    /// What the operation needs (`a SIGN_VERIFY key pair`), for a message.
+    pub fn fits(self, spec: KeySpec, usage: Option<KeyUsage>) -> Result<(), &'static str> {
+        let needs = match self {
+            Self::DescribeKey | Self::GenerateRandom => return Ok(()),
+            Self::GenerateMac => {
+                if spec.is_hmac() {
+                    return Ok(());
+                }
+                "an HMAC key"
+            }
+            Self::Sign | Self::Verify | Self::GetPublicKey => {
+                if spec.is_asymmetric() && usage == Some(KeyUsage::SignVerify) {
+                    return Ok(());
+                }
+                "a SIGN_VERIFY key pair"
+            }
+            Self::Encrypt
+            | Self::Decrypt
+            | Self::GenerateDataKey
+            | Self::GenerateDataKeyWithoutPlaintext
+            | Self::ReEncrypt
+            | Self::EnvelopeEncrypt => {
+                if spec == KeySpec::SymmetricDefault {
+                    return Ok(());
+                }
+                "a SYMMETRIC_DEFAULT key"
+            }
+        };
+        Err(needs)
+    }
+
     /// Every kind, in result order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 12] = [
         Self::Encrypt,
         Self::Decrypt,
         Self::GenerateDataKey,
@@ -455,6 +663,9 @@ impl OpKind {
         Self::DescribeKey,
         Self::GenerateRandom,
         Self::EnvelopeEncrypt,
+        Self::Sign,
+        Self::Verify,
+        Self::GetPublicKey,
     ];
 }
 

@@ -13,7 +13,7 @@ use engine::crypto::ProviderKind;
 use engine::id::PrincipalArn;
 use engine::policy::PolicyDocument;
 use engine::quota::{QuotaClass, QuotaConfig, RequestRate};
-use engine::spec::KeySpec;
+use engine::spec::{KeySpec, KeyUsage};
 use engine::{AccountId, ErrorKind, Region};
 use serde::Deserialize;
 use toml::Spanned;
@@ -311,6 +311,9 @@ struct RegionFile {
     quotas_enabled: Option<bool>,
     #[serde(default)]
     service_ms: BTreeMap<String, DurationFile>,
+    /// Per key spec, per operation: `{ RSA_4096 = { Sign = … } }`.
+    #[serde(default)]
+    service_ms_per_key_spec: BTreeMap<String, BTreeMap<String, DurationFile>>,
     cloudhsm_account: Option<Spanned<String>>,
 }
 
@@ -393,6 +396,8 @@ struct KeysFile {
     replicas: Vec<Spanned<String>>,
     #[serde(default)]
     spec: Option<Spanned<String>>,
+    #[serde(default)]
+    usage: Option<Spanned<String>>,
     account: Option<Spanned<String>>,
     rotation_period_days: Option<u32>,
     #[serde(default)]
@@ -626,20 +631,39 @@ impl FileRoot {
                     "symmetric" => QuotaClass::CryptoSymmetric,
                     "rsa" => QuotaClass::CryptoRsa,
                     "ecc" => QuotaClass::CryptoEcc,
+                    "ml_dsa" => QuotaClass::CryptoMlDsa,
                     api => QuotaClass::Api(operation(api).ok_or_else(|| {
-                        error(rate.span(), format!("unknown quota `{api}`: expected symmetric, rsa, ecc or an operation name"))
+                        error(rate.span(), format!("unknown quota `{api}`: expected symmetric, rsa, ecc, ml_dsa or an operation name"))
                     })?),
                 };
                 quotas =
                     quotas.with_rate(class, RequestRate::per_second_milli(round(per_s * 1_000.0)));
             }
             config.quotas = quotas;
+            // An operation's time replaces its defaults for every key spec; per-spec times
+            // then override it for one spec.
             for (op, d) in &r.service_ms {
                 let operation = operation(op).ok_or_else(|| {
                     error(r.name.span(), format!("service_ms: unknown operation `{op}`"))
                 })?;
-                config.service_times.per_operation.retain(|(o, _)| *o != operation);
-                config.service_times.per_operation.push((operation, d.dist()));
+                config.service_times.set(operation, d.dist());
+            }
+            for (spec, times) in &r.service_ms_per_key_spec {
+                let key_spec = spec.parse::<KeySpec>().map_err(|_| {
+                    error(
+                        r.name.span(),
+                        format!("service_ms_per_key_spec: unknown key spec `{spec}`"),
+                    )
+                })?;
+                for (op, d) in times {
+                    let operation = operation(op).ok_or_else(|| {
+                        error(
+                            r.name.span(),
+                            format!("service_ms_per_key_spec.{spec}: unknown operation `{op}`"),
+                        )
+                    })?;
+                    config.service_times.set_for_key_spec(operation, key_spec, d.dist());
+                }
             }
             if let Some(acct) = &r.cloudhsm_account {
                 config.cloudhsm_account = Some(account(acct)?);
@@ -736,11 +760,26 @@ impl FileRoot {
             };
             let mut group = KeyGroup::symmetric(k.name.clone(), k.count, region(&k.region)?);
             group.spec = spec;
+            if let Some(u) = &k.usage {
+                group.usage = Some(u.get_ref().parse::<KeyUsage>().map_err(|_| {
+                    error(
+                        u.span(),
+                        format!(
+                            "unknown key usage `{}`: expected SIGN_VERIFY, ENCRYPT_DECRYPT, KEY_AGREEMENT or GENERATE_VERIFY_MAC",
+                            u.get_ref()
+                        ),
+                    )
+                })?);
+            }
+            group.rotation_period_days = k.rotation_period_days;
+            // Where the problem is: the usage if one is given, else the spec, else the name.
+            let at =
+                k.usage.as_ref().or(k.spec.as_ref()).map_or_else(|| k.region.span(), Spanned::span);
+            group.check().map_err(|e| error(at, format!("key group `{}`: {e}", k.name)))?;
             group.replicas = k.replicas.iter().map(&region).collect::<Result<_, _>>()?;
             if let Some(a) = &k.account {
                 group.account = account(a)?;
             }
-            group.rotation_period_days = k.rotation_period_days;
             group.tags = k.tags.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
             if let Some(policy) = &k.policy {
                 // Checked here so a mistake names the line; the lockout safety check runs
@@ -826,6 +865,13 @@ impl FileRoot {
                             ),
                         )
                     })?;
+                // An operation the key group cannot do is refused here, at its line.
+                if *weight.get_ref() > 0
+                    && let Some(group) = scenario.keys.iter().find(|g| &g.name == w.keys.get_ref())
+                    && let Some(refusal) = group.refuses(kind)
+                {
+                    return Err(error(weight.span(), format!("workload `{}`: {refusal}", w.name)));
+                }
                 mix.push((kind, *weight.get_ref()));
             }
             let mut workload = Workload::poisson(

@@ -23,7 +23,7 @@ use engine::audit::AuditSink;
 use engine::crypto::blob::EncryptionContext;
 use engine::quota::QuotaClass;
 use engine::replication::ReplicationMessage;
-use engine::spec::{DataKeySpec, KeySpec};
+use engine::spec::{DataKeySpec, KeySpec, SigningAlgorithmSpec};
 use engine::{
     AccountId, CallContext, Engine, EngineConfig, ErrorKind, KeyId, KmsError, PrincipalArn, Region,
     Request, Response, Timestamp,
@@ -58,8 +58,11 @@ pub const START: Timestamp = Timestamp::from_unix_seconds(1_796_000_000);
 const SETUP_SPACING_NS: u64 = 200_000_000;
 /// How long a run may go on after its duration to let requests in flight finish [ns].
 const DRAIN_LIMIT_NS: u64 = 300 * SECOND_NS;
-/// Ciphertexts kept per key for Decrypt and ReEncrypt.
+/// Ciphertexts (signatures) kept per key for Decrypt and ReEncrypt (Verify).
 const POOL_PER_KEY: usize = 4;
+/// The message a signing key signs when it is created, as (token, length [bytes]): no
+/// request has token 0.
+const SETUP_MESSAGE: (u64, u32) = (0, 32);
 /// No closed-loop caller.
 const NO_THREAD: u32 = u32::MAX;
 /// The longest payload built for a request [bytes]: one more than Encrypt and GenerateMac
@@ -624,8 +627,7 @@ impl Simulation {
             })
             .collect();
 
-        let (keys, groups) = create_keys(&scenario, &mut regions, &region_index)?;
-        let pools = keys.iter().map(|_| Vec::new()).collect();
+        let (keys, groups, pools) = create_keys(&scenario, &mut regions, &region_index)?;
         let key_index = keys.iter().enumerate().map(|(i, k)| (k.id, u32_index(i))).collect();
         let retry_config = retry_config(scenario.client.retry);
         let mut workloads = Vec::new();
@@ -904,10 +906,12 @@ impl Simulation {
         if op == OpKind::EnvelopeEncrypt {
             self.counters.cache_misses += 1;
         }
-        let source = if matches!(op, OpKind::Decrypt | OpKind::ReEncrypt) {
+        let source = if matches!(op, OpKind::Decrypt | OpKind::ReEncrypt | OpKind::Verify) {
             let newest = self.pools[key as usize].last().cloned();
             if newest.is_none() {
-                op = OpKind::Encrypt;
+                // Nothing to decrypt yet (a signing key's pool starts with its setup
+                // signature, and empties only when the key is deleted).
+                op = if op == OpKind::Verify { OpKind::Sign } else { OpKind::Encrypt };
             }
             newest
         } else {
@@ -1009,6 +1013,26 @@ impl Simulation {
             }
             OpKind::DescribeKey => Request::DescribeKey(DescribeKeyRequest::new(key_id)),
             OpKind::GenerateRandom => Request::GenerateRandom(GenerateRandomRequest::new(32)),
+            OpKind::Sign => Request::Sign(SignRequest::new(
+                key_id,
+                payload(r.token, r.payload_len.min(BUILT_PAYLOAD_MAX)),
+                signing_algorithm(self.keys[r.key as usize].spec),
+            )),
+            OpKind::Verify => {
+                let (signature, message) = match &r.source {
+                    Some(Pooled { blob, expect: Expect::Payload { token, len }, .. }) => {
+                        (blob.clone(), payload(*token, *len))
+                    }
+                    _ => (Vec::new(), Vec::new()),
+                };
+                Request::Verify(VerifyRequest::new(
+                    key_id,
+                    message,
+                    signature,
+                    signing_algorithm(self.keys[r.key as usize].spec),
+                ))
+            }
+            OpKind::GetPublicKey => Request::GetPublicKey(GetPublicKeyRequest::new(key_id)),
         }
     }
 
@@ -1191,12 +1215,13 @@ impl Simulation {
     fn start_service(&mut self, region: u16, az_index: u16, waiting: Waiting) {
         let r = &self.slots[waiting.slot as usize];
         let operation = r.request.as_ref().map_or(Operation::Encrypt, Request::operation);
+        let spec = self.keys[r.key as usize].spec;
         let node = &mut self.regions[usize::from(region)];
         node.azs[usize::from(az_index)].in_service_arrivals_ns +=
             u128::from(waiting.arrived.as_nanos());
         let node = &self.regions[usize::from(region)];
         let az = &node.azs[usize::from(az_index)];
-        let base = node.service[operation as usize].sample(&mut self.service_rng);
+        let base = node.service_time(operation, spec).sample(&mut self.service_rng);
         let slowed = u64::try_from(u128::from(base) * u128::from(az.slowdown_permille) / 1_000)
             .unwrap_or(u64::MAX);
         let extra = az.gray.as_ref().map_or(0, |(extra, _)| extra.sample(&mut self.fault_rng));
@@ -1359,6 +1384,18 @@ impl Simulation {
                     self.pool(key, pooled);
                 }
             }
+            Response::Sign(out) => {
+                let expect = Expect::Payload { token: r.token, len: r.payload_len };
+                let pooled = Pooled { blob: out.signature, tenant: 0, expect, origin: target };
+                self.pool(key, pooled);
+            }
+            Response::Verify(out) => {
+                assert!(
+                    out.signature_valid,
+                    "invariant broken (seed {}): a Verify at {} answered SignatureValid = false",
+                    self.seed, self.now
+                );
+            }
             Response::Decrypt(out) => {
                 if let Some(source) = &r.source {
                     let matches = match source.expect {
@@ -1423,6 +1460,14 @@ impl Simulation {
             );
             self.counters.replica_decrypt_failures += 1;
         }
+        // A signature the engine made verifies, in every Region of its key (key pairs do not
+        // rotate, and replicas share the material).
+        assert!(
+            !(r.op == OpKind::Verify && kind == Some(ErrorKind::KmsInvalidSignature)),
+            "invariant broken (seed {}): a signature the engine made failed to verify, at {}",
+            self.seed,
+            now
+        );
         let decision = match retry {
             RetryMode::Off => Decision::GiveUp,
             RetryMode::Standard(config) | RetryMode::Adaptive(config) => {
@@ -2135,12 +2180,7 @@ fn validate(scenario: &Scenario) -> Result<(), SimError> {
         if group.count == 0 {
             return Err(invalid(format!("key group {} has no keys", group.name)));
         }
-        if !matches!(group.spec, KeySpec::SymmetricDefault) && !group.spec.is_hmac() {
-            return Err(invalid(format!(
-                "key group {}: the simulator drives SYMMETRIC_DEFAULT and HMAC keys, not {}",
-                group.name, group.spec
-            )));
-        }
+        group.check().map_err(|e| invalid(format!("key group {}: {e}", group.name)))?;
         for region in std::iter::once(&group.region).chain(&group.replicas) {
             if !world.regions.iter().any(|r| r.region == *region) {
                 return Err(invalid(format!(
@@ -2157,30 +2197,28 @@ fn validate(scenario: &Scenario) -> Result<(), SimError> {
         w.payload_bytes
             .validate()
             .map_err(|e| invalid(format!("workload {} payload_bytes: {e}", w.name)))?;
-        let hmac =
-            scenario.keys.iter().find(|g| g.name == w.keys).is_some_and(|g| g.spec.is_hmac());
-        // HMAC keys only MAC; symmetric keys only encrypt; both describe and draw random bytes.
-        let fits = |op: OpKind| match op {
-            OpKind::GenerateMac => hmac,
-            OpKind::DescribeKey | OpKind::GenerateRandom => true,
-            _ => !hmac,
-        };
-        if let Some((op, _)) = w.mix.iter().find(|(op, weight)| *weight > 0 && !fits(*op)) {
-            let (needs, has) = if hmac {
-                ("a SYMMETRIC_DEFAULT key", "HMAC keys")
-            } else {
-                ("an HMAC key", "symmetric keys")
-            };
-            return Err(invalid(format!(
-                "workload {}: {} needs {needs}, and key group {} has {has}",
-                w.name,
-                op.as_str(),
-                w.keys
-            )));
+        let Some(group) = scenario.keys.iter().find(|g| g.name == w.keys) else { continue };
+        for (op, weight) in &w.mix {
+            if *weight == 0 {
+                continue;
+            }
+            if let Some(refusal) = group.refuses(*op) {
+                return Err(invalid(format!("workload {}: {refusal}", w.name)));
+            }
         }
     }
     Ok(())
 }
+
+/// The signing algorithm the simulator signs with on a key of `spec`.
+fn signing_algorithm(spec: KeySpec) -> SigningAlgorithmSpec {
+    // Only SIGN_VERIFY key pairs reach a Sign (`validate`); the fallback is never used.
+    engine::key_pair::default_signing_algorithm(spec).unwrap_or(SigningAlgorithmSpec::EcdsaSha256)
+}
+
+/// What [`create_keys`] made: the keys, their groups, and each key's starting pool (a
+/// signing key's setup signature).
+type CreatedKeys = (Vec<SimKey>, Vec<KeyGroupInfo>, Vec<Vec<Pooled>>);
 
 /// Creates every key group before the start, spaced to stay within the control-plane
 /// quotas; replicas are delivered at once and given time to leave `Creating`.
@@ -2188,19 +2226,22 @@ fn create_keys(
     scenario: &Scenario,
     regions: &mut [RegionNode],
     region_index: &dyn Fn(Region) -> Option<u16>,
-) -> Result<(Vec<SimKey>, Vec<KeyGroupInfo>), SimError> {
+) -> Result<CreatedKeys, SimError> {
     let calls: u64 = scenario
         .keys
         .iter()
         .map(|g| {
+            let signs = OpKind::Sign.fits(g.spec, g.effective_usage()).is_ok();
             u64::from(g.count)
                 * (1 + g.replicas.len() as u64 * (1 + u64::from(g.policy.is_some()))
-                    + u64::from(g.rotation_period_days.is_some()))
+                    + u64::from(g.rotation_period_days.is_some())
+                    + u64::from(signs))
         })
         .sum();
     let mut t = START.unix_nanos().saturating_sub((calls + 10) * SETUP_SPACING_NS);
     let mut keys = Vec::new();
     let mut groups = Vec::new();
+    let mut pools = Vec::new();
     for group in &scenario.keys {
         let principal = PrincipalArn::root(group.account);
         let primary = region_index(group.region)
@@ -2215,6 +2256,8 @@ fn create_keys(
             let ctx = CallContext::new(principal.clone(), Timestamp::from_unix_nanos(t));
             let mut request = if group.spec.is_hmac() {
                 CreateKeyRequest::hmac(group.spec)
+            } else if let Some(usage) = group.usage.filter(|_| group.spec.is_asymmetric()) {
+                CreateKeyRequest::new().with_key_spec(group.spec).with_key_usage(usage)
             } else {
                 CreateKeyRequest::new()
             };
@@ -2281,6 +2324,27 @@ fn create_keys(
                     }
                 }
             }
+            // A signing key starts with one signature, of the setup message, for Verify.
+            let mut pool = Vec::new();
+            if OpKind::Sign.fits(group.spec, group.effective_usage()).is_ok() {
+                t += SETUP_SPACING_NS;
+                let ctx = ctx.at(Timestamp::from_unix_nanos(t));
+                let engine = &mut regions[usize::from(primary)].engine;
+                let (token, len) = SETUP_MESSAGE;
+                let signed = engine
+                    .sign(
+                        &ctx,
+                        SignRequest::new(id, payload(token, len), signing_algorithm(group.spec)),
+                    )
+                    .map_err(|e| invalid(format!("key group {}: Sign failed: {e}", group.name)))?;
+                pool.push(Pooled {
+                    blob: signed.signature,
+                    tenant: 0,
+                    expect: Expect::Payload { token, len },
+                    origin: primary,
+                });
+            }
+            pools.push(pool);
             keys.push(SimKey {
                 id,
                 spec: group.spec,
@@ -2296,5 +2360,5 @@ fn create_keys(
         node.engine.advance_to(START);
         let _ = node.engine.drain_events();
     }
-    Ok((keys, groups))
+    Ok((keys, groups, pools))
 }

@@ -65,6 +65,7 @@ fn every_shipped_scenario_parses_validates_and_runs_shortened() {
             "quickstart",
             "rotation-at-scale",
             "s3-envelope-1m-objects",
+            "signing",
             "throttling-and-retries"
         ]
     );
@@ -186,6 +187,62 @@ fn key_policies_refuse_what_aws_would_and_a_broken_policy_names_its_line() {
     );
     let error = parse(&broken, "key-policies.toml", &scenarios_dir(), &[]).unwrap_err();
     assert!(error.to_string().starts_with("key-policies.toml:63:13: "), "{error}");
+}
+
+#[test]
+fn key_pair_groups_and_their_operations_are_checked_at_their_line() {
+    let text = std::fs::read_to_string(scenarios_dir().join("signing.toml")).unwrap();
+    let broken = |from: &str, to: &str| {
+        assert!(text.contains(from), "{from}");
+        parse(&text.replacen(from, to, 1), "signing.toml", &scenarios_dir(), &[])
+            .unwrap_err()
+            .to_string()
+    };
+    // An operation the keys cannot do is refused, not changed into another.
+    assert_eq!(
+        broken("mix = { Sign = 97, GetPublicKey = 3 }", "mix = { Sign = 97, Encrypt = 3 }"),
+        "signing.toml:44:30: workload `issuer`: Encrypt needs a SYMMETRIC_DEFAULT key, and key group jwt has ECC_NIST_P256 SIGN_VERIFY keys"
+    );
+    assert_eq!(
+        broken("spec = \"ECC_NIST_P256\"", "spec = \"SYMMETRIC_DEFAULT\""),
+        "signing.toml:30:9: key group `jwt`: usage SIGN_VERIFY is not allowed for SYMMETRIC_DEFAULT: expected ENCRYPT_DECRYPT"
+    );
+    // A key pair needs its usage, as CreateKey does.
+    assert_eq!(
+        broken("usage = \"SIGN_VERIFY\"\n", ""),
+        "signing.toml:29:8: key group `jwt`: a key pair needs a usage (CreateKey requires KeyUsage for ECC_NIST_P256): expected usage = \"SIGN_VERIFY\""
+    );
+    assert_eq!(
+        broken("usage = \"SIGN_VERIFY\"", "usage = \"SIGN\""),
+        "signing.toml:30:9: unknown key usage `SIGN`: expected SIGN_VERIFY, ENCRYPT_DECRYPT, KEY_AGREEMENT or GENERATE_VERIFY_MAC"
+    );
+    // Service times per operation and per (operation, key spec): an operation's time
+    // replaces its per-spec defaults, a per-spec time then overrides it for one spec.
+    let file = load(
+        &scenarios_dir().join("signing.toml"),
+        &[
+            "world.regions.0.service_ms={Sign={kind=\"constant\",ms=3}}".to_owned(),
+            "world.regions.0.service_ms_per_key_spec={RSA_2048={Sign={kind=\"constant\",ms=5}}}"
+                .to_owned(),
+        ],
+    )
+    .unwrap();
+    let times = &file.scenario.world.regions[0].service_times;
+    let sign = engine::api::Operation::Sign;
+    use engine::spec::KeySpec;
+    assert_eq!(
+        times.of_key_spec(sign, KeySpec::EccNistP256),
+        &sim::dist::Dist::constant(3_000_000)
+    );
+    assert_eq!(times.of_key_spec(sign, KeySpec::Rsa4096), &sim::dist::Dist::constant(3_000_000));
+    assert_eq!(times.of_key_spec(sign, KeySpec::Rsa2048), &sim::dist::Dist::constant(5_000_000));
+    let error = load(
+        &scenarios_dir().join("signing.toml"),
+        &["world.regions.0.service_ms_per_key_spec={RSA_1024={Sign={kind=\"constant\",ms=5}}}"
+            .to_owned()],
+    )
+    .unwrap_err();
+    assert!(error.message.contains("unknown key spec `RSA_1024`"), "{error}");
 }
 
 #[test]

@@ -398,6 +398,229 @@ fn inconsistent_scenarios_are_refused_with_what_is_wrong() {
     assert!(message.contains("client_latency") && message.contains("p99"), "{message}");
     let message = refused(&|s| s.world.regions[0].azs[1].hsms = 0);
     assert_eq!(message, "AZ us-east-1b has no HSM");
+    // Key pairs: a usage is required, only SIGN_VERIFY is driven, and operations must fit.
+    let pair = |s: &mut Scenario| s.keys[0].spec = engine::spec::KeySpec::EccNistP256;
+    let message = refused(&|s| pair(s));
+    assert!(message.contains("a key pair needs a usage"), "{message}");
+    let message = refused(&|s| {
+        pair(s);
+        s.keys[0].usage = Some(engine::spec::KeyUsage::KeyAgreement);
+    });
+    assert!(message.contains("usage SIGN_VERIFY"), "{message}");
+    let message = refused(&|s| {
+        pair(s);
+        s.keys[0].usage = Some(engine::spec::KeyUsage::SignVerify);
+    });
+    assert_eq!(
+        message,
+        "workload web: Encrypt needs a SYMMETRIC_DEFAULT key, and key group app has ECC_NIST_P256 SIGN_VERIFY keys"
+    );
+    let message = refused(&|s| s.workloads[0].mix = vec![(OpKind::Sign, 1)]);
+    assert!(message.contains("Sign needs a SIGN_VERIFY key pair"), "{message}");
+}
+
+// ----- key pairs: signing capacity, service times per key spec, price classes -----
+
+/// One Region of three AZs with `hsms_per_az` HSMs each, ten SIGN_VERIFY keys of `spec` on
+/// the modelling provider (this branch's real providers have no key pairs yet), and a
+/// Poisson stream of Sign at `rate_per_s` for `seconds`. No retries and a 10-minute attempt
+/// timeout, so every request is answered once and counted where it completes; the RSA and
+/// ECC quotas raised far above the load unless `quota_per_s` says otherwise.
+fn signing(
+    spec: engine::spec::KeySpec,
+    hsms_per_az: u32,
+    rate_per_s: f64,
+    seconds: u64,
+    quota_per_s: Option<u64>,
+) -> Scenario {
+    use engine::quota::{QuotaClass, QuotaConfig, RequestRate};
+    let mut world = World::standard(&[EAST], hsms_per_az);
+    let quota = RequestRate::per_second(quota_per_s.unwrap_or(1_000_000));
+    world.regions[0].quotas = QuotaConfig::default()
+        .with_rate(QuotaClass::CryptoEcc, quota)
+        .with_rate(QuotaClass::CryptoRsa, quota);
+    let mut scenario = Scenario::new("signing", world, seconds * S);
+    scenario.provider = engine::crypto::ProviderKind::InsecureModelling;
+    scenario.client.retry = RetryMode::Off;
+    scenario.client.attempt_timeout_ns = 600 * S;
+    scenario.keys.push(KeyGroup::key_pair(
+        "signers",
+        10,
+        EAST,
+        spec,
+        engine::spec::KeyUsage::SignVerify,
+    ));
+    let mut issuer =
+        Workload::poisson("issuer", EAST, "signers", rate_per_s).with_mix(&[(OpKind::Sign, 1)]);
+    issuer.payload_bytes = Dist::constant(512);
+    issuer.sdk_clients = 10;
+    scenario.workloads.push(issuer);
+    scenario
+}
+
+/// What a run sustained from `from_s` to the end of its workload: successes per second, and
+/// the mean HSM utilisation [‰].
+fn sustained(report: &Report, from_s: u64) -> (f64, f64) {
+    let rows: Vec<_> = report
+        .time_series
+        .iter()
+        .filter(|row| row.start_ns >= from_s * S && row.start_ns < report.duration_ns)
+        .collect();
+    let n = rows.len() as f64;
+    let ok = rows.iter().map(|row| row.ok).sum::<u64>() as f64 / n;
+    let busy = rows.iter().map(|row| row.hsm_utilisation_permille).sum::<u64>() as f64 / n;
+    (ok, busy)
+}
+
+#[track_caller]
+fn within(what: &str, measured: f64, expected: f64, tolerance: f64) {
+    let error = (measured - expected).abs() / expected;
+    assert!(
+        error <= tolerance,
+        "{what}: {measured:.1} vs {expected:.1}, off by {:.2}% > {:.0}%",
+        error * 100.0,
+        tolerance * 100.0
+    );
+}
+
+#[test]
+fn a_signing_workload_saturates_at_the_hsms_capacity_from_its_service_time() {
+    use engine::api::Operation;
+    use engine::spec::KeySpec;
+    // c = 2 HSMs in each of 3 AZs, Sign holding an HSM S = 2 ms: capacity c·AZs/S = 3,000/s.
+    const HSMS: u32 = 2;
+    const AZS: f64 = 3.0;
+    let service_s = 0.002;
+    let capacity = f64::from(HSMS) * AZS / service_s;
+    for (name, service) in [
+        ("deterministic", Dist::constant(2 * MS)),
+        ("exponential", Dist::exponential_ms(service_s * 1e3)),
+    ] {
+        let run = |rate: f64| {
+            let mut scenario = signing(KeySpec::EccNistP256, HSMS, rate, 12, None);
+            scenario.world.regions[0].service_times.set(Operation::Sign, service.clone());
+            Simulation::new(scenario, 3).unwrap().run()
+        };
+        // Offered 1.5 × capacity: the HSMs bind, not the quota (nothing throttled), and
+        // throughput is the capacity within 3%.
+        let over = run(1.5 * capacity);
+        let (throughput, busy) = sustained(&over, 2);
+        within(&format!("{name}: saturated Sign/s"), throughput, capacity, 0.03);
+        assert!(busy >= 990.0, "{name}: HSMs {busy}‰ busy at saturation");
+        assert_eq!(over.counters.throttles, 0, "{name}: the quota does not bind");
+        let backlog = over.time_series.iter().map(|row| row.queue_length).max().unwrap();
+        assert!(backlog > 1_000, "{name}: the AZ queues grow, {backlog}");
+        assert_eq!(over.counters.ok, over.counters.requests, "{name}: the backlog drains");
+        // Offered 0.8 × capacity: everything completes, at the offered rate, the HSMs 80%
+        // busy.
+        let under = run(0.8 * capacity);
+        assert_eq!(under.counters.ok, under.counters.requests, "{name}");
+        assert_eq!(under.counters.throttles + under.counters.timeouts, 0, "{name}");
+        let (throughput, busy) = sustained(&under, 2);
+        within(&format!("{name}: Sign/s below capacity"), throughput, 0.8 * capacity, 0.03);
+        within(&format!("{name}: utilisation below capacity"), busy, 800.0, 0.03);
+    }
+}
+
+#[test]
+fn default_sign_service_times_depend_on_the_key_spec_and_set_the_capacity() {
+    use engine::api::Operation;
+    use engine::spec::KeySpec;
+    let defaults = ServiceTimes::default();
+    let mean_s = |spec| defaults.of_key_spec(Operation::Sign, spec).mean() / 1e9;
+    // The measured costs on top of the HSM overhead: RSA_4096 signatures cost milliseconds,
+    // three times RSA_2048's; P-256 adds tens of microseconds.
+    assert!(mean_s(KeySpec::Rsa4096) > 3.0 * mean_s(KeySpec::Rsa2048));
+    assert!(mean_s(KeySpec::EccNistP256) < mean_s(KeySpec::Rsa2048));
+    assert!(mean_s(KeySpec::Rsa4096) > 0.005, "{}", mean_s(KeySpec::Rsa4096));
+    // With the default (lognormal) times, one HSM per AZ saturates at 3/mean.
+    for spec in [KeySpec::Rsa4096, KeySpec::EccNistP256] {
+        let capacity = 3.0 / mean_s(spec);
+        let report = Simulation::new(signing(spec, 1, 1.5 * capacity, 12, None), 5).unwrap().run();
+        let (throughput, busy) = sustained(&report, 2);
+        within(&format!("{spec}: saturated Sign/s"), throughput, capacity, 0.03);
+        assert!(busy >= 990.0, "{spec}: {busy}‰");
+        assert_eq!(report.counters.throttles, 0, "{spec}");
+    }
+}
+
+#[test]
+fn below_hsm_capacity_the_ecc_quota_binds_a_signing_workload() {
+    use engine::spec::KeySpec;
+    // 1,500 signatures/s offered, 3,000/s of HSMs, the ECC quota at its default 1,000/s.
+    let mut scenario = signing(KeySpec::EccNistP256, 2, 1_500.0, 12, Some(1_000));
+    scenario.world.regions[0]
+        .service_times
+        .set(engine::api::Operation::Sign, Dist::constant(2 * MS));
+    let report = Simulation::new(scenario, 8).unwrap().run();
+    let (throughput, busy) = sustained(&report, 2);
+    within("Sign/s under the ECC quota", throughput, 1_000.0, 0.03);
+    assert!(busy < 400.0, "the HSMs do not bind: {busy}‰");
+    assert!(report.counters.throttles > 4_000, "{}", report.counters.throttles);
+    assert_eq!(report.counters.ok + report.counters.throttles, report.counters.requests);
+}
+
+#[test]
+fn signatures_verify_and_are_billed_by_the_signing_keys_price_class() {
+    use engine::spec::KeySpec;
+    use sim::pricing::RequestClass;
+    let mut scenario = signing(KeySpec::Rsa2048, 2, 100.0, 10, None);
+    scenario.keys.push(KeyGroup::key_pair(
+        "tokens",
+        3,
+        EAST,
+        KeySpec::EccNistP256,
+        engine::spec::KeyUsage::SignVerify,
+    ));
+    scenario.workloads[0].mix = vec![(OpKind::Sign, 3), (OpKind::Verify, 1)];
+    scenario.workloads.push(Workload::poisson("jwt", EAST, "tokens", 50.0).with_mix(&[
+        (OpKind::Sign, 1),
+        (OpKind::Verify, 1),
+        (OpKind::GetPublicKey, 1),
+    ]));
+    let mut sim = Simulation::new(scenario, 9).unwrap();
+    sim.step_until(sim::time::SimTime(u64::MAX));
+    let report = sim.report();
+    // Every Verify checked a signature the engine made (the run asserts it), and passed.
+    assert_eq!(report.counters.ok, report.counters.requests);
+    let ok = |op: &str| -> u64 {
+        report
+            .latency
+            .iter()
+            .filter(|r| r.operation == op && r.outcome == "OK")
+            .map(|r| r.count)
+            .sum()
+    };
+    assert!(ok("Verify") > 300 && ok("GetPublicKey") > 100);
+    // The RSA_2048 group's Sign and Verify are the RSA_2048 class; P-256's are "other
+    // asymmetric"; GetPublicKey, a management call, is symmetric.
+    let usage = sim.pricing_usage();
+    let count = |class| {
+        usage.requests.iter().filter(|r| r.class == Some(class)).map(|r| r.count).sum::<u64>()
+    };
+    let rsa_requests: u64 = report
+        .latency
+        .iter()
+        .filter(|r| matches!(r.operation.as_str(), "Sign" | "Verify"))
+        .map(|r| r.count)
+        .sum::<u64>()
+        - count(RequestClass::AsymmetricOther);
+    assert_eq!(count(RequestClass::AsymmetricRsa2048), rsa_requests);
+    assert!(rsa_requests > 900, "{rsa_requests}");
+    assert_eq!(count(RequestClass::Symmetric), ok("GetPublicKey"));
+    assert!(count(RequestClass::AsymmetricOther) > 250);
+    // The bill has an RSA_2048 line, priced at the catalog's RSA_2048 rate.
+    let line = report
+        .cost
+        .lines
+        .iter()
+        .find(|l| l.item == "asymmetric_rsa_2048 requests")
+        .expect("an RSA_2048 line");
+    let month_over_run = report.cost.month_seconds / 10;
+    assert_eq!(line.quantity, count(RequestClass::AsymmetricRsa2048) * month_over_run);
+    let rate = sim::pricing::Catalog::aws_2026().requests_per_10k_micro_usd
+        [&RequestClass::AsymmetricRsa2048];
+    assert_eq!(line.amount_micro_usd, i64::try_from(line.quantity * rate / 10_000).unwrap());
 }
 
 /// A key policy that lets the roles `roles` of the default account (a workload calls as
