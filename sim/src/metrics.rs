@@ -197,23 +197,70 @@ pub struct LatencyRow {
     pub latency_us_max: u64,
 }
 
-/// Every histogram of a run.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Every histogram of a run, by (operation, Region, outcome).
+///
+/// Each key gets a slot when first recorded, and keeps it: the simulator records most answers
+/// by slot ([`LatencyHistograms::record_in`]) instead of looking the key up in a map of
+/// string-keyed entries for every answer.
+#[derive(Clone, Debug, Default)]
 pub struct LatencyHistograms {
-    /// By (operation, Region, outcome).
-    pub by_key: BTreeMap<LatencyKey, Latency>,
+    /// The slot of each key, in key order.
+    slots: BTreeMap<LatencyKey, usize>,
+    histograms: Vec<Latency>,
+}
+
+impl PartialEq for LatencyHistograms {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl FromIterator<(LatencyKey, Latency)> for LatencyHistograms {
+    /// Histograms under the same key are merged.
+    fn from_iter<I: IntoIterator<Item = (LatencyKey, Latency)>>(iter: I) -> Self {
+        let mut histograms = Self::default();
+        for (key, latency) in iter {
+            let slot = histograms.slot(key);
+            histograms.histograms[slot].merge(&latency);
+        }
+        histograms
+    }
 }
 
 impl LatencyHistograms {
     /// Records one final answer.
     pub fn record(&mut self, key: LatencyKey, ns: u64) {
-        self.by_key.entry(key).or_default().record(ns);
+        let slot = self.slot(key);
+        self.histograms[slot].record(ns);
+    }
+
+    /// The slot of `key`'s histogram (an empty one when the key is new). A slot stays
+    /// `key`'s for the life of these histograms.
+    pub fn slot(&mut self, key: LatencyKey) -> usize {
+        *self.slots.entry(key).or_insert_with(|| {
+            self.histograms.push(Latency::new());
+            self.histograms.len() - 1
+        })
+    }
+
+    /// Records one final answer in the histogram of `slot` (from [`LatencyHistograms::slot`]).
+    ///
+    /// # Panics
+    /// If `slot` was not handed out by these histograms.
+    pub fn record_in(&mut self, slot: usize, ns: u64) {
+        self.histograms[slot].record(ns);
+    }
+
+    /// Every (key, histogram), in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&LatencyKey, &Latency)> {
+        self.slots.iter().map(|(key, &slot)| (key, &self.histograms[slot]))
     }
 
     /// Adds every histogram of `other` (another run or shard of the same scenario).
     pub fn merge(&mut self, other: &Self) {
-        for (key, latency) in &other.by_key {
-            self.by_key.entry(*key).or_default().merge(latency);
+        for (key, latency) in other.iter() {
+            let slot = self.slot(*key);
+            self.histograms[slot].merge(latency);
         }
     }
 
@@ -221,8 +268,7 @@ impl LatencyHistograms {
     #[must_use]
     pub fn rows(&self) -> Vec<LatencyRow> {
         let us = |ns: u64| ns / 1_000;
-        self.by_key
-            .iter()
+        self.iter()
             .map(|(key, h)| LatencyRow {
                 operation: key.operation.to_owned(),
                 region: key.region.to_string(),
@@ -241,8 +287,7 @@ impl LatencyHistograms {
     /// The sparse serialised form, one entry per key.
     #[must_use]
     pub fn to_serialised(&self) -> Vec<SerialisedHistogram> {
-        self.by_key
-            .iter()
+        self.iter()
             .map(|(key, h)| SerialisedHistogram {
                 operation: key.operation.to_owned(),
                 region: key.region.to_string(),
@@ -256,7 +301,7 @@ impl LatencyHistograms {
     #[must_use]
     pub fn total(&self, keep: impl Fn(&LatencyKey) -> bool) -> Latency {
         let mut total = Latency::new();
-        for (_, h) in self.by_key.iter().filter(|(key, _)| keep(key)) {
+        for (_, h) in self.iter().filter(|(key, _)| keep(key)) {
             total.merge(h);
         }
         total

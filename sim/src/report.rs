@@ -160,25 +160,23 @@ pub fn write(
 /// Per operation (successes, every Region merged): (latency [ms], quantile) on a grid
 /// dense in the tail.
 fn latency_curves(report: &Report) -> Vec<plot::Curve> {
-    let histograms = crate::metrics::LatencyHistograms {
-        by_key: report
-            .histograms
-            .iter()
-            .filter_map(|h| {
-                let key = crate::metrics::LatencyKey {
-                    operation: crate::scenario::OpKind::ALL
-                        .iter()
-                        .find(|k| k.as_str() == h.operation)?
-                        .as_str(),
-                    region: h.region.parse().ok()?,
-                    outcome: if h.outcome == "OK" { "OK" } else { "error" },
-                };
-                Some((key, crate::metrics::Latency::from_buckets(&h.buckets_ns)))
-            })
-            .collect(),
-    };
+    let histograms: crate::metrics::LatencyHistograms = report
+        .histograms
+        .iter()
+        .filter_map(|h| {
+            let key = crate::metrics::LatencyKey {
+                operation: crate::scenario::OpKind::ALL
+                    .iter()
+                    .find(|k| k.as_str() == h.operation)?
+                    .as_str(),
+                region: h.region.parse().ok()?,
+                outcome: if h.outcome == "OK" { "OK" } else { "error" },
+            };
+            Some((key, crate::metrics::Latency::from_buckets(&h.buckets_ns)))
+        })
+        .collect();
     let mut operations: Vec<&'static str> =
-        histograms.by_key.keys().filter(|k| k.outcome == "OK").map(|k| k.operation).collect();
+        histograms.iter().filter(|(k, _)| k.outcome == "OK").map(|(k, _)| k.operation).collect();
     operations.dedup();
     operations.sort_unstable();
     operations.dedup();

@@ -484,6 +484,9 @@ pub struct Simulation {
     service_rng: ChaCha8Rng,
     fault_rng: ChaCha8Rng,
     histograms: LatencyHistograms,
+    /// The histogram slot of each (operation, Region)'s successes, by
+    /// `operation * Regions + Region`; `usize::MAX` until first used.
+    ok_histogram_slots: Vec<usize>,
     intervals: Vec<IntervalAcc>,
     rows: Vec<IntervalRow>,
     interval_start: SimTime,
@@ -711,6 +714,7 @@ impl Simulation {
             service_rng: streams.get("service"),
             fault_rng: streams.get("faults"),
             histograms: LatencyHistograms::default(),
+            ok_histogram_slots: Vec::new(),
             intervals: (0..region_count).map(|_| IntervalAcc::default()).collect(),
             rows: Vec::new(),
             interval_start: SimTime::ZERO,
@@ -888,14 +892,8 @@ impl Simulation {
             self.counters.completed += 1;
             self.counters.ok += 1;
             let home = w.home;
-            self.histograms.record(
-                LatencyKey {
-                    operation: op.as_str(),
-                    region: self.regions[usize::from(home)].region(),
-                    outcome: "OK",
-                },
-                local_ns,
-            );
+            let histogram = self.ok_histogram_slot(op, home);
+            self.histograms.record_in(histogram, local_ns);
             let acc = &mut self.intervals[usize::from(home)];
             acc.completed += 1;
             acc.ok += 1;
@@ -1071,6 +1069,7 @@ impl Simulation {
             // Every attempt has the same timeout, so deadlines come in send order: a FIFO
             // and one pending event for its head, instead of one event per attempt.
             let deadline = self.now.plus_nanos(timeout_ns);
+            self.forget_answered_deadlines();
             if !self.timeouts_scheduled {
                 self.queue.schedule(deadline, Event::Timeouts);
                 self.timeouts_scheduled = true;
@@ -1319,21 +1318,35 @@ impl Simulation {
         }
     }
 
+    /// Drops the deadlines at the front of the FIFO whose attempts were answered: they can
+    /// never expire (an attempt id is never reused), so neither memory nor a `Timeouts`
+    /// event is spent on them. This keeps the FIFO about as long as the attempts in
+    /// flight, and the `Timeouts` events down to the ones that may find an expired attempt.
+    fn forget_answered_deadlines(&mut self) {
+        while let Some(&(_, slot, attempt)) = self.deadlines.front() {
+            let r = &self.slots[slot as usize];
+            if r.attempt == attempt && r.outstanding {
+                return;
+            }
+            self.deadlines.pop_front();
+        }
+    }
+
     fn on_timeouts(&mut self) {
-        self.timeouts_scheduled = false;
-        while let Some(&(deadline, slot, attempt)) = self.deadlines.front() {
+        // `timeouts_scheduled` stays set while this runs, so a retry sent from here (a
+        // failover) does not schedule its later deadline ahead of the front's.
+        loop {
+            self.forget_answered_deadlines();
+            let Some(&(deadline, slot, _)) = self.deadlines.front() else {
+                self.timeouts_scheduled = false;
+                return;
+            };
             if deadline > self.now {
-                if !self.timeouts_scheduled {
-                    self.queue.schedule(deadline, Event::Timeouts);
-                    self.timeouts_scheduled = true;
-                }
+                self.queue.schedule(deadline, Event::Timeouts);
                 return;
             }
             self.deadlines.pop_front();
             let r = &mut self.slots[slot as usize];
-            if r.attempt != attempt || !r.outstanding {
-                continue; // Answered in time.
-            }
             r.outstanding = false;
             self.counters.timeouts += 1;
             self.intervals[usize::from(r.target)].timeouts += 1;
@@ -1515,8 +1528,15 @@ impl Simulation {
         let r = &self.slots[slot as usize];
         let latency = self.now.nanos_since(r.intended);
         self.last_activity = self.now;
-        let region = self.regions[usize::from(r.target)].region();
-        self.histograms.record(LatencyKey { operation: r.op.as_str(), region, outcome }, latency);
+        if outcome == "OK" {
+            let histogram = self.ok_histogram_slot(r.op, r.target);
+            self.histograms.record_in(histogram, latency);
+        } else {
+            let region = self.regions[usize::from(r.target)].region();
+            let key = LatencyKey { operation: r.op.as_str(), region, outcome };
+            self.histograms.record(key, latency);
+        }
+        let r = &self.slots[slot as usize];
         let acc = &mut self.intervals[usize::from(r.target)];
         acc.completed += 1;
         acc.latency.record(latency);
@@ -1536,6 +1556,20 @@ impl Simulation {
         self.free_slots.push(slot);
         self.in_flight -= 1;
         self.next_cycle(workload, thread, 0);
+    }
+
+    /// The histogram slot of successful `op`s answered by `region`, looked up once per pair.
+    fn ok_histogram_slot(&mut self, op: OpKind, region: u16) -> usize {
+        let index = op as usize * self.regions.len() + usize::from(region);
+        if index >= self.ok_histogram_slots.len() {
+            self.ok_histogram_slots.resize(index + 1, usize::MAX);
+        }
+        if self.ok_histogram_slots[index] == usize::MAX {
+            let region = self.regions[usize::from(region)].region();
+            let key = LatencyKey { operation: op.as_str(), region, outcome: "OK" };
+            self.ok_histogram_slots[index] = self.histograms.slot(key);
+        }
+        self.ok_histogram_slots[index]
     }
 
     /// A closed-loop caller, busy `busy_ns` more with the answer, thinks, then sends again.

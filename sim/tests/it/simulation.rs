@@ -46,6 +46,10 @@ fn same_scenario_and_seed_give_byte_identical_results() {
     let decrypts: u64 =
         report.latency.iter().filter(|r| r.operation == "Decrypt").map(|r| r.count).sum();
     assert!(decrypts > 3_000, "{decrypts}");
+    // Five events per request (arrival, front door, AZ, end of service, reply): the
+    // attempts' timeout deadlines wait in a FIFO and cost no event each once answered.
+    let events_per_request = report.counters.events as f64 / report.counters.requests as f64;
+    assert!(events_per_request < 5.05, "{events_per_request} events per request");
 }
 
 #[test]
