@@ -1067,7 +1067,8 @@ impl Simulation {
         self.queue.schedule(self.now.plus_nanos(delay), Event::FrontDoor { slot, attempt });
         if timeout_ns > 0 {
             // Every attempt has the same timeout, so deadlines come in send order: a FIFO
-            // and one pending event for its head, instead of one event per attempt.
+            // and one pending event for the oldest attempt still unanswered, instead of
+            // one event per attempt.
             let deadline = self.now.plus_nanos(timeout_ns);
             self.forget_answered_deadlines();
             if !self.timeouts_scheduled {
