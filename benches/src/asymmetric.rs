@@ -30,7 +30,7 @@ use rand_core::SeedableRng;
 pub(crate) const PAYLOAD: [u8; 32] = [0x5a; 32];
 pub(crate) const MESSAGE: [u8; 64] = [0xa5; 64];
 
-fn rng(tag: u8) -> ChaCha20Rng {
+pub(crate) fn rng(tag: u8) -> ChaCha20Rng {
     ChaCha20Rng::from_seed([tag; 32])
 }
 

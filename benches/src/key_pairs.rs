@@ -9,7 +9,9 @@
 //!
 //! Each benchmark does what its `crypto/asymmetric/<provider>/<spec>/<operation>` twin does
 //! (the spec's first signing algorithm on a 64-byte RAW message; RSAES-OAEP-SHA-256 or
-//! kmsim's KEM-DEM of a 32-byte data key; ECDH), so the two differ by the engine's own work.
+//! kmsim's KEM-DEM of a 32-byte data key; ECDH), and is followed by that twin,
+//! `…/<spec>/<provider>/seam` (the provider's `Asymmetric` alone, DER keys in), so the two
+//! differ by the engine's own work and are measured seconds apart.
 //!
 //! Keys are created lazily, inside the first run of the first benchmark that needs them, and
 //! kept for the others (one engine per provider): a filtered run generates only the keys it
@@ -26,16 +28,17 @@ use ::engine::api::{
 };
 use ::engine::audit::AuditSink;
 use ::engine::crypto::ProviderKind;
+use ::engine::crypto::asymmetric::SignInput;
 use ::engine::spec::{
     DataKeyPairSpec, EncryptionAlgorithmSpec, KeyAgreementAlgorithmSpec, KeySpec, KeyUsage,
-    SigningAlgorithmSpec,
+    MessageType, SigningAlgorithmSpec,
 };
 use ::engine::{CallContext, Engine, KeyId};
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use crate::asymmetric::{
     MESSAGE, PAYLOAD, SPECS, define_provider_ml_kem_768_decrypt, define_raw_ml_kem_768,
-    encryption_algorithm, key_pair, signing_algorithm,
+    encryption_algorithm, key_pair, rng, signing_algorithm,
 };
 use crate::engine::BATCH;
 
@@ -111,6 +114,12 @@ const AGREEMENT_SPECS: [KeySpec; 3] =
 pub(crate) fn define(c: &mut Criterion) {
     let mut fixtures: Vec<Fixture> = ProviderKind::ALL.into_iter().map(Fixture::new).collect();
     let id = |spec: KeySpec, fixture: &Fixture| BenchmarkId::new(spec.as_str(), fixture.kind);
+    // The same operation through the provider's `Asymmetric` alone, right after the engine's
+    // (the asymmetric benches' key of the spec): on this shared machine only benchmarks a
+    // few seconds apart give a ratio worth reading.
+    let seam = |spec: KeySpec, fixture: &Fixture| {
+        BenchmarkId::new(spec.as_str(), format!("{}/seam", fixture.kind))
+    };
 
     let mut sign = c.benchmark_group("engine/sign");
     sign.throughput(Throughput::Elements(1));
@@ -129,6 +138,20 @@ pub(crate) fn define(c: &mut Criterion) {
                     },
                     BatchSize::NumIterations(BATCH),
                 );
+            });
+            let asymmetric = fx.kind.provider().asymmetric;
+            let mut sign_rng = rng(3);
+            sign.bench_function(seam(spec, fx), |b| {
+                let pair = key_pair(spec);
+                let input = SignInput { message: &MESSAGE, message_type: MessageType::Raw };
+                b.iter(|| {
+                    let private = pair.private_pkcs8.expose();
+                    let signature = asymmetric
+                        .sign(spec, algorithm, black_box(private), input, &mut sign_rng)
+                        .unwrap();
+                    assert!(!signature.is_empty());
+                    signature
+                });
             });
         }
     }
@@ -152,6 +175,20 @@ pub(crate) fn define(c: &mut Criterion) {
                     },
                     BatchSize::NumIterations(BATCH),
                 );
+            });
+            let asymmetric = fx.kind.provider().asymmetric;
+            let mut signature = None;
+            verify.bench_function(seam(spec, fx), |b| {
+                let pair = key_pair(spec);
+                let input = SignInput { message: &MESSAGE, message_type: MessageType::Raw };
+                let private = pair.private_pkcs8.expose();
+                let signature = signature.get_or_insert_with(|| {
+                    asymmetric.sign(spec, algorithm, private, input, &mut rng(2)).unwrap()
+                });
+                b.iter(|| {
+                    let public = black_box(pair.public_spki.as_slice());
+                    assert!(asymmetric.verify(spec, algorithm, public, input, signature).unwrap());
+                });
             });
         }
     }
@@ -178,6 +215,19 @@ pub(crate) fn define(c: &mut Criterion) {
                     BatchSize::NumIterations(BATCH),
                 );
             });
+            let asymmetric = fx.kind.provider().asymmetric;
+            let mut encrypt_rng = rng(4);
+            encrypt.bench_function(seam(spec, fx), |b| {
+                let pair = key_pair(spec);
+                b.iter(|| {
+                    let public = black_box(pair.public_spki.as_slice());
+                    let ciphertext = asymmetric
+                        .encrypt(spec, algorithm, public, &PAYLOAD, &mut encrypt_rng)
+                        .unwrap();
+                    assert!(ciphertext.len() > PAYLOAD.len());
+                    ciphertext
+                });
+            });
         }
     }
     encrypt.finish();
@@ -198,6 +248,23 @@ pub(crate) fn define(c: &mut Criterion) {
                     },
                     BatchSize::NumIterations(BATCH),
                 );
+            });
+            let asymmetric = fx.kind.provider().asymmetric;
+            let mut ciphertext = None;
+            decrypt.bench_function(seam(spec, fx), |b| {
+                let pair = key_pair(spec);
+                let ciphertext = ciphertext.get_or_insert_with(|| {
+                    asymmetric
+                        .encrypt(spec, algorithm, &pair.public_spki, &PAYLOAD, &mut rng(4))
+                        .unwrap()
+                });
+                b.iter(|| {
+                    let private = pair.private_pkcs8.expose();
+                    let plaintext = asymmetric
+                        .decrypt(spec, algorithm, private, black_box(ciphertext))
+                        .unwrap();
+                    assert_eq!(plaintext.expose(), PAYLOAD);
+                });
             });
         }
     }
@@ -222,6 +289,21 @@ pub(crate) fn define(c: &mut Criterion) {
                     },
                     BatchSize::NumIterations(BATCH),
                 );
+            });
+            let asymmetric = fx.kind.provider().asymmetric;
+            let mut peer = None;
+            derive.bench_function(seam(spec, fx), |b| {
+                let pair = key_pair(spec);
+                // A peer of the curve other than the key itself, made once.
+                let peer = peer.get_or_insert_with(|| {
+                    asymmetric.generate(spec, &mut rng(5)).unwrap().public_spki
+                });
+                b.iter(|| {
+                    let private = pair.private_pkcs8.expose();
+                    let secret =
+                        asymmetric.derive_shared_secret(spec, private, black_box(peer)).unwrap();
+                    assert!(!secret.is_empty());
+                });
             });
         }
     }
