@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::{Mutex, OnceLock};
 
-use criterion::{BatchSize, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, Criterion, Throughput};
 use engine::crypto::ProviderKind;
 use engine::crypto::asymmetric::{KeyPair, SignInput};
 use engine::spec::{EncryptionAlgorithmSpec, KeySpec, MessageType, SigningAlgorithmSpec};
@@ -26,15 +27,15 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
 /// The data key encrypted and the message signed.
-const PAYLOAD: [u8; 32] = [0x5a; 32];
-const MESSAGE: [u8; 64] = [0xa5; 64];
+pub(crate) const PAYLOAD: [u8; 32] = [0x5a; 32];
+pub(crate) const MESSAGE: [u8; 64] = [0xa5; 64];
 
-fn rng(tag: u8) -> ChaCha20Rng {
+pub(crate) fn rng(tag: u8) -> ChaCha20Rng {
     ChaCha20Rng::from_seed([tag; 32])
 }
 
 /// The key pair of `spec`, generated on first use.
-fn key_pair(spec: KeySpec) -> KeyPair {
+pub(crate) fn key_pair(spec: KeySpec) -> KeyPair {
     static PAIRS: OnceLock<Mutex<BTreeMap<KeySpec, KeyPair>>> = OnceLock::new();
     let pairs = PAIRS.get_or_init(|| Mutex::new(BTreeMap::new()));
     let mut pairs = pairs.lock().unwrap();
@@ -47,7 +48,7 @@ fn key_pair(spec: KeySpec) -> KeyPair {
 }
 
 /// The signing algorithm benchmarked on `spec`, if it signs.
-const fn signing_algorithm(spec: KeySpec) -> Option<SigningAlgorithmSpec> {
+pub(crate) const fn signing_algorithm(spec: KeySpec) -> Option<SigningAlgorithmSpec> {
     use SigningAlgorithmSpec as S;
     Some(match spec {
         KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => S::RsassaPssSha256,
@@ -61,7 +62,7 @@ const fn signing_algorithm(spec: KeySpec) -> Option<SigningAlgorithmSpec> {
 }
 
 /// The encryption algorithm benchmarked on `spec`, if it encrypts.
-const fn encryption_algorithm(spec: KeySpec) -> Option<EncryptionAlgorithmSpec> {
+pub(crate) const fn encryption_algorithm(spec: KeySpec) -> Option<EncryptionAlgorithmSpec> {
     match spec {
         KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => {
             Some(EncryptionAlgorithmSpec::RsaesOaepSha256)
@@ -73,7 +74,7 @@ const fn encryption_algorithm(spec: KeySpec) -> Option<EncryptionAlgorithmSpec> 
     }
 }
 
-const SPECS: [KeySpec; 15] = [
+pub(crate) const SPECS: [KeySpec; 15] = [
     KeySpec::Rsa2048,
     KeySpec::Rsa3072,
     KeySpec::Rsa4096,
@@ -173,35 +174,7 @@ fn define_ml_kem_raw_vs_provider(c: &mut Criterion) {
     let pair = key_pair(spec);
     let mut group = c.benchmark_group("crypto/ml-kem/raw-vs-provider");
     group.throughput(Throughput::Elements(1));
-
-    // The same key, bare: `ml-kem` from the 64-byte seed at the end of the seed-form PKCS#8.
-    let private = pair.private_pkcs8.expose();
-    let seed: [u8; 64] = private[private.len() - 64..].try_into().unwrap();
-    let dk = ml_kem::DecapsulationKey::<ml_kem::MlKem768>::from_seed(seed.into());
-    let ek = dk.encapsulation_key().clone();
-    let mut raw_rng = rng(6);
-    group.bench_function("raw/rustcrypto/encapsulate", |b| {
-        b.iter(|| ek.encapsulate_with_rng(&mut raw_rng));
-    });
-    let (ct, shared) = ek.encapsulate_with_rng(&mut rng(7));
-    group.bench_function("raw/rustcrypto/decapsulate", |b| {
-        b.iter(|| {
-            let k = dk.decapsulate(black_box(&ct));
-            assert_eq!(k, shared);
-        });
-    });
-    // aws-lc-rs' own key (it cannot load ours from the seed) of the same parameter set.
-    let lc_dk = aws_lc_rs::kem::DecapsulationKey::generate(&aws_lc_rs::kem::ML_KEM_768).unwrap();
-    let lc_ek = lc_dk.encapsulation_key().unwrap();
-    group.bench_function("raw/aws-lc-rs/encapsulate", |b| b.iter(|| lc_ek.encapsulate().unwrap()));
-    let (lc_ct, lc_shared) = lc_ek.encapsulate().unwrap();
-    let lc_ct = lc_ct.as_ref().to_vec();
-    group.bench_function("raw/aws-lc-rs/decapsulate", |b| {
-        b.iter(|| {
-            let k = lc_dk.decapsulate(black_box(lc_ct.as_slice()).into()).unwrap();
-            assert_eq!(k.as_ref(), lc_shared.as_ref());
-        });
-    });
+    define_raw_ml_kem_768(&mut group, true);
     for kind in ProviderKind::ALL {
         let asymmetric = kind.provider().asymmetric;
         let mut encrypt_rng = rng(8);
@@ -218,20 +191,72 @@ fn define_ml_kem_raw_vs_provider(c: &mut Criterion) {
                     .unwrap()
             });
         });
-        let ciphertext =
-            asymmetric.encrypt(spec, algorithm, &pair.public_spki, &PAYLOAD, &mut rng(9)).unwrap();
-        group.bench_function(format!("provider/{kind}/decrypt"), |b| {
-            b.iter_batched_ref(
-                || ciphertext.clone(),
-                |ciphertext| {
-                    let plaintext = asymmetric
-                        .decrypt(spec, algorithm, pair.private_pkcs8.expose(), ciphertext)
-                        .unwrap();
-                    assert_eq!(plaintext.expose(), PAYLOAD);
-                },
-                BatchSize::SmallInput,
-            );
-        });
+        define_provider_ml_kem_768_decrypt(&mut group, kind);
     }
     group.finish();
+}
+
+/// `raw/{rustcrypto,aws-lc-rs}/decapsulate` (and `encapsulate` if `encapsulate`): ML-KEM-768
+/// bare, the floor under kmsim's KEM-DEM.
+pub(crate) fn define_raw_ml_kem_768(group: &mut BenchmarkGroup<'_, WallTime>, encapsulate: bool) {
+    let pair = key_pair(KeySpec::KmsimMlKem768);
+    // The same key, bare: `ml-kem` from the 64-byte seed at the end of the seed-form PKCS#8.
+    let private = pair.private_pkcs8.expose();
+    let seed: [u8; 64] = private[private.len() - 64..].try_into().unwrap();
+    let dk = ml_kem::DecapsulationKey::<ml_kem::MlKem768>::from_seed(seed.into());
+    let ek = dk.encapsulation_key().clone();
+    let mut raw_rng = rng(6);
+    if encapsulate {
+        group.bench_function("raw/rustcrypto/encapsulate", |b| {
+            b.iter(|| ek.encapsulate_with_rng(&mut raw_rng));
+        });
+    }
+    let (ct, shared) = ek.encapsulate_with_rng(&mut rng(7));
+    group.bench_function("raw/rustcrypto/decapsulate", |b| {
+        b.iter(|| {
+            let k = dk.decapsulate(black_box(&ct));
+            assert_eq!(k, shared);
+        });
+    });
+    // aws-lc-rs' own key (it cannot load ours from the seed) of the same parameter set.
+    let lc_dk = aws_lc_rs::kem::DecapsulationKey::generate(&aws_lc_rs::kem::ML_KEM_768).unwrap();
+    let lc_ek = lc_dk.encapsulation_key().unwrap();
+    if encapsulate {
+        group.bench_function("raw/aws-lc-rs/encapsulate", |b| {
+            b.iter(|| lc_ek.encapsulate().unwrap());
+        });
+    }
+    let (lc_ct, lc_shared) = lc_ek.encapsulate().unwrap();
+    let lc_ct = lc_ct.as_ref().to_vec();
+    group.bench_function("raw/aws-lc-rs/decapsulate", |b| {
+        b.iter(|| {
+            let k = lc_dk.decapsulate(black_box(lc_ct.as_slice()).into()).unwrap();
+            assert_eq!(k.as_ref(), lc_shared.as_ref());
+        });
+    });
+}
+
+/// `provider/<kind>/decrypt`: kmsim's KEM-DEM on ML-KEM-768 through `kind`'s `Asymmetric`.
+pub(crate) fn define_provider_ml_kem_768_decrypt(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    kind: ProviderKind,
+) {
+    let spec = KeySpec::KmsimMlKem768;
+    let algorithm = EncryptionAlgorithmSpec::KmsimMlKemHkdfAes256Gcm;
+    let pair = key_pair(spec);
+    let asymmetric = kind.provider().asymmetric;
+    let ciphertext =
+        asymmetric.encrypt(spec, algorithm, &pair.public_spki, &PAYLOAD, &mut rng(9)).unwrap();
+    group.bench_function(format!("provider/{kind}/decrypt"), |b| {
+        b.iter_batched_ref(
+            || ciphertext.clone(),
+            |ciphertext| {
+                let plaintext = asymmetric
+                    .decrypt(spec, algorithm, pair.private_pkcs8.expose(), ciphertext)
+                    .unwrap();
+                assert_eq!(plaintext.expose(), PAYLOAD);
+            },
+            BatchSize::SmallInput,
+        );
+    });
 }

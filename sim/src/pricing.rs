@@ -65,7 +65,14 @@ impl RequestClass {
     }
 
     /// The class of a request of `operation` on a key of `key_spec` (`None` for requests
-    /// that name no key), generating a pair of `pair_spec` for GenerateDataKeyPair.
+    /// that name no key), generating a pair of `pair_spec` for
+    /// GenerateDataKeyPair(WithoutPlaintext).
+    ///
+    /// A GenerateDataKeyPair is priced by the pair it generates, whatever its (symmetric)
+    /// wrapping key, so its caller must pass `pair_spec`: RSA pairs are `$12` per 10,000,
+    /// every other pair (ECC, Ed25519, SM2, and kmsim's ML-KEM extension, which AWS has no
+    /// price for) the ECC price. Asymmetric Encrypt, Decrypt, Sign, Verify and
+    /// DeriveSharedSecret follow their key: RSA_2048 or "other asymmetric" (kms-facts §9).
     #[must_use]
     pub fn of(operation: Operation, key_spec: Option<KeySpec>, pair_spec: Option<KeySpec>) -> Self {
         let rsa = |spec: KeySpec| spec.as_str().starts_with("RSA_");

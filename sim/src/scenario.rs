@@ -6,7 +6,7 @@ use engine::alarms::AlarmRule;
 use engine::api::Operation;
 use engine::crypto::ProviderKind;
 use engine::quota::QuotaConfig;
-use engine::spec::{KeySpec, KeyUsage};
+use engine::spec::{DataKeyPairSpec, KeySpec, KeyUsage};
 use engine::{AccountId, Region};
 
 use crate::dist::Dist;
@@ -322,6 +322,36 @@ pub const KEY_PAIR_CRYPTO_US: &[(Operation, KeySpec, f64)] = &[
     (Operation::Decrypt, KeySpec::KmsimMlKem768, 160.3),
     (Operation::Decrypt, KeySpec::KmsimMlKem1024, 194.1),
     (Operation::Decrypt, KeySpec::KmsimEccNistP256MlKem768, 281.7),
+    // Encrypt to a key pair's public key, through the engine (`engine/encrypt/<spec>/aws-lc-rs`
+    // in `results/bench/2026-12-01-key-pairs-engine/`): it runs on the RustCrypto crates in
+    // both providers.
+    (Operation::Encrypt, KeySpec::Rsa2048, 56.7),
+    (Operation::Encrypt, KeySpec::Rsa3072, 128.0),
+    (Operation::Encrypt, KeySpec::Rsa4096, 219.0),
+    (Operation::Encrypt, KeySpec::KmsimMlKem768, 66.0),
+    (Operation::Encrypt, KeySpec::KmsimMlKem1024, 91.5),
+    (Operation::Encrypt, KeySpec::KmsimEccNistP256MlKem768, 254.0),
+];
+
+/// The measured cost of GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext per pair
+/// spec [µs]: the engine's call with aws-lc-rs (`engine/generate-data-key-pair/<spec>/aws-lc-rs`
+/// in `results/bench/2026-12-01-key-pairs-engine/`, ten samples on a loaded shared 2-core VM:
+/// the RSA figures are about twice the bare key generation measured on a quieter one in
+/// `results/bench/2026-11-30-primitives/`), dominated by the key generation (RSA: a random
+/// prime search, ±40% from one pair to the next). The default service time adds the HSM
+/// overhead as for [`KEY_PAIR_CRYPTO_US`]; it keeps the median and not the prime search's
+/// spread.
+pub const DATA_KEY_PAIR_CRYPTO_US: &[(KeySpec, f64)] = &[
+    (KeySpec::Rsa2048, 62_100.0),
+    (KeySpec::Rsa3072, 516_800.0),
+    (KeySpec::Rsa4096, 1_240_000.0),
+    (KeySpec::EccNistP256, 368.0),
+    (KeySpec::EccNistP384, 1_080.0),
+    (KeySpec::EccNistP521, 1_170.0),
+    (KeySpec::EccSecgP256k1, 552.0),
+    (KeySpec::EccNistEdwards25519, 56.9),
+    (KeySpec::KmsimMlKem768, 369.0),
+    (KeySpec::KmsimMlKem1024, 575.0),
 ];
 
 impl Default for ServiceTimes {
@@ -334,8 +364,9 @@ impl Default for ServiceTimes {
     /// client-observed median of about 10 ms that sim-facts §5.3 reports.
     ///
     /// Key pairs, per (operation, key spec): the overhead plus the measured cost of the
-    /// cryptography ([`KEY_PAIR_CRYPTO_US`]); where nothing was measured (SM2, RSA Encrypt),
-    /// per operation: Sign 2/8 ms, Verify 1/4 ms, DeriveSharedSecret 2/8 ms, GetPublicKey
+    /// cryptography ([`KEY_PAIR_CRYPTO_US`], [`DATA_KEY_PAIR_CRYPTO_US`] by the pair
+    /// generated); where nothing was measured (SM2, which no provider implements), per
+    /// operation: Sign 2/8 ms, Verify 1/4 ms, DeriveSharedSecret 2/8 ms, GetPublicKey
     /// 1/4 ms, GenerateDataKeyPair(WithoutPlaintext) 20/80 ms (placeholders).
     fn default() -> Self {
         let (overhead, overhead_p99) = HSM_OVERHEAD_MS;
@@ -370,13 +401,21 @@ impl Default for ServiceTimes {
         for op in [Operation::GenerateDataKeyPair, Operation::GenerateDataKeyPairWithoutPlaintext] {
             per_operation.push((op, Dist::lognormal_ms(20.0, 80.0)));
         }
-        let per_key_spec = KEY_PAIR_CRYPTO_US
+        let shifted = |cost_us: f64| {
+            let cost = cost_us / 1e3;
+            Dist::lognormal_ms(overhead + cost, overhead_p99 + cost)
+        };
+        let mut per_key_spec: Vec<_> = KEY_PAIR_CRYPTO_US
             .iter()
-            .map(|&(op, spec, cost_us)| {
-                let cost = cost_us / 1e3;
-                (op, spec, Dist::lognormal_ms(overhead + cost, overhead_p99 + cost))
-            })
+            .map(|&(op, spec, cost_us)| (op, spec, shifted(cost_us)))
             .collect();
+        for &(spec, cost_us) in DATA_KEY_PAIR_CRYPTO_US {
+            for op in
+                [Operation::GenerateDataKeyPair, Operation::GenerateDataKeyPairWithoutPlaintext]
+            {
+                per_key_spec.push((op, spec, shifted(cost_us)));
+            }
+        }
         Self { per_operation, per_key_spec, default: control }
     }
 }
@@ -444,7 +483,7 @@ pub struct KeyGroup {
     /// `SYMMETRIC_DEFAULT`, an HMAC spec, or a key-pair spec (with `usage`).
     pub spec: KeySpec,
     /// The key usage; `None` is the spec's only one (SYMMETRIC_DEFAULT, HMAC). Required for
-    /// key pairs, as CreateKey requires it; the simulator drives SIGN_VERIFY key pairs.
+    /// key pairs, as CreateKey requires it.
     pub usage: Option<KeyUsage>,
     /// The owner's account.
     pub account: AccountId,
@@ -480,8 +519,8 @@ impl KeyGroup {
         }
     }
 
-    /// `count` single-Region key pairs of `spec` for `usage` (SIGN_VERIFY is what workloads
-    /// can drive), named `name` in `region`, account 111122223333.
+    /// `count` single-Region key pairs of `spec` for `usage`, named `name` in `region`,
+    /// account 111122223333.
     #[must_use]
     pub fn key_pair(
         name: impl Into<String>,
@@ -503,8 +542,8 @@ impl KeyGroup {
     }
 
     /// Whether the simulator can create and drive the group's keys: SYMMETRIC_DEFAULT and
-    /// HMAC keys (with their only usage, if one is given), and SIGN_VERIFY key pairs, which
-    /// do not rotate.
+    /// HMAC keys (with their only usage, if one is given), and key pairs with a usage their
+    /// spec allows (SIGN_VERIFY, ENCRYPT_DECRYPT, KEY_AGREEMENT), which do not rotate.
     ///
     /// # Errors
     /// What is wrong, for a message.
@@ -513,8 +552,10 @@ impl KeyGroup {
         let allowed = engine::key_pair::usages(spec);
         match self.usage {
             None if spec.is_asymmetric() => {
+                let names: Vec<String> = allowed.iter().map(|u| format!("\"{u}\"")).collect();
                 return Err(format!(
-                    "a key pair needs a usage (CreateKey requires KeyUsage for {spec}): expected usage = \"SIGN_VERIFY\""
+                    "a key pair needs a usage (CreateKey requires KeyUsage for {spec}): expected usage = {}",
+                    names.join(" or ")
                 ));
             }
             Some(usage) if !allowed.contains(&usage) => {
@@ -522,11 +563,6 @@ impl KeyGroup {
                 return Err(format!(
                     "usage {usage} is not allowed for {spec}: expected {}",
                     names.join(" or ")
-                ));
-            }
-            Some(usage) if spec.is_asymmetric() && usage != KeyUsage::SignVerify => {
-                return Err(format!(
-                    "the simulator drives key pairs with usage SIGN_VERIFY (Sign, Verify, GetPublicKey), not {usage}"
                 ));
             }
             _ => {}
@@ -593,6 +629,15 @@ pub enum OpKind {
     Verify,
     /// GetPublicKey (key pairs).
     GetPublicKey,
+    /// GenerateDataKeyPair of the workload's `key_pair_spec` under a SYMMETRIC_DEFAULT key;
+    /// the encrypted private key joins the key's ciphertexts, so a Decrypt checks it against
+    /// the private key returned.
+    GenerateDataKeyPair,
+    /// GenerateDataKeyPairWithoutPlaintext of the workload's `key_pair_spec`.
+    GenerateDataKeyPairWithoutPlaintext,
+    /// DeriveSharedSecret (ECDH) with the key group's peer public key (KEY_AGREEMENT key
+    /// pairs); the secret is checked against the one the peer derives offline.
+    DeriveSharedSecret,
 }
 
 impl OpKind {
@@ -612,13 +657,18 @@ impl OpKind {
             Self::Sign => "Sign",
             Self::Verify => "Verify",
             Self::GetPublicKey => "GetPublicKey",
+            Self::GenerateDataKeyPair => "GenerateDataKeyPair",
+            Self::GenerateDataKeyPairWithoutPlaintext => "GenerateDataKeyPairWithoutPlaintext",
+            Self::DeriveSharedSecret => "DeriveSharedSecret",
         }
     }
 
     /// Whether requests of this kind can use keys of `spec` with `usage` (`None`: the
-    /// spec's only usage), or what they need instead. Symmetric encryption keys encrypt,
-    /// HMAC keys MAC, SIGN_VERIFY key pairs sign, verify and give their public key; every
-    /// key can be described, and GenerateRandom uses none.
+    /// spec's only usage), or what they need instead. Symmetric encryption keys encrypt and
+    /// make data keys and data key pairs; ENCRYPT_DECRYPT key pairs (RSA, the `KMSIM_ML_KEM`
+    /// specs) encrypt and decrypt; HMAC keys MAC; SIGN_VERIFY key pairs sign and verify;
+    /// KEY_AGREEMENT key pairs derive shared secrets; every key pair gives its public key,
+    /// every key can be described, and GenerateRandom uses none.
     ///
     /// # Errors
     /// What the operation needs (`a SIGN_VERIFY key pair`), for a message.
@@ -631,18 +681,37 @@ impl OpKind {
                 }
                 "an HMAC key"
             }
-            Self::Sign | Self::Verify | Self::GetPublicKey => {
+            Self::Sign | Self::Verify => {
                 if spec.is_asymmetric() && usage == Some(KeyUsage::SignVerify) {
                     return Ok(());
                 }
                 "a SIGN_VERIFY key pair"
             }
-            Self::Encrypt
-            | Self::Decrypt
-            | Self::GenerateDataKey
+            Self::GetPublicKey => {
+                if spec.is_asymmetric() {
+                    return Ok(());
+                }
+                "a key pair"
+            }
+            Self::DeriveSharedSecret => {
+                if spec.is_asymmetric() && usage == Some(KeyUsage::KeyAgreement) {
+                    return Ok(());
+                }
+                "a KEY_AGREEMENT key pair"
+            }
+            Self::Encrypt | Self::Decrypt => {
+                let pair = spec.is_asymmetric() && usage == Some(KeyUsage::EncryptDecrypt);
+                if spec == KeySpec::SymmetricDefault || pair {
+                    return Ok(());
+                }
+                "a SYMMETRIC_DEFAULT key or an ENCRYPT_DECRYPT key pair"
+            }
+            Self::GenerateDataKey
             | Self::GenerateDataKeyWithoutPlaintext
             | Self::ReEncrypt
-            | Self::EnvelopeEncrypt => {
+            | Self::EnvelopeEncrypt
+            | Self::GenerateDataKeyPair
+            | Self::GenerateDataKeyPairWithoutPlaintext => {
                 if spec == KeySpec::SymmetricDefault {
                     return Ok(());
                 }
@@ -653,7 +722,7 @@ impl OpKind {
     }
 
     /// Every kind, in result order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 15] = [
         Self::Encrypt,
         Self::Decrypt,
         Self::GenerateDataKey,
@@ -666,7 +735,17 @@ impl OpKind {
         Self::Sign,
         Self::Verify,
         Self::GetPublicKey,
+        Self::GenerateDataKeyPair,
+        Self::GenerateDataKeyPairWithoutPlaintext,
+        Self::DeriveSharedSecret,
     ];
+
+    /// Whether requests of this kind generate a data key pair (of the workload's
+    /// `key_pair_spec`).
+    #[must_use]
+    pub const fn makes_key_pair(self) -> bool {
+        matches!(self, Self::GenerateDataKeyPair | Self::GenerateDataKeyPairWithoutPlaintext)
+    }
 }
 
 /// When requests arrive.
@@ -812,6 +891,9 @@ pub struct Workload {
     /// caller keeps one): each has its own retry quota and adaptive rate limiter, as each
     /// process of a fleet would.
     pub sdk_clients: u32,
+    /// The `KeyPairSpec` of its GenerateDataKeyPair(WithoutPlaintext) requests; required
+    /// when the mix has them.
+    pub key_pair_spec: Option<DataKeyPairSpec>,
 }
 
 impl Workload {
@@ -836,6 +918,7 @@ impl Workload {
             data_key_cache: None,
             window_ns: None,
             sdk_clients: 1,
+            key_pair_spec: None,
         }
     }
 

@@ -13,7 +13,7 @@ use engine::crypto::ProviderKind;
 use engine::id::PrincipalArn;
 use engine::policy::PolicyDocument;
 use engine::quota::{QuotaClass, QuotaConfig, RequestRate};
-use engine::spec::{KeySpec, KeyUsage};
+use engine::spec::{DataKeyPairSpec, KeySpec, KeyUsage};
 use engine::{AccountId, ErrorKind, Region};
 use serde::Deserialize;
 use toml::Spanned;
@@ -304,7 +304,8 @@ struct RegionFile {
     client_latency: Option<DurationFile>,
     inter_az_latency: Option<DurationFile>,
     detection_delay_s: Option<f64>,
-    /// Overrides of request quotas [requests/s]: `symmetric`, `rsa`, `ecc`, or an API name.
+    /// Overrides of request quotas [requests/s]: `symmetric`, `rsa`, `ecc`, `ml_dsa`, `ml_kem`,
+    /// `generate_data_key_pair_<KEY_PAIR_SPEC>`, or an API name.
     #[serde(default)]
     quotas: BTreeMap<String, Spanned<f64>>,
     #[serde(default)]
@@ -435,6 +436,7 @@ struct WorkloadFile {
     data_key_cache: Option<CacheFile>,
     #[serde(default = "one_u32")]
     sdk_clients: u32,
+    key_pair_spec: Option<Spanned<String>>,
     start_s: Option<f64>,
     end_s: Option<f64>,
 }
@@ -627,14 +629,27 @@ impl FileRoot {
             };
             for (class, rate) in &r.quotas {
                 let per_s = positive(rate, "a quota in requests per second")?;
+                let unknown = |name: &str| {
+                    error(
+                        rate.span(),
+                        format!(
+                            "unknown quota `{name}`: expected symmetric, rsa, ecc, ml_dsa, ml_kem, generate_data_key_pair_<KEY_PAIR_SPEC> (as generate_data_key_pair_RSA_2048) or an operation name"
+                        ),
+                    )
+                };
                 let class = match class.as_str() {
                     "symmetric" => QuotaClass::CryptoSymmetric,
                     "rsa" => QuotaClass::CryptoRsa,
                     "ecc" => QuotaClass::CryptoEcc,
                     "ml_dsa" => QuotaClass::CryptoMlDsa,
-                    api => QuotaClass::Api(operation(api).ok_or_else(|| {
-                        error(rate.span(), format!("unknown quota `{api}`: expected symmetric, rsa, ecc, ml_dsa or an operation name"))
-                    })?),
+                    "ml_kem" => QuotaClass::CryptoKmsimMlKem,
+                    name => match name.strip_prefix("generate_data_key_pair_") {
+                        // Both GenerateDataKeyPair operations share the pair spec's quota.
+                        Some(pair) => QuotaClass::GenerateDataKeyPair(
+                            pair.parse::<DataKeyPairSpec>().map_err(|_| unknown(name))?.key_spec(),
+                        ),
+                        None => QuotaClass::Api(operation(name).ok_or_else(|| unknown(name))?),
+                    },
                 };
                 quotas =
                     quotas.with_rate(class, RequestRate::per_second_milli(round(per_s * 1_000.0)));
@@ -852,6 +867,24 @@ impl FileRoot {
                     ));
                 }
             };
+            let key_pair_spec = w
+                .key_pair_spec
+                .as_ref()
+                .map(|s| {
+                    s.get_ref().parse::<DataKeyPairSpec>().map_err(|_| {
+                        let names: Vec<&str> =
+                            DataKeyPairSpec::ALL.iter().map(|p| p.as_str()).collect();
+                        error(
+                            s.span(),
+                            format!(
+                                "unknown key pair spec `{}`: expected one of {}",
+                                s.get_ref(),
+                                names.join(", ")
+                            ),
+                        )
+                    })
+                })
+                .transpose()?;
             let mut mix = Vec::new();
             for (op, weight) in &w.mix {
                 let kind =
@@ -871,6 +904,15 @@ impl FileRoot {
                     && let Some(refusal) = group.refuses(kind)
                 {
                     return Err(error(weight.span(), format!("workload `{}`: {refusal}", w.name)));
+                }
+                if *weight.get_ref() > 0 && kind.makes_key_pair() && key_pair_spec.is_none() {
+                    return Err(error(
+                        weight.span(),
+                        format!(
+                            "workload `{}`: {op} needs the pair's spec: expected key_pair_spec = \"ECC_NIST_P256\" (or another KeyPairSpec) in the workload",
+                            w.name
+                        ),
+                    ));
                 }
                 mix.push((kind, *weight.get_ref()));
             }
@@ -896,6 +938,7 @@ impl FileRoot {
                 max_bytes: c.max_bytes,
             });
             workload.sdk_clients = w.sdk_clients.max(1);
+            workload.key_pair_spec = key_pair_spec;
             if w.start_s.is_some() || w.end_s.is_some() {
                 workload.window_ns = Some((
                     seconds_ns(w.start_s.unwrap_or(0.0)),

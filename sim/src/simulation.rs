@@ -23,7 +23,10 @@ use engine::audit::AuditSink;
 use engine::crypto::blob::EncryptionContext;
 use engine::quota::QuotaClass;
 use engine::replication::ReplicationMessage;
-use engine::spec::{DataKeySpec, KeySpec, SigningAlgorithmSpec};
+use engine::spec::{
+    DataKeyPairSpec, DataKeySpec, EncryptionAlgorithmSpec, KeyAgreementAlgorithmSpec, KeySpec,
+    KeyUsage, SigningAlgorithmSpec,
+};
 use engine::{
     AccountId, CallContext, Engine, EngineConfig, ErrorKind, KeyId, KmsError, PrincipalArn, Region,
     Request, Response, Timestamp,
@@ -224,6 +227,17 @@ struct SimKey {
     group: u32,
     /// What billing needs: deletion windows, deletion, rotations.
     ledger: KeyLedger,
+    /// A KEY_AGREEMENT key's client side, which DeriveSharedSecret calls use.
+    peer: Option<Peer>,
+}
+
+/// The client side of ECDH with a KEY_AGREEMENT key: a peer key pair's public key, and a
+/// fingerprint of the secret the peer derives offline from the key's public key (the one
+/// every DeriveSharedSecret must return).
+#[derive(Debug)]
+struct Peer {
+    public_key: Vec<u8>,
+    secret: u64,
 }
 
 /// A key's billable history within the run.
@@ -630,7 +644,9 @@ impl Simulation {
             })
             .collect();
 
-        let (keys, groups, pools) = create_keys(&scenario, &mut regions, &region_index)?;
+        let mut peer_rng = streams.get("peers");
+        let (keys, groups, pools) =
+            create_keys(&scenario, &mut regions, &region_index, &mut peer_rng)?;
         let key_index = keys.iter().enumerate().map(|(i, k)| (k.id, u32_index(i))).collect();
         let retry_config = retry_config(scenario.client.retry);
         let mut workloads = Vec::new();
@@ -967,17 +983,32 @@ impl Simulation {
             self.contexts.get(tenant as usize).cloned().unwrap_or_else(|| context(tenant))
         };
         let r = &self.slots[slot as usize];
-        let key_id = self.keys[r.key as usize].id;
+        let key = &self.keys[r.key as usize];
+        let key_id = key.id;
         let ec = || context(r.tenant);
+        // Key pairs take no encryption context, and name their algorithm (and, to decrypt,
+        // the key), as AWS requires.
+        let pair_algorithm = key.spec.is_asymmetric().then(|| encryption_algorithm(key.spec));
         match r.op {
-            OpKind::Encrypt => Request::Encrypt(
-                EncryptRequest::new(key_id, payload(r.token, r.payload_len.min(BUILT_PAYLOAD_MAX)))
-                    .with_encryption_context(ec()),
-            ),
+            OpKind::Encrypt => {
+                let plaintext = payload(r.token, r.payload_len.min(BUILT_PAYLOAD_MAX));
+                let request = EncryptRequest::new(key_id, plaintext);
+                Request::Encrypt(match pair_algorithm {
+                    Some(algorithm) => request.with_encryption_algorithm(algorithm),
+                    None => request.with_encryption_context(ec()),
+                })
+            }
             OpKind::Decrypt => {
                 let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.clone());
-                let ec = context(r.source.as_ref().map_or(0, |s| s.tenant));
-                Request::Decrypt(DecryptRequest::new(source).with_encryption_context(ec))
+                let request = DecryptRequest::new(source);
+                Request::Decrypt(match pair_algorithm {
+                    Some(algorithm) => {
+                        request.with_key_id(key_id).with_encryption_algorithm(algorithm)
+                    }
+                    None => request.with_encryption_context(context(
+                        r.source.as_ref().map_or(0, |s| s.tenant),
+                    )),
+                })
             }
             OpKind::ReEncrypt => {
                 let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.clone());
@@ -1031,6 +1062,40 @@ impl Simulation {
                 ))
             }
             OpKind::GetPublicKey => Request::GetPublicKey(GetPublicKeyRequest::new(key_id)),
+            OpKind::GenerateDataKeyPair | OpKind::GenerateDataKeyPairWithoutPlaintext => {
+                // `validate` made sure the workload names its pair spec.
+                let pair = self.workloads[r.workload as usize]
+                    .config
+                    .key_pair_spec
+                    .unwrap_or(DataKeyPairSpec::EccNistP256);
+                let request =
+                    GenerateDataKeyPairRequest::new(key_id, pair).with_encryption_context(ec());
+                if r.op == OpKind::GenerateDataKeyPair {
+                    Request::GenerateDataKeyPair(request)
+                } else {
+                    Request::GenerateDataKeyPairWithoutPlaintext(
+                        GenerateDataKeyPairWithoutPlaintextRequest(request),
+                    )
+                }
+            }
+            OpKind::DeriveSharedSecret => {
+                Request::DeriveSharedSecret(DeriveSharedSecretRequest::new(
+                    key_id,
+                    KeyAgreementAlgorithmSpec::Ecdh,
+                    key.peer.as_ref().map_or_else(Vec::new, |p| p.public_key.clone()),
+                ))
+            }
+        }
+    }
+
+    /// The key spec whose service time an HSM spends on the slot's request: the pair
+    /// generated for GenerateDataKeyPair(WithoutPlaintext), else the key's.
+    fn service_key_spec(&self, slot: u32) -> KeySpec {
+        let r = &self.slots[slot as usize];
+        let pair = self.workloads[r.workload as usize].config.key_pair_spec;
+        match pair {
+            Some(pair) if r.op.makes_key_pair() => pair.key_spec(),
+            _ => self.keys[r.key as usize].spec,
         }
     }
 
@@ -1161,7 +1226,7 @@ impl Simulation {
         let mut by_class = BTreeMap::<(u16, AccountId, QuotaClass), u64>::new();
         for (workload, region, operation, admitted) in self.quota_counts.iter() {
             let w = &self.workloads[workload as usize];
-            let spec = self.keys.get(w.first_key as usize).map(|k| k.spec);
+            let spec = quota_key_spec(w, operation, self.keys.get(w.first_key as usize));
             if let Some(class) = engine::quota::class_for(operation, spec) {
                 *by_class.entry((region, w.account, class)).or_default() += admitted;
             }
@@ -1215,7 +1280,7 @@ impl Simulation {
     fn start_service(&mut self, region: u16, az_index: u16, waiting: Waiting) {
         let r = &self.slots[waiting.slot as usize];
         let operation = r.request.as_ref().map_or(Operation::Encrypt, Request::operation);
-        let spec = self.keys[r.key as usize].spec;
+        let spec = self.service_key_spec(waiting.slot);
         let node = &mut self.regions[usize::from(region)];
         node.azs[usize::from(az_index)].in_service_arrivals_ns +=
             u128::from(waiting.arrived.as_nanos());
@@ -1397,6 +1462,26 @@ impl Simulation {
                     };
                     self.pool(key, pooled);
                 }
+            }
+            Response::GenerateDataKeyPair(out) => {
+                // The wrapped private key decrypts to the PKCS#8 returned beside it.
+                let expect = Expect::DataKey(fnv1a(out.private_key_plaintext.expose()));
+                let pooled = Pooled {
+                    blob: out.private_key_ciphertext_blob,
+                    tenant: r.tenant,
+                    expect,
+                    origin: target,
+                };
+                self.pool(key, pooled);
+            }
+            Response::DeriveSharedSecret(out) => {
+                let expected = self.keys[key].peer.as_ref().map(|p| p.secret);
+                assert!(
+                    expected == Some(fnv1a(out.shared_secret.expose())),
+                    "invariant broken (seed {}): a DeriveSharedSecret at {} returned another secret than its peer derives",
+                    self.seed,
+                    self.now
+                );
             }
             Response::Sign(out) => {
                 let expect = Expect::Payload { token: r.token, len: r.payload_len };
@@ -1859,18 +1944,28 @@ impl Simulation {
                 });
             }
         }
-        let requests = self
-            .by_account(&self.requests_by)
-            .iter()
-            .map(|(&(account, region, operation, group), &count)| {
-                let spec = self.scenario.keys.get(group as usize).map(|g| g.spec);
-                pricing::RequestUsage {
-                    account: account.to_string(),
-                    region: region.to_string(),
-                    class: Some(pricing::RequestClass::of(operation, spec, None)),
-                    tags: tags_of(group),
-                    count,
-                }
+        // By workload first: GenerateDataKeyPair is priced by the pair a workload generates,
+        // not by its wrapping key. Kept per operation and key group, as the cost model rounds
+        // each entry's tag amounts.
+        let mut counts =
+            BTreeMap::<(AccountId, Region, Operation, u32, pricing::RequestClass), u64>::new();
+        for (workload, region, operation, count) in self.requests_by.iter() {
+            let w = &self.workloads[workload as usize];
+            let spec = self.scenario.keys.get(w.group as usize).map(|g| g.spec);
+            let pair =
+                quota_key_spec(w, operation, None).filter(|_| is_key_pair_generation(operation));
+            let class = pricing::RequestClass::of(operation, spec, pair);
+            let region = self.regions[usize::from(region)].region();
+            *counts.entry((w.account, region, operation, w.group, class)).or_default() += count;
+        }
+        let requests = counts
+            .into_iter()
+            .map(|((account, region, _, group, class), count)| pricing::RequestUsage {
+                account: account.to_string(),
+                region: region.to_string(),
+                class: Some(class),
+                tags: tags_of(group),
+                count,
             })
             .collect();
         let hsms = self
@@ -2237,6 +2332,13 @@ fn validate(scenario: &Scenario) -> Result<(), SimError> {
             if *weight == 0 {
                 continue;
             }
+            if op.makes_key_pair() && w.key_pair_spec.is_none() {
+                return Err(invalid(format!(
+                    "workload {}: {} needs the workload's key_pair_spec",
+                    w.name,
+                    op.as_str()
+                )));
+            }
             if let Some(refusal) = group.refuses(*op) {
                 return Err(invalid(format!("workload {}: {refusal}", w.name)));
             }
@@ -2251,26 +2353,65 @@ fn signing_algorithm(spec: KeySpec) -> SigningAlgorithmSpec {
     engine::key_pair::default_signing_algorithm(spec).unwrap_or(SigningAlgorithmSpec::EcdsaSha256)
 }
 
+/// The encryption algorithm the simulator encrypts with on an ENCRYPT_DECRYPT key pair of
+/// `spec`: RSAES_OAEP_SHA_256 on RSA (AWS's recommended one), kmsim's KEM-DEM on the
+/// `KMSIM_ML_KEM` specs.
+fn encryption_algorithm(spec: KeySpec) -> EncryptionAlgorithmSpec {
+    let algorithms = engine::key_pair::encryption_algorithms(spec);
+    // Only ENCRYPT_DECRYPT key pairs reach an Encrypt (`validate`); the fallback is never used.
+    algorithms
+        .iter()
+        .copied()
+        .find(|&a| a == EncryptionAlgorithmSpec::RsaesOaepSha256)
+        .or_else(|| algorithms.first().copied())
+        .unwrap_or(EncryptionAlgorithmSpec::RsaesOaepSha256)
+}
+
+/// The key spec a workload's `operation` counts against in the quotas: the pair generated
+/// for GenerateDataKeyPair(WithoutPlaintext) (AWS's per-spec quotas), else its keys'.
+fn quota_key_spec(
+    w: &WorkloadState,
+    operation: Operation,
+    key: Option<&SimKey>,
+) -> Option<KeySpec> {
+    if is_key_pair_generation(operation) {
+        w.config.key_pair_spec.map(DataKeyPairSpec::key_spec)
+    } else {
+        key.map(|k| k.spec)
+    }
+}
+
+const fn is_key_pair_generation(operation: Operation) -> bool {
+    matches!(
+        operation,
+        Operation::GenerateDataKeyPair | Operation::GenerateDataKeyPairWithoutPlaintext
+    )
+}
+
 /// What [`create_keys`] made: the keys, their groups, and each key's starting pool (a
 /// signing key's setup signature).
 type CreatedKeys = (Vec<SimKey>, Vec<KeyGroupInfo>, Vec<Vec<Pooled>>);
 
 /// Creates every key group before the start, spaced to stay within the control-plane
-/// quotas; replicas are delivered at once and given time to leave `Creating`.
+/// quotas; replicas are delivered at once and given time to leave `Creating`. Each
+/// KEY_AGREEMENT key gets a peer key pair drawn from `peer_rng`, on the scenario's provider.
 fn create_keys(
     scenario: &Scenario,
     regions: &mut [RegionNode],
     region_index: &dyn Fn(Region) -> Option<u16>,
+    peer_rng: &mut ChaCha8Rng,
 ) -> Result<CreatedKeys, SimError> {
     let calls: u64 = scenario
         .keys
         .iter()
         .map(|g| {
             let signs = OpKind::Sign.fits(g.spec, g.effective_usage()).is_ok();
+            let agrees = OpKind::DeriveSharedSecret.fits(g.spec, g.effective_usage()).is_ok();
             u64::from(g.count)
                 * (1 + g.replicas.len() as u64 * (1 + u64::from(g.policy.is_some()))
                     + u64::from(g.rotation_period_days.is_some())
-                    + u64::from(signs))
+                    + u64::from(signs)
+                    + u64::from(agrees))
         })
         .sum();
     let mut t = START.unix_nanos().saturating_sub((calls + 10) * SETUP_SPACING_NS);
@@ -2379,6 +2520,20 @@ fn create_keys(
                     origin: primary,
                 });
             }
+            // A key-agreement key gets its client's key pair, and the secret both must agree on.
+            let mut peer = None;
+            if group.effective_usage() == Some(KeyUsage::KeyAgreement) {
+                t += SETUP_SPACING_NS;
+                let ctx = ctx.at(Timestamp::from_unix_nanos(t));
+                let engine = &mut regions[usize::from(primary)].engine;
+                let public = engine
+                    .get_public_key(&ctx, GetPublicKeyRequest::new(id))
+                    .map_err(|e| {
+                        invalid(format!("key group {}: GetPublicKey failed: {e}", group.name))
+                    })?
+                    .public_key;
+                peer = Some(new_peer(scenario, group, &public, peer_rng)?);
+            }
             pools.push(pool);
             keys.push(SimKey {
                 id,
@@ -2387,6 +2542,7 @@ fn create_keys(
                 regions: key_regions,
                 group: u32_index(groups.len() - 1),
                 ledger: KeyLedger::default(),
+                peer,
             });
         }
     }
@@ -2396,4 +2552,24 @@ fn create_keys(
         let _ = node.engine.drain_events();
     }
     Ok((keys, groups, pools))
+}
+
+/// A peer key pair for the KEY_AGREEMENT key of `group` whose public key is `public`: the
+/// key pair a client would hold, made with the scenario's provider (so the modelling
+/// provider's keys meet the modelling provider's), and the secret it derives offline.
+fn new_peer(
+    scenario: &Scenario,
+    group: &crate::scenario::KeyGroup,
+    public: &[u8],
+    rng: &mut ChaCha8Rng,
+) -> Result<Peer, SimError> {
+    let asymmetric = scenario.provider.provider().asymmetric;
+    let failed = |what: &str, e: engine::crypto::asymmetric::AsymmetricError| {
+        invalid(format!("key group {}: the peer's {what} failed: {e}", group.name))
+    };
+    let pair = asymmetric.generate(group.spec, rng).map_err(|e| failed("key generation", e))?;
+    let secret = asymmetric
+        .derive_shared_secret(group.spec, pair.private_pkcs8.expose(), public)
+        .map_err(|e| failed("key agreement", e))?;
+    Ok(Peer { public_key: pair.public_spki, secret: fnv1a(secret.expose()) })
 }

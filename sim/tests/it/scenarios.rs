@@ -59,6 +59,7 @@ fn every_shipped_scenario_parses_validates_and_runs_shortened() {
             "az-failure",
             "cloudhsm-custom-key-store",
             "cost-example",
+            "key-pairs",
             "key-policies",
             "multi-region-dr",
             "multi-tenant-1000-cmks",
@@ -201,7 +202,7 @@ fn key_pair_groups_and_their_operations_are_checked_at_their_line() {
     // An operation the keys cannot do is refused, not changed into another.
     assert_eq!(
         broken("mix = { Sign = 97, GetPublicKey = 3 }", "mix = { Sign = 97, Encrypt = 3 }"),
-        "signing.toml:44:30: workload `issuer`: Encrypt needs a SYMMETRIC_DEFAULT key, and key group jwt has ECC_NIST_P256 SIGN_VERIFY keys"
+        "signing.toml:44:30: workload `issuer`: Encrypt needs a SYMMETRIC_DEFAULT key or an ENCRYPT_DECRYPT key pair, and key group jwt has ECC_NIST_P256 SIGN_VERIFY keys"
     );
     assert_eq!(
         broken("spec = \"ECC_NIST_P256\"", "spec = \"SYMMETRIC_DEFAULT\""),
@@ -210,7 +211,7 @@ fn key_pair_groups_and_their_operations_are_checked_at_their_line() {
     // A key pair needs its usage, as CreateKey does.
     assert_eq!(
         broken("usage = \"SIGN_VERIFY\"\n", ""),
-        "signing.toml:29:8: key group `jwt`: a key pair needs a usage (CreateKey requires KeyUsage for ECC_NIST_P256): expected usage = \"SIGN_VERIFY\""
+        "signing.toml:29:8: key group `jwt`: a key pair needs a usage (CreateKey requires KeyUsage for ECC_NIST_P256): expected usage = \"SIGN_VERIFY\" or \"KEY_AGREEMENT\""
     );
     assert_eq!(
         broken("usage = \"SIGN_VERIFY\"", "usage = \"SIGN\""),
@@ -243,6 +244,127 @@ fn key_pair_groups_and_their_operations_are_checked_at_their_line() {
     )
     .unwrap_err();
     assert!(error.message.contains("unknown key spec `RSA_1024`"), "{error}");
+}
+
+#[test]
+fn key_pair_operations_are_checked_and_billed_by_their_price_class() {
+    use sim::pricing::RequestClass;
+    let file =
+        load(&scenarios_dir().join("key-pairs.toml"), &["duration_s=20".to_owned()]).unwrap();
+    let mut sim = Simulation::new(file.scenario, file.seed.unwrap()).unwrap();
+    sim.step_until(sim::time::SimTime(u64::MAX));
+    let report = sim.report();
+    let calls = |operation: &str, outcome: &str| -> u64 {
+        report
+            .latency
+            .iter()
+            .filter(|row| row.operation == operation && row.outcome == outcome)
+            .map(|row| row.count)
+            .sum()
+    };
+    // Every ECDH secret matched its peer's and every Decrypt (of a wrapped private key, an
+    // RSA_3072 or an ML-KEM ciphertext) its plaintext: the run asserts both.
+    assert!(calls("DeriveSharedSecret", "OK") > 6_000, "{}", calls("DeriveSharedSecret", "OK"));
+    assert!(calls("Decrypt", "OK") > 1_800, "{}", calls("Decrypt", "OK"));
+    for operation in ["DeriveSharedSecret", "Decrypt", "Encrypt"] {
+        let failed: u64 = report
+            .latency
+            .iter()
+            .filter(|row| row.operation == operation && row.outcome != "OK")
+            .map(|row| row.count)
+            .sum();
+        assert_eq!(failed, 0, "{operation}");
+    }
+    // 150 enrolments/s against the ECC_NIST_P256 pairs' quota of 100/s: throttled.
+    let throttled: u64 =
+        report.usage.throttled.values().flat_map(|r| r.values()).flat_map(|o| o.values()).sum();
+    assert!(throttled > 500, "{throttled}");
+    assert!(calls("GenerateDataKeyPairWithoutPlaintext", "OK") > 1_000);
+    // GenerateDataKeyPair is priced by the pair generated, not as a symmetric request on
+    // its wrapping key; ECDH, RSA_3072 and ML-KEM requests as "other asymmetric".
+    let usage = sim.pricing_usage();
+    let count = |class| {
+        usage.requests.iter().filter(|r| r.class == Some(class)).map(|r| r.count).sum::<u64>()
+    };
+    let served = |operation: &str| -> u64 {
+        report
+            .usage
+            .requests
+            .values()
+            .flat_map(|r| r.values())
+            .filter_map(|o| o.get(operation))
+            .sum()
+    };
+    let pairs = served("GenerateDataKeyPair") + served("GenerateDataKeyPairWithoutPlaintext");
+    let (rsa_pairs, ecc_pairs) =
+        (count(RequestClass::GenerateDataKeyPairRsa), count(RequestClass::GenerateDataKeyPairEcc));
+    assert_eq!(rsa_pairs + ecc_pairs, pairs);
+    // legacy-rsa: Poisson at 2/s for 20 s.
+    assert!((20..=60).contains(&rsa_pairs), "{rsa_pairs}");
+    // The rest: Decrypt (and Encrypt, while there is nothing to decrypt) on the wrapping keys
+    // are symmetric, ECDH and the RSA_3072 and ML-KEM escrow "other asymmetric".
+    let rest = served("DeriveSharedSecret") + served("Encrypt") + served("Decrypt");
+    assert_eq!(count(RequestClass::AsymmetricOther) + count(RequestClass::Symmetric), rest);
+    assert!(count(RequestClass::AsymmetricOther) > served("DeriveSharedSecret"));
+    assert!(count(RequestClass::Symmetric) > 300, "{}", count(RequestClass::Symmetric));
+    assert_eq!(count(RequestClass::AsymmetricRsa2048), 0);
+    let line = report
+        .cost
+        .lines
+        .iter()
+        .find(|l| l.item == "generate_data_key_pair_rsa requests")
+        .expect("an RSA data key pair line");
+    let rate = sim::pricing::Catalog::aws_2026().requests_per_10k_micro_usd
+        [&RequestClass::GenerateDataKeyPairRsa];
+    assert_eq!(rate, 12_000_000);
+    assert_eq!(line.amount_micro_usd, i64::try_from(line.quantity * rate / 10_000).unwrap());
+}
+
+#[test]
+fn data_key_pair_specs_and_quotas_are_checked_at_their_line() {
+    let text = std::fs::read_to_string(scenarios_dir().join("key-pairs.toml")).unwrap();
+    let broken = |from: &str, to: &str| {
+        assert!(text.contains(from), "{from}");
+        parse(&text.replacen(from, to, 1), "key-pairs.toml", &scenarios_dir(), &[])
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        broken("key_pair_spec = \"ECC_NIST_P256\"", "key_pair_spec = \"ECC_NIST_P255\""),
+        "key-pairs.toml:59:17: unknown key pair spec `ECC_NIST_P255`: expected one of RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, SM2, ECC_NIST_EDWARDS25519, KMSIM_ML_KEM_768, KMSIM_ML_KEM_1024"
+    );
+    assert_eq!(
+        broken("key_pair_spec = \"ECC_NIST_P256\"\n", ""),
+        "key-pairs.toml:58:72: workload `enrolment`: GenerateDataKeyPair needs the pair's spec: expected key_pair_spec = \"ECC_NIST_P256\" (or another KeyPairSpec) in the workload"
+    );
+    assert_eq!(
+        broken("mix = { DeriveSharedSecret = 1 }", "mix = { DeriveSharedSecret = 1, Sign = 1 }"),
+        "key-pairs.toml:82:40: workload `sessions`: Sign needs a SIGN_VERIFY key pair, and key group sessions has ECC_NIST_P256 KEY_AGREEMENT keys"
+    );
+    assert_eq!(
+        broken(
+            "hsms_per_az = 2\n",
+            "hsms_per_az = 2\nquotas = { generate_data_key_pair_RSA_1024 = 5 }\n"
+        ),
+        "key-pairs.toml:26:46: unknown quota `generate_data_key_pair_RSA_1024`: expected symmetric, rsa, ecc, ml_dsa, ml_kem, generate_data_key_pair_<KEY_PAIR_SPEC> (as generate_data_key_pair_RSA_2048) or an operation name"
+    );
+    // A pair spec's quota is set by its name; both GenerateDataKeyPair operations share it.
+    let file = load(
+        &scenarios_dir().join("key-pairs.toml"),
+        &["world.regions.0.quotas={generate_data_key_pair_ECC_NIST_P256=250,ml_kem=50}".to_owned()],
+    )
+    .unwrap();
+    let quotas = &file.scenario.world.regions[0].quotas;
+    use engine::quota::{QuotaClass, RequestRate};
+    use engine::spec::KeySpec;
+    assert_eq!(
+        quotas.overrides.get(&QuotaClass::GenerateDataKeyPair(KeySpec::EccNistP256)),
+        Some(&RequestRate::per_second(250))
+    );
+    assert_eq!(
+        quotas.overrides.get(&QuotaClass::CryptoKmsimMlKem),
+        Some(&RequestRate::per_second(50))
+    );
 }
 
 #[test]

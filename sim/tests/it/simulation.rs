@@ -402,22 +402,36 @@ fn inconsistent_scenarios_are_refused_with_what_is_wrong() {
     assert!(message.contains("client_latency") && message.contains("p99"), "{message}");
     let message = refused(&|s| s.world.regions[0].azs[1].hsms = 0);
     assert_eq!(message, "AZ us-east-1b has no HSM");
-    // Key pairs: a usage is required, only SIGN_VERIFY is driven, and operations must fit.
+    // Key pairs: a usage is required, one the spec allows, and operations must fit.
     let pair = |s: &mut Scenario| s.keys[0].spec = engine::spec::KeySpec::EccNistP256;
     let message = refused(&|s| pair(s));
     assert!(message.contains("a key pair needs a usage"), "{message}");
     let message = refused(&|s| {
         pair(s);
+        s.keys[0].usage = Some(engine::spec::KeyUsage::EncryptDecrypt);
+    });
+    assert_eq!(
+        message,
+        "key group app: usage ENCRYPT_DECRYPT is not allowed for ECC_NIST_P256: expected SIGN_VERIFY or KEY_AGREEMENT"
+    );
+    let message = refused(&|s| {
+        pair(s);
         s.keys[0].usage = Some(engine::spec::KeyUsage::KeyAgreement);
     });
-    assert!(message.contains("usage SIGN_VERIFY"), "{message}");
+    assert_eq!(
+        message,
+        "workload web: Encrypt needs a SYMMETRIC_DEFAULT key or an ENCRYPT_DECRYPT key pair, and key group app has ECC_NIST_P256 KEY_AGREEMENT keys"
+    );
+    // GenerateDataKeyPair needs the pair's spec.
+    let message = refused(&|s| s.workloads[0].mix = vec![(OpKind::GenerateDataKeyPair, 1)]);
+    assert_eq!(message, "workload web: GenerateDataKeyPair needs the workload's key_pair_spec");
     let message = refused(&|s| {
         pair(s);
         s.keys[0].usage = Some(engine::spec::KeyUsage::SignVerify);
     });
     assert_eq!(
         message,
-        "workload web: Encrypt needs a SYMMETRIC_DEFAULT key, and key group app has ECC_NIST_P256 SIGN_VERIFY keys"
+        "workload web: Encrypt needs a SYMMETRIC_DEFAULT key or an ENCRYPT_DECRYPT key pair, and key group app has ECC_NIST_P256 SIGN_VERIFY keys"
     );
     let message = refused(&|s| s.workloads[0].mix = vec![(OpKind::Sign, 1)]);
     assert!(message.contains("Sign needs a SIGN_VERIFY key pair"), "{message}");
@@ -625,6 +639,76 @@ fn signatures_verify_and_are_billed_by_the_signing_keys_price_class() {
     let rate = sim::pricing::Catalog::aws_2026().requests_per_10k_micro_usd
         [&RequestClass::AsymmetricRsa2048];
     assert_eq!(line.amount_micro_usd, i64::try_from(line.quantity * rate / 10_000).unwrap());
+}
+
+/// One Region of three AZs with `hsms_per_az` HSMs each, two SYMMETRIC_DEFAULT wrapping keys
+/// and a Poisson stream of GenerateDataKeyPairWithoutPlaintext of `pair` pairs at
+/// `rate_per_s` for `seconds`, on the modelling provider. No retries and a 10-minute attempt
+/// timeout, as in [`signing`]; the pair spec's quota at AWS's default unless `quota_per_s`
+/// says otherwise.
+fn data_key_pairs(
+    pair: engine::spec::DataKeyPairSpec,
+    hsms_per_az: u32,
+    rate_per_s: f64,
+    seconds: u64,
+    quota_per_s: Option<u64>,
+) -> Scenario {
+    use engine::quota::{QuotaClass, QuotaConfig, RequestRate};
+    let mut world = World::standard(&[EAST], hsms_per_az);
+    if let Some(quota) = quota_per_s {
+        world.regions[0].quotas = QuotaConfig::default().with_rate(
+            QuotaClass::GenerateDataKeyPair(pair.key_spec()),
+            RequestRate::per_second(quota),
+        );
+    }
+    let mut scenario = Scenario::new("data-key-pairs", world, seconds * S);
+    scenario.provider = engine::crypto::ProviderKind::InsecureModelling;
+    scenario.client.retry = RetryMode::Off;
+    scenario.client.attempt_timeout_ns = 600 * S;
+    scenario.keys.push(KeyGroup::symmetric("wrapping", 2, EAST));
+    let mut enrolment = Workload::poisson("enrolment", EAST, "wrapping", rate_per_s)
+        .with_mix(&[(OpKind::GenerateDataKeyPairWithoutPlaintext, 1)]);
+    enrolment.key_pair_spec = Some(pair);
+    enrolment.sdk_clients = 10;
+    scenario.workloads.push(enrolment);
+    scenario
+}
+
+#[test]
+fn data_key_pairs_saturate_the_hsms_or_their_pair_specs_quota_whichever_is_lower() {
+    use engine::api::Operation;
+    use engine::spec::DataKeyPairSpec;
+    // ECC_NIST_P256 pairs, their quota raised out of the way: c = 1 HSM in each of 3 AZs,
+    // each pair holding an HSM S = 5 ms, so the capacity is c·AZs/S = 600/s.
+    let capacity = 3.0 / 0.005;
+    let mut scenario =
+        data_key_pairs(DataKeyPairSpec::EccNistP256, 1, 1.5 * capacity, 12, Some(1_000_000));
+    scenario.world.regions[0]
+        .service_times
+        .set(Operation::GenerateDataKeyPairWithoutPlaintext, Dist::constant(5 * MS));
+    let report = Simulation::new(scenario, 12).unwrap().run();
+    let (throughput, busy) = sustained(&report, 2);
+    within("saturated GenerateDataKeyPairWithoutPlaintext/s", throughput, capacity, 0.03);
+    assert!(busy >= 990.0, "HSMs {busy}‰ busy at saturation");
+    assert_eq!(report.counters.throttles, 0, "the quota does not bind");
+
+    // RSA_2048 pairs with the default service time (the HSM overhead plus the benched key
+    // generation, about 60 ms: some 50 pairs/s on three HSMs): AWS's default quota of 20/s
+    // for the spec binds first, and the pair's quota is what counts, not the wrapping
+    // key's symmetric one (100,000/s in us-east-1).
+    let mean_s = ServiceTimes::default()
+        .of_key_spec(Operation::GenerateDataKeyPairWithoutPlaintext, engine::spec::KeySpec::Rsa2048)
+        .mean()
+        / 1e9;
+    assert!(3.0 / mean_s > 40.0 && 3.0 / mean_s < 60.0, "{mean_s}");
+    let report = Simulation::new(data_key_pairs(DataKeyPairSpec::Rsa2048, 1, 40.0, 12, None), 13)
+        .unwrap()
+        .run();
+    let (throughput, busy) = sustained(&report, 2);
+    within("RSA_2048 pairs/s under their quota", throughput, 20.0, 0.03);
+    assert!(busy < 500.0, "the HSMs do not bind: {busy}‰");
+    assert!(report.counters.throttles > 150, "{}", report.counters.throttles);
+    assert_eq!(report.counters.ok + report.counters.throttles, report.counters.requests);
 }
 
 /// A key policy that lets the roles `roles` of the default account (a workload calls as
