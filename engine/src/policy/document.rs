@@ -258,6 +258,15 @@ impl PolicyDocument {
         self.statements.iter().any(|statement| !statement.conditions.is_empty())
     }
 
+    /// Whether any statement has a condition on `key` (ASCII lower-cased): lets the
+    /// engine skip computing a costly condition key no statement reads.
+    #[must_use]
+    pub fn reads_condition_key(&self, key: &str) -> bool {
+        self.statements
+            .iter()
+            .any(|statement| statement.conditions.iter().any(|clause| clause.key() == key))
+    }
+
     /// [`Self::parse`] as a key policy.
     ///
     /// # Errors

@@ -640,6 +640,18 @@ fn condition_rows() -> Vec<Row> {
             false,
         ),
         cond(
+            "StringLike, the request named no alias",
+            r#"{"StringLike": {"kms:RequestAlias": "alias/*"}}"#,
+            |c| c,
+            false,
+        ),
+        cond(
+            "Null true: the request named no alias",
+            r#"{"Null": {"kms:RequestAlias": "true"}}"#,
+            |c| c,
+            true,
+        ),
+        cond(
             "StringNotLike, no match",
             r#"{"StringNotLike": {"kms:RequestAlias": "alias/prod-*"}}"#,
             |c| c.with_request_alias("alias/dev-db"),
@@ -1008,6 +1020,18 @@ fn condition_rows() -> Vec<Row> {
             true,
         ),
         cond(
+            "ForAnyValue over an absent key (a key over the aliases quota)",
+            r#"{"ForAnyValue:StringLike": {"kms:ResourceAliases": "alias/*"}}"#,
+            |c| c,
+            false,
+        ),
+        cond(
+            "ForAnyValue:StringEquals, one of the aliases",
+            r#"{"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/finance"}}"#,
+            |c| c.with_resource_aliases(["alias/app", "alias/finance"]),
+            true,
+        ),
+        cond(
             "ForAllValues:StringLike, one outside",
             r#"{"ForAllValues:StringLike": {"kms:ResourceAliases": "alias/prod-*"}}"#,
             |c| c.with_resource_aliases(["alias/prod-a", "alias/dev"]),
@@ -1155,6 +1179,36 @@ fn condition_rows() -> Vec<Row> {
             r#"{"StringEquals": {"aws:RequestTag/Project": "Alpha"}, "ForAllValues:StringEquals": {"aws:TagKeys": ["Project", "Owner"]}}"#,
             |c| c.with_request_tags([("Project", "Alpha")]),
             true,
+        ),
+        cond(
+            "RequestTag, another value",
+            r#"{"StringEquals": {"aws:RequestTag/Project": "Alpha"}}"#,
+            |c| c.with_request_tags([("Project", "Beta")]),
+            false,
+        ),
+        cond(
+            "TagKeys, a key outside the set",
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["Project"]}}"#,
+            |c| c.with_request_tags([("Project", "Alpha"), ("Owner", "bob")]),
+            false,
+        ),
+        cond(
+            "Null false on TagKeys: a request without tags",
+            r#"{"Null": {"aws:TagKeys": "false"}}"#,
+            |c| c,
+            false,
+        ),
+        cond(
+            "SourceArn, ArnLike",
+            r#"{"ArnLike": {"aws:SourceArn": "arn:aws:logs:us-east-1:111122223333:log-group:*"}}"#,
+            |c| c.with("aws:SourceArn", "arn:aws:logs:us-east-1:111122223333:log-group:app"),
+            true,
+        ),
+        cond(
+            "SourceArn, absent",
+            r#"{"ArnLike": {"aws:SourceArn": "arn:aws:logs:us-east-1:111122223333:log-group:*"}}"#,
+            |c| c,
+            false,
         ),
         cond(
             "SourceVpce",
