@@ -497,8 +497,37 @@ fn multi_region_keys_round_trip() {
     assert_eq!(metadata["Arn"], json!(format!("arn:aws:kms:us-west-2:111122223333:key/{key_id}")));
     assert_eq!(metadata["Description"], json!("west"));
     assert_eq!(metadata["MultiRegionConfiguration"]["MultiRegionKeyType"], json!("REPLICA"));
-    assert!(replica["ReplicaPolicy"].is_string(), "{replica}");
+    assert_eq!(
+        replica["ReplicaPolicy"],
+        json!(engine::policy::default_key_policy_for(
+            Region::US_WEST_2,
+            "111122223333".parse().unwrap()
+        ))
+    );
     assert_eq!(replica["ReplicaTags"], json!([{"TagKey": "k", "TagValue": "v"}]));
+    // A Policy of the caller's choosing, validated as PutKeyPolicy validates it.
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    let with_policy = kms.call(
+        "ReplicateKey",
+        &json!({"KeyId": key_id, "ReplicaRegion": "eu-west-1", "Policy": policy}).to_string(),
+    );
+    assert_eq!(with_policy["ReplicaPolicy"], json!(policy));
+    let lockout = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/other"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    assert_error(
+        &kms.fail(
+            "ReplicateKey",
+            &json!({"KeyId": key_id, "ReplicaRegion": "ap-south-1", "Policy": lockout}).to_string(),
+        ),
+        "MalformedPolicyDocumentException",
+        400,
+        engine::policy::LOCKOUT_MESSAGE,
+    );
+    let bypassed = kms.call(
+        "ReplicateKey",
+        &json!({"KeyId": key_id, "ReplicaRegion": "ap-south-1", "Policy": lockout, "BypassPolicyLockoutSafetyCheck": true})
+            .to_string(),
+    );
+    assert_eq!(bypassed["ReplicaPolicy"], json!(lockout));
 }
 
 #[test]
