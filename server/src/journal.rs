@@ -524,7 +524,7 @@ mod tests {
                 access_key: Some("AKID".into()),
                 region: None,
                 // Every third call comes through a service: both record kinds round-trip.
-                via_service: (n % 3 == 0).then(|| "s3.us-east-1.amazonaws.com".to_owned()),
+                via_service: n.is_multiple_of(3).then(|| "s3.us-east-1.amazonaws.com".to_owned()),
             },
             operation: "Encrypt".into(),
             body: Zeroizing::new(

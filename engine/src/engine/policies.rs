@@ -349,9 +349,6 @@ pub(super) fn request_context<'a>(
     request
 }
 
-/// `kms:ResourceAliases`, lower-cased as policies store condition keys.
-const RESOURCE_ALIASES: &str = "kms:resourcealiases";
-
 /// Decides `access` to `key` with the full evaluator; a grant is looked for only when the
 /// policies alone would deny implicitly (an explicit deny beats any grant).
 pub(super) fn decide(
@@ -374,8 +371,8 @@ pub(super) fn decide(
     // it, and only within the aliases-per-key quota.
     let resource_aliases = (conditional
         && key.alias_count <= store.aliases_per_key
-        && (key.policy.reads_condition_key(RESOURCE_ALIASES)
-            || identity_policies.iter().any(|p| p.reads_condition_key(RESOURCE_ALIASES))))
+        && (key.policy.reads_resource_aliases()
+            || identity_policies.iter().any(PolicyDocument::reads_resource_aliases)))
     .then(|| store.alias_names_of(key));
     let allowed_by_grant = key.arn.with_text(|resource| {
         let request = if conditional {

@@ -524,7 +524,8 @@ fn tag_conditions_see_the_request_tags() {
     let tag = |pairs: &[(&str, &str)]| {
         TagResourceRequest::new(key, pairs.iter().map(|(k, v)| Tag::new(*k, *v)).collect())
     };
-    let rows: [(&str, &[(&str, &str)], Expect); 4] = [
+    type Row<'a> = (&'a str, &'a [(&'a str, &'a str)], Expect);
+    let rows: [Row<'_>; 4] = [
         ("another value", &[("Project", "Beta")], Expect::Deny),
         ("a key outside TagKeys", &[("Project", "Alpha"), ("Owner", "bob")], Expect::Deny),
         ("without the required tag", &[("Team", "db")], Expect::Deny),
@@ -628,7 +629,7 @@ fn create_key_conditions_see_the_request_and_its_defaults() {
         (
             "the lockout check bypassed",
             CreateKeyRequest::new()
-                .with_policy(lockout_free.clone())
+                .with_policy(lockout_free)
                 .with_bypass_policy_lockout_safety_check(true),
             Some("because no identity-based policy allows the kms:CreateKey action"),
         ),
