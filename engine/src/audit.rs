@@ -241,6 +241,17 @@ impl AuditLog {
 }
 
 /// The identity of the caller, for `userIdentity`.
+/// CloudTrail's identity of an AWS service principal calling as itself: type
+/// `AWSService`, the service as `invokedBy`, no ARN.
+pub(crate) fn service_identity(service: &str, account: AccountId) -> UserIdentity {
+    UserIdentity {
+        identity_type: Some("AWSService"),
+        arn: None,
+        account_id: account,
+        invoked_by: Some(service.to_owned()),
+    }
+}
+
 pub(crate) fn caller_identity(principal: &PrincipalArn, via: Option<&str>) -> UserIdentity {
     UserIdentity {
         identity_type: Some(principal.identity_type()),

@@ -29,6 +29,7 @@ use crate::alarms::{Alarm, AlarmEvaluator, AlarmRule, CallEvent};
 use crate::api::*;
 use crate::audit::{
     AuditLog, AuditRecord, AuditResource, AuditSink, UserIdentity, caller_identity,
+    service_identity,
 };
 use crate::crypto::blob::{BlobHeader, EncryptionContext};
 use crate::crypto::{CryptoProvider, ProviderKind};
@@ -70,6 +71,14 @@ pub struct CallContext {
     pub source_ip: Option<IpAddr>,
     /// The VPC endpoint the request came through (`aws:SourceVpce`).
     pub source_vpce: Option<String>,
+    /// The ARN of the resource an AWS service calls about (`aws:SourceArn`), which a
+    /// grant's `SourceArn` constraint is matched against.
+    pub source_arn: Option<String>,
+    /// Whether `service_principal` calls as itself (a grant to a service principal, a key
+    /// policy naming `"Service"`), rather than on behalf of `principal`: then `principal`
+    /// is the root of the account the service works for (`aws:SourceAccount`), which
+    /// places the call (quotas, bare key ids) but is not who policies and grants see.
+    pub service_is_caller: bool,
 }
 
 impl CallContext {
@@ -83,7 +92,41 @@ impl CallContext {
             via_service: None,
             source_ip: None,
             source_vpce: None,
+            source_arn: None,
+            service_is_caller: false,
         }
+    }
+
+    /// A call by the AWS service principal `service_principal` (e.g.
+    /// `logs.amazonaws.com`) as itself, at `now`, for the resource `source_arn` of
+    /// `source_account` (`aws:SourceArn`, `aws:SourceAccount`): what a grant to a
+    /// service principal allows.
+    #[must_use]
+    pub fn for_service_principal(
+        service_principal: impl Into<String>,
+        source_arn: impl Into<String>,
+        source_account: AccountId,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            service_principal: Some(service_principal.into()),
+            source_arn: Some(source_arn.into()),
+            service_is_caller: true,
+            ..Self::new(PrincipalArn::root(source_account), now)
+        }
+    }
+
+    /// The service principal when it calls as itself, else `None`.
+    #[must_use]
+    pub fn calling_service(&self) -> Option<&str> {
+        if self.service_is_caller { self.service_principal.as_deref() } else { None }
+    }
+
+    /// Sets `aws:SourceArn`.
+    #[must_use]
+    pub fn with_source_arn(mut self, source_arn: impl Into<String>) -> Self {
+        self.source_arn = Some(source_arn.into());
+        self
     }
 
     /// The caller's account.
@@ -369,11 +412,14 @@ pub(crate) struct Store {
     /// Wrapping key pairs issued by GetParametersForImport, by token id.
     pub(crate) import_tokens: BTreeMap<[u8; 32], import::ImportParameters>,
     /// Grants that are not retired, by retiring principal, for ListRetirableGrants.
-    pub(crate) retirable: BTreeSet<(String, KeyId, GrantId)>,
+    pub(crate) retirable: BTreeSet<(grant::Retiring, KeyId, GrantId)>,
     /// Each account's default key policy, parsed at its first key: keys share it.
     pub(crate) default_policies: BTreeMap<AccountId, std::sync::Arc<crate::policy::PolicyDocument>>,
     /// The callers' identity policies and the identity model.
     pub(crate) identities: policies::Identities,
+    /// Aliases per key ([`EngineLimits::aliases_per_key`]): `kms:ResourceAliases` is
+    /// filled only for a key within it, as AWS does.
+    pub(crate) aliases_per_key: u32,
 }
 
 impl Store {
@@ -421,6 +467,18 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The names of `key`'s aliases, in name order (`kms:ResourceAliases`). Reads the
+    /// aliases of the key's account: only a policy that reads the condition key asks.
+    pub(crate) fn alias_names_of(&self, key: &KeyRecord) -> Vec<&AliasName> {
+        let account = key.arn.account;
+        self.aliases
+            .range((account, AliasName::lowest())..)
+            .take_while(|((alias_account, _), _)| *alias_account == account)
+            .filter(|(_, alias)| alias.target == key.arn.key_id)
+            .map(|((_, name), _)| name)
+            .collect()
     }
 
     /// The keys `account` has in this Region, in every state.
@@ -521,6 +579,21 @@ pub(crate) struct Access<'r> {
     pub(crate) key_agreement_algorithm: Option<KeyAgreementAlgorithmSpec>,
     /// GenerateDataKeyPair's `KeyPairSpec` (`kms:DataKeyPairSpec`).
     pub(crate) data_key_pair_spec: Option<DataKeyPairSpec>,
+    /// The alias the request named the key by, as an alias name or alias ARN
+    /// (`kms:RequestAlias`: the alias name either way); `None` for a key id or key ARN.
+    pub(crate) request_alias: Option<&'r AliasName>,
+    /// The tags a TagResource (`aws:RequestTag/*`, `aws:TagKeys`) or the tag keys an
+    /// UntagResource (`aws:TagKeys`) asks for.
+    pub(crate) request_tags: Option<RequestTags<'r>>,
+}
+
+/// The tags a request carries, as the tag condition keys see them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RequestTags<'r> {
+    /// TagResource's (and CreateKey's) `Tags`: `aws:RequestTag/<key>` and `aws:TagKeys`.
+    Tags(&'r [Tag]),
+    /// UntagResource's `TagKeys`: `aws:TagKeys` alone.
+    Keys(&'r [String]),
 }
 
 /// The grant a CreateGrant would create, as far as a grant allowing it cares.
@@ -528,8 +601,9 @@ pub(crate) struct Access<'r> {
 pub(crate) struct NewGrant<'r> {
     pub(crate) operations: &'r [GrantOperation],
     pub(crate) constraints: Option<&'r GrantConstraints>,
-    /// `GranteePrincipal` (`kms:GranteePrincipal`).
-    pub(crate) grantee: &'r str,
+    /// `GranteePrincipal` (`kms:GranteePrincipal`); `None` for a grant to a service
+    /// principal.
+    pub(crate) grantee: Option<&'r str>,
 }
 
 impl<'r> Access<'r> {
@@ -570,7 +644,25 @@ impl<'r> Access<'r> {
             signing: None,
             key_agreement_algorithm: None,
             data_key_pair_spec: None,
+            request_alias: None,
+            request_tags: None,
         }
+    }
+
+    /// Named by `key_ref`: an alias name or alias ARN becomes `kms:RequestAlias`.
+    pub(crate) const fn named_by(mut self, key_ref: &'r KeyRef) -> Self {
+        self.request_alias = match key_ref {
+            KeyRef::AliasName(name) => Some(name),
+            KeyRef::AliasArn(arn) => Some(&arn.name),
+            KeyRef::KeyId(_) | KeyRef::KeyArn(_) => None,
+        };
+        self
+    }
+
+    /// With the tags (or tag keys) of a TagResource or UntagResource.
+    pub(crate) const fn with_request_tags(mut self, tags: RequestTags<'r>) -> Self {
+        self.request_tags = Some(tags);
+        self
     }
 
     /// With Sign or Verify's `SigningAlgorithm` and `MessageType`.
@@ -721,6 +813,16 @@ pub(crate) trait Audited {
     fn quota_store(&self) -> Option<&str> {
         None
     }
+
+    /// Adds the request's condition keys to `request`, for an operation that names no key
+    /// and so is decided by identity policies alone (CreateKey: `kms:KeySpec`, …, with
+    /// AWS's defaults for omitted members). Most such requests have none.
+    fn key_less_condition_keys<'a>(
+        &'a self,
+        request: crate::policy::RequestContext<'a>,
+    ) -> crate::policy::RequestContext<'a> {
+        request
+    }
 }
 
 /// How a request names the key its quota depends on.
@@ -781,6 +883,7 @@ impl Engine {
             id_rng,
             store: Store {
                 identities: policies::Identities::new(config.identity),
+                aliases_per_key: config.limits.aliases_per_key,
                 ..Store::default()
             },
             audit: AuditLog::new(config.audit_sink),
@@ -890,8 +993,8 @@ impl Engine {
         self.store.import_tokens.retain(|_, parameters| parameters.key_id != key_id);
         // Its grants go with it.
         for grant in key.grants.iter_live() {
-            if let Some(retiring) = &grant.retiring_principal {
-                self.store.retirable.remove(&(retiring.clone(), key_id, grant.id));
+            if let Some(retiring) = grant.retiring() {
+                self.store.retirable.remove(&(retiring, key_id, grant.id));
             }
         }
         let doomed: Vec<_> = self
@@ -1028,7 +1131,7 @@ impl Engine {
         let parameters = self.audit.keeps_records().then(|| request.audit_parameters());
         let result = match admitted {
             Ok(()) if policies::names_no_key(operation) => {
-                match policies::check_key_less(&self.store, ctx, operation) {
+                match policies::check_key_less(&self.store, ctx, operation, &request) {
                     Ok(()) => run(self, ctx, request, &mut touched),
                     Err(denied) => Err(denied),
                 }
@@ -1099,7 +1202,10 @@ impl Engine {
         }
         if let Some(parameters) = parameters {
             let record = AuditRecord {
-                user_identity: caller_identity(&ctx.principal, ctx.service_principal.as_deref()),
+                user_identity: match ctx.calling_service() {
+                    Some(service) => service_identity(service, ctx.account()),
+                    None => caller_identity(&ctx.principal, ctx.service_principal.as_deref()),
+                },
                 event_time: ctx.now,
                 event_name: operation.as_str(),
                 source_ip_address: ctx
@@ -1226,9 +1332,11 @@ impl Engine {
             KmsError::new(ErrorKind::NotFound, format!("Key '{key_id}' does not exist"))
         })?;
         touched.key(key.arn);
-        // The hot path is these four comparisons.
+        // The hot path is these comparisons. A service principal calling as itself is no
+        // principal of the account, whatever account it works for.
         let hot = key.policy_is_default
             && key.arn.account == ctx.account()
+            && !ctx.service_is_caller
             && store.identities.allow_everyone()
             && access.grant_tokens.is_empty();
         if !hot {

@@ -13,11 +13,72 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::api::GrantConstraints;
 use crate::crypto::blob::EncryptionContext;
-use crate::engine::Access;
+use crate::engine::{Access, CallContext};
 use crate::error::{ErrorKind, KmsError};
 use crate::id::{AccountId, GrantId, KeyId, PrincipalArn};
 use crate::spec::GrantOperation;
 use crate::time::Timestamp;
+
+/// Who a grant allows (`GranteePrincipal` XOR `GranteeServicePrincipal`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Grantee {
+    /// An IAM principal ARN (an account root covers the account's principals).
+    Principal(String),
+    /// An AWS service principal (e.g. `logs.amazonaws.com`), calling as itself.
+    Service(String),
+}
+
+impl Grantee {
+    /// `GranteePrincipal`.
+    pub(crate) fn principal(&self) -> Option<&str> {
+        match self {
+            Self::Principal(principal) => Some(principal),
+            Self::Service(_) => None,
+        }
+    }
+
+    /// `GranteeServicePrincipal`.
+    pub(crate) fn service(&self) -> Option<&str> {
+        match self {
+            Self::Principal(_) => None,
+            Self::Service(service) => Some(service),
+        }
+    }
+
+    /// Whether the grant names the caller of `ctx`: a service principal calling as itself
+    /// only by a grant to it, an IAM principal by [`grantee_matches`].
+    pub(crate) fn covers(&self, ctx: &CallContext) -> bool {
+        match (self, ctx.calling_service()) {
+            (Self::Service(service), Some(calling)) => service == calling,
+            (Self::Principal(principal), None) => grantee_matches(principal, &ctx.principal),
+            (Self::Service(_), None) | (Self::Principal(_), Some(_)) => false,
+        }
+    }
+
+    /// The index key of the grantee.
+    fn match_key(&self) -> String {
+        match self {
+            Self::Principal(principal) => match_key(principal),
+            Self::Service(service) => service_match_key(service),
+        }
+    }
+}
+
+/// The index key of a service principal grantee. Index keys only narrow the search (the
+/// grantee still decides), so one that happens to equal a principal's is harmless.
+fn service_match_key(service: &str) -> String {
+    format!("service:{service}")
+}
+
+/// Who may retire a grant, as ListRetirableGrants looks it up: `RetiringPrincipal` or
+/// `RetiringServicePrincipal` (kept apart: the same text may be either).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Retiring {
+    /// `RetiringPrincipal`.
+    Principal(String),
+    /// `RetiringServicePrincipal`.
+    Service(String),
+}
 
 /// A grant as stored in its key's record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,8 +86,11 @@ pub(crate) struct GrantRecord {
     pub(crate) id: GrantId,
     pub(crate) name: Option<String>,
     pub(crate) creation_date: Timestamp,
-    pub(crate) grantee_principal: String,
+    /// Who the grant allows: an IAM principal or an AWS service principal.
+    pub(crate) grantee: Grantee,
     pub(crate) retiring_principal: Option<String>,
+    /// `RetiringServicePrincipal`: a service principal that may retire the grant.
+    pub(crate) retiring_service_principal: Option<String>,
     /// The account of the principal that created it (`IssuingAccount`).
     pub(crate) issuing_account: AccountId,
     /// Without duplicates, in the order given.
@@ -40,6 +104,15 @@ pub(crate) struct GrantRecord {
 }
 
 impl GrantRecord {
+    /// Who may retire it besides its issuing account (and a grantee it allows to).
+    pub(crate) fn retiring(&self) -> Option<Retiring> {
+        match (&self.retiring_principal, &self.retiring_service_principal) {
+            (Some(principal), _) => Some(Retiring::Principal(principal.clone())),
+            (None, Some(service)) => Some(Retiring::Service(service.clone())),
+            (None, None) => None,
+        }
+    }
+
     /// Whether the grant is retired or revoked (it may still allow briefly).
     pub(crate) const fn is_retired(&self) -> bool {
         self.gone_at.is_some()
@@ -105,7 +178,7 @@ impl Grants {
     /// Adds a new grant.
     pub(crate) fn insert(&mut self, grant: GrantRecord) {
         debug_assert!(!grant.is_retired(), "a new grant is live");
-        let (id, key) = (grant.id, match_key(&grant.grantee_principal));
+        let (id, key) = (grant.id, grant.grantee.match_key());
         if self.by_id.insert(id, grant).is_none() {
             self.live += 1;
         }
@@ -128,7 +201,7 @@ impl Grants {
         self.by_id.retain(|id, grant| {
             let keep = grant.exists_at(now);
             if !keep {
-                let key = match_key(&grant.grantee_principal);
+                let key = grant.grantee.match_key();
                 if let Some(ids) = by_grantee.get_mut(&key) {
                     ids.remove(id);
                     if ids.is_empty() {
@@ -140,16 +213,17 @@ impl Grants {
         });
     }
 
-    /// The grants whose grantee may name `principal`, in id order: those of the principal
-    /// itself, of its account's root, and (for a role session) of its role, whatever the
-    /// role's path. [`grantee_matches`] still decides.
-    fn naming(&self, principal: &PrincipalArn) -> Vec<&GrantRecord> {
-        let mut ids: Vec<GrantId> = caller_match_keys(principal.as_str())
-            .iter()
-            .filter_map(|key| self.by_grantee.get(key))
-            .flatten()
-            .copied()
-            .collect();
+    /// The grants whose grantee may name the caller of `ctx`, in id order: for an IAM
+    /// principal, those of the principal itself, of its account's root, and (for a role
+    /// session) of its role, whatever the role's path; for a service principal calling as
+    /// itself, those to it. [`Grantee::covers`] still decides.
+    fn naming(&self, ctx: &CallContext) -> Vec<&GrantRecord> {
+        let keys = match ctx.calling_service() {
+            Some(service) => vec![service_match_key(service)],
+            None => caller_match_keys(ctx.principal.as_str()),
+        };
+        let mut ids: Vec<GrantId> =
+            keys.iter().filter_map(|key| self.by_grantee.get(key)).flatten().copied().collect();
         ids.sort_unstable();
         ids.dedup();
         ids.iter().filter_map(|id| self.by_id.get(id)).collect()
@@ -161,19 +235,15 @@ impl Grants {
     }
 }
 
-/// The grant that allows `principal` the `access` on a key with `grants` at `now`, if one
-/// does: one in force (consistent, or named by a token of the request, and not gone),
-/// whose grantee is the principal, whose operations include the access's permission and
-/// whose constraints the request meets.
+/// The grant that allows the caller of `ctx` the `access` on a key with `grants` at
+/// `ctx.now`, if one does: one in force (consistent, or named by a token of the request,
+/// and not gone), whose grantee is the caller (an IAM principal, or a service principal
+/// calling as itself), whose operations include the access's permission and whose
+/// constraints the request meets.
 ///
 /// This is the whole of grant authorization, kept apart from the key policy so that a
 /// policy evaluator can ask it too. A key without grants answers at the first branch.
-pub(crate) fn allowing(
-    grants: &Grants,
-    principal: &PrincipalArn,
-    access: &Access<'_>,
-    now: Timestamp,
-) -> Option<GrantId> {
+pub(crate) fn allowing(grants: &Grants, ctx: &CallContext, access: &Access<'_>) -> Option<GrantId> {
     if grants.is_empty() {
         return None;
     }
@@ -185,18 +255,30 @@ pub(crate) fn allowing(
         .map(|token| token.grant_id)
         .collect();
     grants
-        .naming(principal)
+        .naming(ctx)
         .into_iter()
         .find(|grant| {
-            grant.in_force(now, &named)
-                && grantee_matches(&grant.grantee_principal, principal)
+            grant.in_force(ctx.now, &named)
+                && grant.grantee.covers(ctx)
                 && grant.operations.contains(&permission)
+                && source_arn_holds(grant, permission, ctx)
                 && constraints_hold(grant, permission, access)
         })
         .map(|grant| grant.id)
 }
 
-/// Whether `grant`'s constraints allow `access` with `permission`.
+/// Whether the request comes from the grant's `SourceArn` constraint, if it has one: the
+/// request's `aws:SourceArn` must be that ARN. RetireGrant is exempt, as in AWS.
+fn source_arn_holds(grant: &GrantRecord, permission: GrantOperation, ctx: &CallContext) -> bool {
+    match grant.constraints.as_ref().and_then(|c| c.source_arn.as_deref()) {
+        None => true,
+        Some(_) if permission == GrantOperation::RetireGrant => true,
+        Some(required) => ctx.source_arn.as_deref() == Some(required),
+    }
+}
+
+/// Whether `grant`'s encryption context constraints (and, for CreateGrant, its
+/// strictness) allow `access` with `permission`.
 fn constraints_hold(grant: &GrantRecord, permission: GrantOperation, access: &Access<'_>) -> bool {
     if permission == GrantOperation::CreateGrant {
         // A grant that allows CreateGrant allows only grants no wider than itself.
@@ -244,6 +326,15 @@ fn keys_match(a: &str, b: &str) -> bool {
 /// request the new grant allows, the parent allows too.
 fn at_least_as_strict(new: Option<&GrantConstraints>, parent: Option<&GrantConstraints>) -> bool {
     let Some(parent) = parent else { return true };
+    // A parent bound to a source ARN creates only grants bound to the same one.
+    if parent.source_arn.is_some()
+        && new.and_then(|n| n.source_arn.as_ref()) != parent.source_arn.as_ref()
+    {
+        return false;
+    }
+    if parent.encryption_context_subset.is_none() && parent.encryption_context_equals.is_none() {
+        return true;
+    }
     let Some(new) = new else { return false };
     // The pairs every request the new grant allows must carry, and whether it allows no
     // other pairs.

@@ -99,11 +99,27 @@ pub(crate) struct SharedState {
 }
 
 /// The independent properties a replica starts with.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) struct ReplicaCreate {
     /// Which ReplicateKey made this replica: the primary's version at the time. A deleted
     /// replica's tombstone keeps it, so only a later ReplicateKey can create it again.
     pub(crate) generation: u64,
     pub(crate) description: String,
     pub(crate) tags: BTreeMap<String, String>,
+    /// ReplicateKey's `Policy`, checked by the primary's engine; `None`: the account's
+    /// default key policy.
+    pub(crate) policy: Option<std::sync::Arc<crate::policy::PolicyDocument>>,
 }
+
+/// A policy document is compiled from its text and nothing else, so two creations with
+/// the same policy text are the same creation (the compiled form has floats, no `Eq`).
+impl PartialEq for ReplicaCreate {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation
+            && self.description == other.description
+            && self.tags == other.tags
+            && self.policy.as_ref().map(|p| p.text()) == other.policy.as_ref().map(|p| p.text())
+    }
+}
+
+impl Eq for ReplicaCreate {}

@@ -25,7 +25,7 @@ use tokio::io::AsyncWriteExt as _;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 
-use crate::kms::{Caller, Kms};
+use crate::kms::{Caller, Kms, VIA_SERVICE_HEADER};
 use crate::sigv4;
 use crate::wire::WireError;
 
@@ -171,10 +171,25 @@ async fn handle(
             return Ok(failed(&error, &request_id));
         }
     };
-    let caller = match authenticate(&kms, &parts, &body) {
+    let mut caller = match authenticate(&kms, &parts, &body) {
         Ok(caller) => caller,
         Err(error) => return Ok(failed(&error, &request_id)),
     };
+    // kmsim's extension: the call came through this AWS service endpoint (`Kms::call`
+    // checks its shape). A header that is not text is refused, never ignored.
+    if let Some(value) = parts.headers.get(VIA_SERVICE_HEADER) {
+        match value.to_str() {
+            Ok(endpoint) => caller.via_service = Some(endpoint.to_owned()),
+            Err(_) => {
+                let error = WireError::new(
+                    "ValidationException",
+                    format!("The {VIA_SERVICE_HEADER} header must be ASCII text"),
+                    400,
+                );
+                return Ok(failed(&error, &request_id));
+            }
+        }
+    }
     let path = parts.uri.path();
     if parts.method == Method::POST && path == RESET_PATH {
         // Off the I/O threads: it waits for the lock an engine call may hold.
@@ -243,7 +258,11 @@ fn authenticate(kms: &Kms, parts: &Parts, body: &[u8]) -> Result<Caller, WireErr
             // Clients sign with their wall clock: the skew is checked against it, not
             // against the server's clock that /kmsim/clock may have moved.
             let verified = sigv4::verify(&config.credentials, parts, body, wall_system_time())?;
-            Ok(Caller { access_key: Some(verified.access_key), region: Some(verified.region) })
+            Ok(Caller {
+                access_key: Some(verified.access_key),
+                region: Some(verified.region),
+                via_service: None,
+            })
         }
     }
 }
@@ -340,7 +359,7 @@ pub fn caller_from_authorization(header: &str) -> Caller {
     let mut scope = credential.split('/');
     let access_key = scope.next().filter(|k| !k.is_empty()).map(str::to_owned);
     let region = scope.nth(1).filter(|r| !r.is_empty()).map(str::to_owned);
-    Caller { access_key, region }
+    Caller { access_key, region, via_service: None }
 }
 
 /// The wall clock: the server is the edge where real time enters the engine.

@@ -12,9 +12,10 @@
 //! file   = header record*
 //! header = "KMSIMJ01" (8) | file id (16, random) | seed (8, BE) | key check (16)
 //! record = length (4, BE: of sealed) | sealed = AES-256-GCM(record body) ‖ tag (16)
-//! body   = kind (1 call, 2 reset, 3 clock advance, 4 replication lag) | now_ns (8; for 3
-//!          and 4, the advance or the lag [ns])
+//! body   = kind (1 call, 2 reset, 3 clock advance, 4 replication lag, 5 call through a
+//!          service) | now_ns (8; for 3 and 4, the advance or the lag [ns])
 //!          | access key | region | operation | request (calls only)
+//!          | via service (5 only: the `x-kmsim-via-service` endpoint)
 //!          (each string: length (2, BE; 0xFFFF = absent) ‖ bytes; request: length (4) ‖ bytes)
 //! ```
 //!
@@ -439,7 +440,8 @@ fn encode_call(
     body: &[u8],
 ) -> Zeroizing<Vec<u8>> {
     let mut out = Zeroizing::new(Vec::with_capacity(64 + body.len()));
-    out.push(1);
+    // A call through a service is kind 5, so journals without one read as before.
+    out.push(if caller.via_service.is_some() { 5 } else { 1 });
     out.extend_from_slice(&now.unix_nanos().to_be_bytes());
     put_str(&mut out, caller.access_key.as_deref());
     put_str(&mut out, caller.region.as_deref());
@@ -447,6 +449,9 @@ fn encode_call(
     let len = u32::try_from(body.len()).unwrap_or(u32::MAX);
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(body);
+    if let Some(via_service) = &caller.via_service {
+        put_str(&mut out, Some(via_service));
+    }
     out
 }
 
@@ -481,13 +486,14 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
     let kind = r.take(1)?[0];
     let now = Timestamp::from_unix_nanos(r.u64()?);
     let entry = match kind {
-        1 => {
+        1 | 5 => {
             let access_key = r.string()?;
             let region = r.string()?;
             let operation = r.string()??;
             let len = u32::from_be_bytes(r.take(4)?.try_into().ok()?) as usize;
             let body = Zeroizing::new(r.take(len)?.to_vec());
-            Entry::Call { now, caller: Caller { access_key, region }, operation, body }
+            let via_service = if kind == 5 { Some(r.string()??) } else { None };
+            Entry::Call { now, caller: Caller { access_key, region, via_service }, operation, body }
         }
         2 => Entry::Reset { now },
         3 => Entry::Advance { by_ns: now.unix_nanos() },
@@ -514,7 +520,12 @@ mod tests {
     fn call(n: u64) -> Entry {
         Entry::Call {
             now: Timestamp::from_unix_seconds(1_796_000_000 + n),
-            caller: Caller { access_key: Some("AKID".into()), region: None },
+            caller: Caller {
+                access_key: Some("AKID".into()),
+                region: None,
+                // Every third call comes through a service: both record kinds round-trip.
+                via_service: n.is_multiple_of(3).then(|| "s3.us-east-1.amazonaws.com".to_owned()),
+            },
             operation: "Encrypt".into(),
             body: Zeroizing::new(
                 format!(r#"{{"KeyId":"k","Plaintext":"c2VjcmV0{n}"}}"#).into_bytes(),

@@ -67,13 +67,67 @@ impl KmsConfig {
     }
 }
 
-/// Who calls and where: what the HTTP layer reads from the request's signature.
+/// The kmsim extension header that marks a call as made through an AWS service: its value
+/// is the service endpoint, `kms:ViaService` (e.g. `s3.us-east-1.amazonaws.com`). Not an
+/// AWS header: real AWS KMS learns this from the service's forward access session.
+pub const VIA_SERVICE_HEADER: &str = "x-kmsim-via-service";
+
+/// Who calls and where: what the HTTP layer reads from the request's signature (and
+/// kmsim's [`VIA_SERVICE_HEADER`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Caller {
     /// The SigV4 access key id, if the request was signed.
     pub access_key: Option<String>,
     /// The Region of the SigV4 credential scope, if signed.
     pub region: Option<String>,
+    /// The AWS service endpoint the call came through (`kms:ViaService`), from
+    /// [`VIA_SERVICE_HEADER`]; `None` for a direct call.
+    pub via_service: Option<String>,
+}
+
+/// The service principal of the endpoint `via_service`
+/// (`<service>.<region>.amazonaws.com[.cn]` → `<service>.amazonaws.com[.cn]`), or the
+/// ValidationException that refuses a value of another shape.
+///
+/// # Errors
+/// `ValidationException` naming the header when `via_service` is not such an endpoint.
+pub fn via_service_principal(via_service: &str) -> Result<String, WireError> {
+    let refuse = || {
+        WireError::new(
+            "ValidationException",
+            format!(
+                "The {VIA_SERVICE_HEADER} header must be an AWS service endpoint such as s3.us-east-1.amazonaws.com, not '{via_service}'"
+            ),
+            400,
+        )
+    };
+    let (rest, suffix) = if let Some(rest) = via_service.strip_suffix(".amazonaws.com") {
+        (rest, "amazonaws.com")
+    } else if let Some(rest) = via_service.strip_suffix(".amazonaws.com.cn") {
+        (rest, "amazonaws.com.cn")
+    } else {
+        return Err(refuse());
+    };
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    // `<service>.<region>`: at least two labels before the suffix.
+    let labels: Vec<&str> = rest.split('.').collect();
+    if via_service.len() > 253 || labels.len() < 2 || !labels.iter().all(|l| label_ok(l)) {
+        return Err(refuse());
+    }
+    Ok(format!("{}.{suffix}", labels[0]))
+}
+
+/// Where and as whom a call runs.
+#[derive(Clone, Debug)]
+struct Located {
+    region: Region,
+    account: AccountId,
+    /// The service principal and endpoint the call came through.
+    via_service: Option<(String, String)>,
 }
 
 /// A finished call: HTTP status and JSON body.
@@ -277,14 +331,17 @@ impl Kms {
     fn execute(
         &self,
         state: &mut State,
-        (region, account): (Region, AccountId),
+        Located { region, account, via_service }: Located,
         request: engine::Request,
         now: Timestamp,
     ) -> Result<Vec<u8>, WireError> {
         let now = now.max(state.last_now);
         state.last_now = now;
         self.deliver_due(state, now);
-        let ctx = CallContext::new(PrincipalArn::root(account), now);
+        let mut ctx = CallContext::new(PrincipalArn::root(account), now);
+        if let Some((service_principal, endpoint)) = via_service {
+            ctx = ctx.with_service(service_principal, endpoint);
+        }
         let engine = state.engine(&self.config, region);
         let response = engine.handle(&ctx, request);
         let messages = engine.drain_outbox();
@@ -311,8 +368,19 @@ impl Kms {
         }
     }
 
+    /// Where and as whom a caller acts: its Region, its account, and the service it calls
+    /// through.
+    fn locate(&self, caller: &Caller) -> Result<Located, WireError> {
+        let (region, account) = self.region_and_account(caller)?;
+        let via_service = match &caller.via_service {
+            None => None,
+            Some(endpoint) => Some((via_service_principal(endpoint)?, endpoint.clone())),
+        };
+        Ok(Located { region, account, via_service })
+    }
+
     /// The Region and account a caller acts in.
-    fn locate(&self, caller: &Caller) -> Result<(Region, AccountId), WireError> {
+    fn region_and_account(&self, caller: &Caller) -> Result<(Region, AccountId), WireError> {
         let region = match caller.region.as_deref() {
             None => self.config.default_region,
             Some(name) => name.parse().map_err(|_| {

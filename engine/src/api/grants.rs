@@ -7,27 +7,45 @@ use crate::spec::GrantOperation;
 use crate::time::Timestamp;
 
 /// `GrantConstraints`: the encryption context a request must carry for the grant to allow
-/// it. At most one of the two is set; up to 8 pairs, each value at most 384 characters.
-/// Keys compare case-insensitively, values case-sensitively.
+/// it, and the resource an AWS service must call about. At most one of the two encryption
+/// context constraints is set; up to 8 pairs, each value at most 384 characters. Keys
+/// compare case-insensitively, values case-sensitively.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GrantConstraints {
     /// `EncryptionContextSubset`: the request's context must include these pairs.
     pub encryption_context_subset: Option<EncryptionContext>,
     /// `EncryptionContextEquals`: the request's context must be exactly these pairs.
     pub encryption_context_equals: Option<EncryptionContext>,
+    /// `SourceArn` (20..512 characters, an ARN): the request's `aws:SourceArn` must be
+    /// this ARN (every operation but RetireGrant). Required by a grant to a service
+    /// principal.
+    pub source_arn: Option<String>,
 }
 
 impl GrantConstraints {
     /// `EncryptionContextSubset` = `context`.
     #[must_use]
     pub fn subset(context: EncryptionContext) -> Self {
-        Self { encryption_context_subset: Some(context), encryption_context_equals: None }
+        Self { encryption_context_subset: Some(context), ..Self::default() }
     }
 
     /// `EncryptionContextEquals` = `context`.
     #[must_use]
     pub fn equals(context: EncryptionContext) -> Self {
-        Self { encryption_context_subset: None, encryption_context_equals: Some(context) }
+        Self { encryption_context_equals: Some(context), ..Self::default() }
+    }
+
+    /// `SourceArn` = `source_arn`.
+    #[must_use]
+    pub fn source_arn(source_arn: impl Into<String>) -> Self {
+        Self { source_arn: Some(source_arn.into()), ..Self::default() }
+    }
+
+    /// Adds `SourceArn` = `source_arn`.
+    #[must_use]
+    pub fn with_source_arn(mut self, source_arn: impl Into<String>) -> Self {
+        self.source_arn = Some(source_arn.into());
+        self
     }
 }
 
@@ -38,11 +56,18 @@ pub struct CreateGrantRequest {
     pub key_id: KeyRef,
     /// `GranteePrincipal`: the principal ARN the grant allows (1..256 characters of
     /// `[\w+=,.@:/-]`); an account's root ARN allows every principal of the account.
-    pub grantee_principal: String,
+    /// Exactly one of it and `grantee_service_principal`.
+    pub grantee_principal: Option<String>,
+    /// `GranteeServicePrincipal`: the AWS service principal the grant allows, calling as
+    /// itself (1..128 characters); needs a `SourceArn` constraint and a retiring principal.
+    pub grantee_service_principal: Option<String>,
     /// `Operations`: what the grant allows; each must be valid for the key's type.
     pub operations: Vec<GrantOperation>,
     /// `RetiringPrincipal`: who may retire the grant besides the issuing account.
     pub retiring_principal: Option<String>,
+    /// `RetiringServicePrincipal`: a service principal that may retire the grant (not with
+    /// `retiring_principal`).
+    pub retiring_service_principal: Option<String>,
     /// `Constraints`.
     pub constraints: Option<GrantConstraints>,
     /// `GrantTokens`, at most 10: the tokens of a new grant that allows this CreateGrant.
@@ -64,9 +89,11 @@ impl CreateGrantRequest {
     ) -> Self {
         Self {
             key_id: key_id.into(),
-            grantee_principal: grantee_principal.into(),
+            grantee_principal: Some(grantee_principal.into()),
+            grantee_service_principal: None,
             operations,
             retiring_principal: None,
+            retiring_service_principal: None,
             constraints: None,
             grant_tokens: Vec::new(),
             name: None,
@@ -74,10 +101,33 @@ impl CreateGrantRequest {
         }
     }
 
+    /// A grant on `key_id` allowing the AWS service principal `service_principal` the
+    /// `operations` (`GranteeServicePrincipal`); it also needs a `SourceArn` constraint and
+    /// a retiring principal.
+    #[must_use]
+    pub fn for_service_principal(
+        key_id: impl Into<KeyRef>,
+        service_principal: impl Into<String>,
+        operations: Vec<GrantOperation>,
+    ) -> Self {
+        Self {
+            grantee_principal: None,
+            grantee_service_principal: Some(service_principal.into()),
+            ..Self::new(key_id, String::new(), operations)
+        }
+    }
+
     /// Sets `RetiringPrincipal`.
     #[must_use]
     pub fn with_retiring_principal(mut self, principal: impl Into<String>) -> Self {
         self.retiring_principal = Some(principal.into());
+        self
+    }
+
+    /// Sets `RetiringServicePrincipal`.
+    #[must_use]
+    pub fn with_retiring_service_principal(mut self, service_principal: impl Into<String>) -> Self {
+        self.retiring_service_principal = Some(service_principal.into());
         self
     }
 
@@ -129,6 +179,8 @@ pub struct ListGrantsRequest {
     pub grant_id: Option<GrantId>,
     /// `GranteePrincipal`: only grants to exactly this principal.
     pub grantee_principal: Option<String>,
+    /// `GranteeServicePrincipal`: only grants to exactly this service principal.
+    pub grantee_service_principal: Option<String>,
     /// `Limit` and `Marker`.
     pub page: Page,
 }
@@ -141,8 +193,16 @@ impl ListGrantsRequest {
             key_id: key_id.into(),
             grant_id: None,
             grantee_principal: None,
+            grantee_service_principal: None,
             page: Page::default(),
         }
+    }
+
+    /// Sets `GranteeServicePrincipal`.
+    #[must_use]
+    pub fn with_grantee_service_principal(mut self, service_principal: impl Into<String>) -> Self {
+        self.grantee_service_principal = Some(service_principal.into());
+        self
     }
 
     /// Sets `GrantId`.
@@ -178,10 +238,14 @@ pub struct GrantListEntry {
     pub name: Option<String>,
     /// `CreationDate`.
     pub creation_date: Timestamp,
-    /// `GranteePrincipal`.
-    pub grantee_principal: String,
+    /// `GranteePrincipal`, for a grant to an IAM principal.
+    pub grantee_principal: Option<String>,
+    /// `GranteeServicePrincipal`, for a grant to an AWS service principal.
+    pub grantee_service_principal: Option<String>,
     /// `RetiringPrincipal`.
     pub retiring_principal: Option<String>,
+    /// `RetiringServicePrincipal`.
+    pub retiring_service_principal: Option<String>,
     /// `IssuingAccount`: the root ARN of the account that created the grant.
     pub issuing_account: PrincipalArn,
     /// `Operations`.
@@ -202,8 +266,11 @@ pub struct ListGrantsResponse {
 /// `ListRetirableGrants` request (Limit 1..100, default 50).
 #[derive(Clone, Debug)]
 pub struct ListRetirableGrantsRequest {
-    /// `RetiringPrincipal`: a principal of the caller's account.
-    pub retiring_principal: String,
+    /// `RetiringPrincipal`: a principal of the caller's account. Exactly one of it and
+    /// `retiring_service_principal`.
+    pub retiring_principal: Option<String>,
+    /// `RetiringServicePrincipal`: a service principal.
+    pub retiring_service_principal: Option<String>,
     /// `Limit` and `Marker`.
     pub page: Page,
 }
@@ -212,7 +279,22 @@ impl ListRetirableGrantsRequest {
     /// The first page of the grants `retiring_principal` may retire.
     #[must_use]
     pub fn new(retiring_principal: impl Into<String>) -> Self {
-        Self { retiring_principal: retiring_principal.into(), page: Page::default() }
+        Self {
+            retiring_principal: Some(retiring_principal.into()),
+            retiring_service_principal: None,
+            page: Page::default(),
+        }
+    }
+
+    /// The first page of the grants the service principal `service_principal` may
+    /// retire.
+    #[must_use]
+    pub fn for_service_principal(service_principal: impl Into<String>) -> Self {
+        Self {
+            retiring_principal: None,
+            retiring_service_principal: Some(service_principal.into()),
+            page: Page::default(),
+        }
     }
 
     /// Sets `Limit` and `Marker`.

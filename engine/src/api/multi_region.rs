@@ -15,13 +15,39 @@ pub struct ReplicateKeyRequest {
     pub description: Option<String>,
     /// `Tags` of the replica.
     pub tags: Vec<Tag>,
+    /// `Policy`: the replica's key policy, validated as PutKeyPolicy validates one; the
+    /// account's default key policy when omitted.
+    pub policy: Option<String>,
+    /// `BypassPolicyLockoutSafetyCheck` for `policy`.
+    pub bypass_policy_lockout_safety_check: bool,
 }
 
 impl ReplicateKeyRequest {
     /// Replicates `key_id` into `replica_region`.
     #[must_use]
     pub fn new(key_id: impl Into<KeyRef>, replica_region: Region) -> Self {
-        Self { key_id: key_id.into(), replica_region, description: None, tags: Vec::new() }
+        Self {
+            key_id: key_id.into(),
+            replica_region,
+            description: None,
+            tags: Vec::new(),
+            policy: None,
+            bypass_policy_lockout_safety_check: false,
+        }
+    }
+
+    /// Sets `Policy`.
+    #[must_use]
+    pub fn with_policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// Sets `BypassPolicyLockoutSafetyCheck`.
+    #[must_use]
+    pub const fn with_bypass_policy_lockout_safety_check(mut self, bypass: bool) -> Self {
+        self.bypass_policy_lockout_safety_check = bypass;
+        self
     }
 
     /// Sets `Description`.
@@ -44,7 +70,8 @@ impl ReplicateKeyRequest {
 pub struct ReplicateKeyResponse {
     /// `ReplicaKeyMetadata`: the replica as it starts, `Creating`.
     pub replica_key_metadata: KeyMetadata,
-    /// `ReplicaPolicy`: the replica's key policy (AWS's default policy).
+    /// `ReplicaPolicy`: the replica's key policy, the request's `Policy` or AWS's default
+    /// policy.
     pub replica_policy: String,
     /// `ReplicaTags`.
     pub replica_tags: Vec<Tag>,

@@ -58,7 +58,7 @@ fn encrypting_key<'s>(
     touched: &mut Touched,
 ) -> Result<(&'s KeyRecord, &'s KeyMaterial), KmsError> {
     let key_id = engine.resolve(ctx, key_ref, true)?;
-    let key = Engine::authorize(&engine.store, ctx, *access, key_id, touched)?;
+    let key = Engine::authorize(&engine.store, ctx, access.named_by(key_ref), key_id, touched)?;
     check_symmetric(key, access.operation, algorithm)?;
     Ok((key, key.current_material()?))
 }
@@ -87,7 +87,11 @@ fn decrypting_key<'s>(
             "The key ID in the request does not identify a CMK that can perform this operation.",
         ));
     }
-    let key = Engine::authorize(store, ctx, *access, header.key_id, touched)?;
+    let access = match key_ref {
+        Some(key_ref) => access.named_by(key_ref),
+        None => *access,
+    };
+    let key = Engine::authorize(store, ctx, access, header.key_id, touched)?;
     check_symmetric(key, access.operation, algorithm)?;
     let material =
         key.material(&header.key_material_id).ok_or_else(KmsError::invalid_ciphertext)?;
@@ -144,7 +148,8 @@ pub(super) fn encrypt(
     let access = Access::new(Operation::Encrypt)
         .with_context(&req.encryption_context)
         .with_grant_tokens(&req.grant_tokens)
-        .with_encryption_algorithm(req.encryption_algorithm);
+        .with_encryption_algorithm(req.encryption_algorithm)
+        .named_by(&req.key_id);
     engine.create_aws_managed_key_on_first_use(ctx, &req.key_id, FirstUse::ThroughService);
     let key_id = engine.resolve(ctx, &req.key_id, true)?;
     let key = Engine::authorize(&engine.store, ctx, access, key_id, touched)?;
@@ -208,7 +213,7 @@ fn open_with_key_pair(
             "The key ID in the request does not identify a CMK that can perform this operation.",
         ));
     }
-    let key = Engine::authorize(&engine.store, ctx, *access, key_id, touched)?;
+    let key = Engine::authorize(&engine.store, ctx, access.named_by(key_ref), key_id, touched)?;
     let algorithm = key_pairs::check_pair_encryption(key, access.operation, algorithm, context)?;
     let plaintext = key_pairs::pair_decrypt(engine, key, algorithm, blob)?;
     Ok((key.arn, key.current_material()?.id, plaintext, algorithm))
@@ -364,7 +369,8 @@ pub(super) fn re_encrypt(
     let destination_access = Access::re_encrypt_to()
         .with_context(&req.destination_encryption_context)
         .with_grant_tokens(&req.grant_tokens)
-        .with_encryption_algorithm(req.destination_encryption_algorithm);
+        .with_encryption_algorithm(req.destination_encryption_algorithm)
+        .named_by(&req.destination_key_id);
     let destination_id = engine.resolve(ctx, &req.destination_key_id, true)?;
     let destination =
         Engine::authorize(&engine.store, ctx, destination_access, destination_id, touched)?;

@@ -17,7 +17,9 @@ use crate::api::*;
 use crate::crypto::blob::EncryptionContext;
 use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
-use crate::grant::{GrantRecord, GrantToken, grantee_matches, principal_account};
+use crate::grant::{
+    GrantRecord, GrantToken, Grantee, Retiring, grantee_matches, principal_account,
+};
 use crate::id::{GrantId, KeyArn, KeyId, PrincipalArn};
 use crate::key::KeyRecord;
 use crate::key_state;
@@ -54,6 +56,75 @@ fn check_principal(member: &str, principal: &str) -> Result<(), KmsError> {
             member,
             principal,
             "Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$",
+        ));
+    }
+    Ok(())
+}
+
+/// Longest service principal (`ServicePrincipalType`) [characters].
+const SERVICE_PRINCIPAL_MAX_CHARS: usize = 128;
+/// `SourceArn` constraint length bounds [characters].
+const SOURCE_ARN_MIN_CHARS: usize = 20;
+const SOURCE_ARN_MAX_CHARS: usize = 512;
+
+/// Checks a service principal member: 1..128 characters of `[\w+=,.@:/-]`.
+fn check_service_principal(member: &str, service: &str) -> Result<(), KmsError> {
+    if service.chars().count() > SERVICE_PRINCIPAL_MAX_CHARS {
+        return Err(KmsError::validation(
+            member,
+            "Member must have length less than or equal to 128",
+        ));
+    }
+    check_principal(member, service)
+}
+
+/// Checks a `SourceArn` constraint: 20..512 characters, an ARN
+/// (`arn:<partition>:<service>:<region>:<account>:<resource>`, partition and service
+/// non-empty).
+fn check_source_arn(source_arn: &str) -> Result<(), KmsError> {
+    const MEMBER: &str = "constraints.sourceArn";
+    let chars = source_arn.chars().count();
+    if chars < SOURCE_ARN_MIN_CHARS {
+        return Err(KmsError::validation(
+            MEMBER,
+            "Member must have length greater than or equal to 20",
+        ));
+    }
+    if chars > SOURCE_ARN_MAX_CHARS {
+        return Err(KmsError::validation(
+            MEMBER,
+            "Member must have length less than or equal to 512",
+        ));
+    }
+    let mut parts = source_arn.splitn(6, ':');
+    let is_arn = parts.next() == Some("arn")
+        && parts.next().is_some_and(|partition| partition.starts_with("aws"))
+        && parts.next().is_some_and(|service| !service.is_empty())
+        && parts.next().is_some()
+        && parts.next().is_some()
+        && parts.next().is_some_and(|resource| !resource.is_empty())
+        && !source_arn.chars().any(char::is_whitespace);
+    if !is_arn {
+        return Err(KmsError::validation_value(
+            MEMBER,
+            source_arn,
+            "Member must satisfy regular expression pattern: ^arn:aws[a-zA-Z0-9-]*:[^:\\s]+:[^:\\s]*:[^:\\s]*:\\S+$",
+        ));
+    }
+    Ok(())
+}
+
+/// At most one of a principal member and its service-principal twin (`what` names the
+/// pair in the message, `Grantee` or `Retiring`).
+fn at_most_one_of(
+    principal: Option<&String>,
+    service: Option<&String>,
+    what: &str,
+) -> Result<(), KmsError> {
+    if principal.is_some() && service.is_some() {
+        return Err(KmsError::new(
+            ErrorKind::Validation,
+            format!("Specify either {what}Principal or {what}ServicePrincipal, not both"),
         ));
     }
     Ok(())
@@ -106,6 +177,9 @@ fn check_constraints(
     constraints: Option<&GrantConstraints>,
 ) -> Result<Option<GrantConstraints>, KmsError> {
     let Some(constraints) = constraints else { return Ok(None) };
+    if let Some(source_arn) = &constraints.source_arn {
+        check_source_arn(source_arn)?;
+    }
     let non_empty = |context: &Option<EncryptionContext>| context.clone().filter(|c| !c.is_empty());
     let subset = non_empty(&constraints.encryption_context_subset);
     let equals = non_empty(&constraints.encryption_context_equals);
@@ -127,14 +201,16 @@ fn check_constraints(
             ));
         }
     }
-    match (subset, equals) {
-        (Some(_), Some(_)) => {
+    let source_arn = constraints.source_arn.clone();
+    match (subset, equals, source_arn) {
+        (Some(_), Some(_), _) => {
             Err(KmsError::new(ErrorKind::Validation, "More than one constraint supplied"))
         }
-        (None, None) => Ok(None),
-        (subset, equals) => Ok(Some(GrantConstraints {
+        (None, None, None) => Ok(None),
+        (subset, equals, source_arn) => Ok(Some(GrantConstraints {
             encryption_context_subset: subset,
             encryption_context_equals: equals,
+            source_arn,
         })),
     }
 }
@@ -159,7 +235,10 @@ fn check_for_key(
             ),
         ));
     }
-    if constraints.is_some() && key.spec != KeySpec::SymmetricDefault {
+    let has_context_constraint = constraints.is_some_and(|c| {
+        c.encryption_context_subset.is_some() || c.encryption_context_equals.is_some()
+    });
+    if has_context_constraint && key.spec != KeySpec::SymmetricDefault {
         return Err(KmsError::new(
             ErrorKind::Validation,
             format!(
@@ -183,8 +262,10 @@ fn list_entry(key_arn: KeyArn, grant: &GrantRecord) -> GrantListEntry {
         grant_id: grant.id,
         name: grant.name.clone(),
         creation_date: grant.creation_date,
-        grantee_principal: grant.grantee_principal.clone(),
+        grantee_principal: grant.grantee.principal().map(str::to_owned),
+        grantee_service_principal: grant.grantee.service().map(str::to_owned),
         retiring_principal: grant.retiring_principal.clone(),
+        retiring_service_principal: grant.retiring_service_principal.clone(),
         issuing_account: PrincipalArn::root(grant.issuing_account),
         operations: grant.operations.clone(),
         constraints: grant.constraints.clone(),
@@ -200,6 +281,9 @@ fn constraints_json(constraints: Option<&GrantConstraints>) -> Value {
         if let Some(equals) = &c.encryption_context_equals {
             object.insert("encryptionContextEquals".to_owned(), json!(equals));
         }
+        if let Some(source_arn) = &c.source_arn {
+            object.insert("sourceArn".to_owned(), json!(source_arn));
+        }
         Value::Object(object)
     })
 }
@@ -208,8 +292,8 @@ impl Store {
     /// Adds a grant to `key_id` and indexes it.
     fn insert_grant(&mut self, key_id: KeyId, grant: GrantRecord, now: Timestamp) {
         let Some(key) = self.keys.get_mut(&key_id) else { return };
-        if let Some(retiring) = &grant.retiring_principal {
-            self.retirable.insert((retiring.clone(), key_id, grant.id));
+        if let Some(retiring) = grant.retiring() {
+            self.retirable.insert((retiring, key_id, grant.id));
         }
         key.grants.purge(now);
         key.grants.insert(grant);
@@ -226,9 +310,7 @@ impl Store {
     ) {
         let Some(key) = self.keys.get_mut(&key_id) else { return };
         key.grants.purge(now);
-        if let Some(retiring) =
-            key.grants.retire(grant_id, gone_at).and_then(|grant| grant.retiring_principal)
-        {
+        if let Some(retiring) = key.grants.retire(grant_id, gone_at).and_then(|g| g.retiring()) {
             self.retirable.remove(&(retiring, key_id, grant_id));
         }
         key.grants.purge(now);
@@ -241,7 +323,9 @@ impl Audited for CreateGrantRequest {
         json!({
             "keyId": self.key_id.to_string(),
             "granteePrincipal": self.grantee_principal,
+            "granteeServicePrincipal": self.grantee_service_principal,
             "retiringPrincipal": self.retiring_principal,
+            "retiringServicePrincipal": self.retiring_service_principal,
             "operations": self.operations,
             "constraints": constraints_json(self.constraints.as_ref()),
             "name": self.name,
@@ -256,22 +340,70 @@ pub(super) fn create_grant(
     req: CreateGrantRequest,
     touched: &mut Touched,
 ) -> Result<CreateGrantResponse, KmsError> {
-    check_principal("granteePrincipal", &req.grantee_principal)?;
+    at_most_one_of(
+        req.grantee_principal.as_ref(),
+        req.grantee_service_principal.as_ref(),
+        "Grantee",
+    )?;
+    let grantee = match (&req.grantee_principal, &req.grantee_service_principal) {
+        (Some(principal), _) => {
+            check_principal("granteePrincipal", principal)?;
+            Grantee::Principal(principal.clone())
+        }
+        (None, Some(service)) => {
+            check_service_principal("granteeServicePrincipal", service)?;
+            Grantee::Service(service.clone())
+        }
+        (None, None) => {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                "Specify the grantee: GranteePrincipal or GranteeServicePrincipal",
+            ));
+        }
+    };
+    at_most_one_of(
+        req.retiring_principal.as_ref(),
+        req.retiring_service_principal.as_ref(),
+        "Retiring",
+    )?;
     if let Some(retiring) = &req.retiring_principal {
         check_principal("retiringPrincipal", retiring)?;
+    }
+    if let Some(retiring) = &req.retiring_service_principal {
+        check_service_principal("retiringServicePrincipal", retiring)?;
     }
     if let Some(name) = &req.name {
         check_grant_name(name)?;
     }
     let operations = check_operations(&req.operations)?;
     let constraints = check_constraints(req.constraints.as_ref())?;
+    if let Grantee::Service(service) = &grantee {
+        // AWS: a grant to a service principal must name the resource it serves and who
+        // retires it.
+        if constraints.as_ref().is_none_or(|c| c.source_arn.is_none()) {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                format!(
+                    "A grant to the service principal {service} requires a SourceArn constraint"
+                ),
+            ));
+        }
+        if req.retiring_principal.is_none() && req.retiring_service_principal.is_none() {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                format!(
+                    "A grant to the service principal {service} requires a RetiringPrincipal or RetiringServicePrincipal"
+                ),
+            ));
+        }
+    }
     check_grant_tokens(&req.grant_tokens)?;
     let key_id = engine.resolve(ctx, &req.key_id, false)?;
     let access = Access::new(Operation::CreateGrant).with_grant_tokens(&req.grant_tokens).creating(
         NewGrant {
             operations: &operations,
             constraints: constraints.as_ref(),
-            grantee: &req.grantee_principal,
+            grantee: req.grantee_principal.as_deref(),
         },
     );
     let key = Engine::authorize(&engine.store, ctx, access, key_id, touched)?;
@@ -283,8 +415,9 @@ pub(super) fn create_grant(
             .iter_live()
             .find(|grant| {
                 grant.name.as_ref() == Some(name)
-                    && grant.grantee_principal == req.grantee_principal
+                    && grant.grantee == grantee
                     && grant.retiring_principal == req.retiring_principal
+                    && grant.retiring_service_principal == req.retiring_service_principal
                     && grant.constraints == constraints
                     && grant.operations.iter().copied().collect::<BTreeSet<_>>() == same_operations
             })
@@ -309,8 +442,9 @@ pub(super) fn create_grant(
                 id: grant_id,
                 name: req.name,
                 creation_date: ctx.now,
-                grantee_principal: req.grantee_principal,
+                grantee,
                 retiring_principal: req.retiring_principal,
+                retiring_service_principal: req.retiring_service_principal,
                 issuing_account: ctx.account(),
                 operations,
                 constraints,
@@ -335,6 +469,7 @@ impl Audited for ListGrantsRequest {
             "keyId": self.key_id.to_string(),
             "grantId": self.grant_id.map(|id| id.to_string()),
             "granteePrincipal": self.grantee_principal,
+            "granteeServicePrincipal": self.grantee_service_principal,
             "limit": self.page.limit,
             "marker": self.page.marker,
         })
@@ -351,6 +486,9 @@ pub(super) fn list_grants(
     if let Some(grantee) = &req.grantee_principal {
         check_principal("granteePrincipal", grantee)?;
     }
+    if let Some(grantee) = &req.grantee_service_principal {
+        check_service_principal("granteeServicePrincipal", grantee)?;
+    }
     let key_id = engine.resolve(ctx, &req.key_id, false)?;
     let key = Engine::authorize(&engine.store, ctx, Operation::ListGrants, key_id, touched)?;
     // Markers are the last grant id of the page.
@@ -363,7 +501,12 @@ pub(super) fn list_grants(
         .live_after(after)
         .filter(|grant| req.grant_id.is_none_or(|id| grant.id == id))
         .filter(|grant| {
-            req.grantee_principal.as_ref().is_none_or(|p| grant.grantee_principal == *p)
+            req.grantee_principal.as_deref().is_none_or(|p| grant.grantee.principal() == Some(p))
+        })
+        .filter(|grant| {
+            req.grantee_service_principal
+                .as_deref()
+                .is_none_or(|s| grant.grantee.service() == Some(s))
         })
         .map(|grant| list_entry(key.arn, grant));
     let (grants, page_info) = paginate(entries, limit, |entry| entry.grant_id.to_string());
@@ -374,6 +517,7 @@ impl Audited for ListRetirableGrantsRequest {
     fn audit_parameters(&self) -> Value {
         json!({
             "retiringPrincipal": self.retiring_principal,
+            "retiringServicePrincipal": self.retiring_service_principal,
             "limit": self.page.limit,
             "marker": self.page.marker,
         })
@@ -387,18 +531,38 @@ pub(super) fn list_retirable_grants(
     _touched: &mut Touched,
 ) -> Result<ListRetirableGrantsResponse, KmsError> {
     let limit = page_limit(req.page.limit, 50, 100)?;
-    check_principal("retiringPrincipal", &req.retiring_principal)?;
-    // "You must specify a principal in your AWS account"; the grants may be on any
-    // account's keys.
-    if principal_account(&req.retiring_principal).is_some_and(|a| a != ctx.account()) {
-        return Err(KmsError::new(
-            ErrorKind::AccessDenied,
-            format!(
-                "User: {} is not authorized to perform: kms:ListRetirableGrants for {}, a principal of another account",
-                ctx.principal, req.retiring_principal
-            ),
-        ));
-    }
+    at_most_one_of(
+        req.retiring_principal.as_ref(),
+        req.retiring_service_principal.as_ref(),
+        "Retiring",
+    )?;
+    let principal = match (req.retiring_principal, req.retiring_service_principal) {
+        (Some(retiring), _) => {
+            check_principal("retiringPrincipal", &retiring)?;
+            // "You must specify a principal in your AWS account"; the grants may be on any
+            // account's keys.
+            if principal_account(&retiring).is_some_and(|a| a != ctx.account()) {
+                return Err(KmsError::new(
+                    ErrorKind::AccessDenied,
+                    format!(
+                        "User: {} is not authorized to perform: kms:ListRetirableGrants for {retiring}, a principal of another account",
+                        ctx.principal
+                    ),
+                ));
+            }
+            Retiring::Principal(retiring)
+        }
+        (None, Some(service)) => {
+            check_service_principal("retiringServicePrincipal", &service)?;
+            Retiring::Service(service)
+        }
+        (None, None) => {
+            return Err(KmsError::new(
+                ErrorKind::Validation,
+                "Specify RetiringPrincipal or RetiringServicePrincipal",
+            ));
+        }
+    };
     // Markers are `<key id>/<grant id>` of the page's last grant.
     let after = match check_marker(req.page.marker.as_deref())? {
         None => None,
@@ -409,7 +573,6 @@ pub(super) fn list_retirable_grants(
             Some((key, grant))
         }
     };
-    let principal = req.retiring_principal;
     let start = match after {
         None => Bound::Included((
             principal.clone(),
@@ -479,20 +642,25 @@ pub(super) fn retire_grant(
     let key = store.keys.get(&key_id).ok_or_else(KmsError::internal)?;
     touched.key(key.arn);
     let grant = key.grants.live(grant_id).ok_or_else(|| grant_not_found(grant_id))?;
-    // Permission to retire comes from the grant, not from the key policy.
-    let allowed = grant
-        .retiring_principal
-        .as_deref()
-        .is_some_and(|retiring| grantee_matches(retiring, &ctx.principal))
-        || (grant.operations.contains(&GrantOperation::RetireGrant)
-            && grantee_matches(&grant.grantee_principal, &ctx.principal))
-        || grant.issuing_account == ctx.account();
+    // Permission to retire comes from the grant, not from the key policy (nor from its
+    // SourceArn constraint, which RetireGrant ignores).
+    let calling_service = ctx.calling_service();
+    let allowed = match calling_service {
+        None => grant
+            .retiring_principal
+            .as_deref()
+            .is_some_and(|retiring| grantee_matches(retiring, &ctx.principal)),
+        Some(service) => grant.retiring_service_principal.as_deref() == Some(service),
+    } || (grant.operations.contains(&GrantOperation::RetireGrant)
+        && grant.grantee.covers(ctx))
+        || (calling_service.is_none() && grant.issuing_account == ctx.account());
     if !allowed {
         return Err(KmsError::new(
             ErrorKind::AccessDenied,
             format!(
                 "User: {} is not authorized to perform: kms:RetireGrant on resource: {} because it is not the grant's retiring principal, a grantee the grant allows to retire it, or a principal of the account that created it",
-                ctx.principal, key.arn
+                calling_service.unwrap_or(ctx.principal.as_str()),
+                key.arn
             ),
         ));
     }

@@ -57,7 +57,7 @@ fn pair_key<'e>(
     touched: &mut Touched,
 ) -> Result<&'e KeyRecord, KmsError> {
     let key_id = engine.resolve(ctx, key_ref, true)?;
-    let key = Engine::authorize(&engine.store, ctx, *access, key_id, touched)?;
+    let key = Engine::authorize(&engine.store, ctx, access.named_by(key_ref), key_id, touched)?;
     if key.usage != usage || !key.spec.is_asymmetric() {
         return Err(wrong_usage(key, access.operation));
     }
@@ -77,7 +77,9 @@ pub(super) fn get_public_key(
     touched: &mut Touched,
 ) -> Result<GetPublicKeyResponse, KmsError> {
     check_grant_tokens(&req.grant_tokens)?;
-    let access = Access::new(Operation::GetPublicKey).with_grant_tokens(&req.grant_tokens);
+    let access = Access::new(Operation::GetPublicKey)
+        .with_grant_tokens(&req.grant_tokens)
+        .named_by(&req.key_id);
     let key_id = engine.resolve(ctx, &req.key_id, true)?;
     let key = Engine::authorize(&engine.store, ctx, access, key_id, touched)?;
     if !key.spec.is_asymmetric() {
@@ -364,7 +366,8 @@ fn new_data_key_pair(
     let access = Access::new(operation)
         .with_context(&req.encryption_context)
         .with_grant_tokens(&req.grant_tokens)
-        .with_data_key_pair_spec(req.key_pair_spec);
+        .with_data_key_pair_spec(req.key_pair_spec)
+        .named_by(&req.key_id);
     let key_id = engine.resolve(ctx, &req.key_id, true)?;
     let key = Engine::authorize(&engine.store, ctx, access, key_id, touched)?;
     if !key.is_symmetric_encryption() {

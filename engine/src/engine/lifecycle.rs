@@ -12,6 +12,7 @@ use crate::engine::CallContext;
 use crate::error::{ErrorKind, KmsError};
 use crate::id::{KeyArn, KeyId, KeyMaterialId};
 use crate::key::{KeyMaterial, KeyRecord, MultiRegion};
+use crate::policy::RequestContext;
 use crate::secret::Plaintext;
 use crate::spec::{
     KeyManager, KeySpec, KeyState, KeyUsage, MultiRegionKeyType, OriginType, RotationType,
@@ -42,6 +43,28 @@ impl Audited for CreateKeyRequest {
             "bypassPolicyLockoutSafetyCheck": self.bypass_policy_lockout_safety_check,
             "tags": self.tags.iter().map(|t| json!({"tagKey": t.tag_key, "tagValue": t.tag_value})).collect::<Vec<_>>(),
         })
+    }
+
+    /// CreateKey names no key, so only identity policies see its condition keys; an
+    /// omitted member reads as AWS's default (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT, AWS_KMS,
+    /// single-Region, no bypass), as AWS evaluates it.
+    fn key_less_condition_keys<'a>(&'a self, request: RequestContext<'a>) -> RequestContext<'a> {
+        let mut request = request
+            .with_key_spec(self.key_spec.unwrap_or(KeySpec::SymmetricDefault))
+            .with_key_usage(self.key_usage.unwrap_or(KeyUsage::EncryptDecrypt))
+            .with_key_origin(self.origin.unwrap_or(OriginType::AwsKms))
+            .with_multi_region(self.multi_region)
+            .with_bypass_policy_lockout_safety_check(self.bypass_policy_lockout_safety_check);
+        if self.multi_region {
+            request = request.with("kms:MultiRegionKeyType", MultiRegionKeyType::Primary.as_str());
+        }
+        // Without tags neither key exists, so `"Null": {"aws:TagKeys": "false"}` requires
+        // tags.
+        if !self.tags.is_empty() {
+            request = request
+                .with_request_tags(self.tags.iter().map(|tag| (&tag.tag_key, &tag.tag_value)));
+        }
+        request
     }
 }
 
@@ -297,7 +320,9 @@ pub(super) fn describe_key(
     let key = Engine::authorize(
         &engine.store,
         ctx,
-        Access::new(Operation::DescribeKey).with_grant_tokens_if_known(&req.grant_tokens),
+        Access::new(Operation::DescribeKey)
+            .with_grant_tokens_if_known(&req.grant_tokens)
+            .named_by(&req.key_id),
         key_id,
         touched,
     )?;

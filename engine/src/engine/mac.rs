@@ -25,7 +25,7 @@ fn mac_key<'e>(
 ) -> Result<(KeyArn, &'e [u8]), KmsError> {
     let operation = access.operation;
     let key_id = engine.resolve(ctx, key_ref, true)?;
-    let key = Engine::authorize(&engine.store, ctx, *access, key_id, touched)?;
+    let key = Engine::authorize(&engine.store, ctx, access.named_by(key_ref), key_id, touched)?;
     if key.usage != KeyUsage::GenerateVerifyMac {
         return Err(KmsError::new(
             ErrorKind::InvalidKeyUsage,

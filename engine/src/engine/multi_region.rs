@@ -8,6 +8,7 @@
 //! the old primary's `Updating`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -20,13 +21,6 @@ use crate::key::{KeyMaterial, KeyRecord, MultiRegion, RotationSchedule};
 use crate::replication::{MessageKind, ReplicaCreate, ReplicationMessage, SharedState};
 use crate::spec::{KeyManager, KeyState, MultiRegionKeyType};
 use crate::time::Timestamp;
-
-/// AWS's programmatic default key policy for `account`.
-pub(super) fn default_key_policy(account: AccountId) -> String {
-    format!(
-        r#"{{"Version":"2012-10-17","Id":"key-default-1","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
-    )
-}
 
 fn shared_state(
     key: &KeyRecord,
@@ -117,6 +111,9 @@ impl Audited for ReplicateKeyRequest {
             "keyId": self.key_id.to_string(),
             "replicaRegion": self.replica_region.as_str(),
             "description": self.description,
+            // Not secret: CloudTrail records it, as for PutKeyPolicy.
+            "policy": self.policy,
+            "bypassPolicyLockoutSafetyCheck": self.bypass_policy_lockout_safety_check,
         })
     }
 }
@@ -164,6 +161,28 @@ pub(super) fn replicate_key(
             format!("{arn} already has a replica in {region}."),
         ));
     }
+    // The replica's policy is checked here, as PutKeyPolicy would check it on the replica
+    // (its ARN, attributes and tags), so a refusal changes nothing in either Region.
+    let replica_arn = KeyArn { region, ..arn };
+    let policy = match &req.policy {
+        None => None,
+        Some(text) => {
+            let resource = replica_arn.to_string();
+            let replica = super::policies::NewPolicyKey {
+                resource: &resource,
+                account: arn.account,
+                spec: key.spec,
+                usage: key.usage,
+                origin: key.origin,
+                multi_region: true,
+                tags: &tags,
+            };
+            let bypass = req.bypass_policy_lockout_safety_check;
+            let document =
+                super::policies::parse_new_policy(&engine.store, ctx, text, bypass, &replica)?;
+            Some(Arc::new(document))
+        }
+    };
     let mut replica_key_metadata = key.metadata();
 
     let Some(family) = engine.store.keys.get_mut(&key_id).and_then(|k| k.multi_region.as_mut())
@@ -172,13 +191,13 @@ pub(super) fn replicate_key(
     };
     family.replica_regions.insert(region);
     let generation = family.version + 1;
-    family
-        .replica_create
-        .insert(region, ReplicaCreate { generation, description: description.clone(), tags });
+    family.replica_create.insert(
+        region,
+        ReplicaCreate { generation, description: description.clone(), tags, policy },
+    );
     let replica_regions: Vec<Region> = family.replica_regions.iter().copied().collect();
     sync_replicas(engine, key_id, ctx.now);
 
-    let replica_arn = KeyArn { region, ..arn };
     replica_key_metadata.arn = replica_arn;
     replica_key_metadata.creation_date = ctx.now;
     replica_key_metadata.description = description;
@@ -196,7 +215,9 @@ pub(super) fn replicate_key(
     });
     Ok(ReplicateKeyResponse {
         replica_key_metadata,
-        replica_policy: default_key_policy(arn.account),
+        replica_policy: req
+            .policy
+            .unwrap_or_else(|| crate::policy::default_key_policy_for(region, arn.account)),
         replica_tags: req.tags,
     })
 }
@@ -381,10 +402,11 @@ fn create_replica(
         custom_key_store: None,
         imported: None,
         grants: crate::grant::Grants::default(),
-        // A replica gets its account's default policy: ReplicateKey's `Policy` member is not
-        // modelled.
-        policy: super::policies::default_policy(&mut engine.store, engine.region, account),
-        policy_is_default: true,
+        policy_is_default: create.policy.is_none(),
+        policy: match create.policy {
+            Some(policy) => policy,
+            None => super::policies::default_policy(&mut engine.store, engine.region, account),
+        },
     };
     engine.store.insert_key(record);
     engine.store.replica_tombstones.remove(&(account, key_id));

@@ -11,14 +11,15 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::{
-    Access, Audited, CallContext, Engine, Touched, check_marker, invalid_marker, page_limit,
+    Access, Audited, CallContext, Engine, RequestTags, Touched, check_marker, invalid_marker,
+    page_limit,
 };
 use crate::api::*;
 use crate::error::{ErrorKind, KmsError};
-use crate::id::{AccountId, PrincipalArn, Region};
+use crate::id::{AccountId, AliasName, PrincipalArn, Region};
 use crate::key::KeyRecord;
 use crate::policy::{
-    self, Caller, Decision, PolicyDocument, PolicySet, RequestContext, check_lockout,
+    self, Caller, ContextValue, Decision, PolicyDocument, PolicySet, RequestContext, check_lockout,
     default_key_policy_for,
 };
 use crate::spec::{EncryptionAlgorithmSpec, KeySpec, KeyUsage, OriginType};
@@ -216,13 +217,22 @@ impl Engine {
     }
 }
 
+/// The caller as policies see it: the service principal when it calls as itself, else
+/// the principal.
+pub(super) fn policy_caller(ctx: &CallContext) -> Caller<'_> {
+    match ctx.calling_service() {
+        Some(service) => Caller::service(service),
+        None => Caller::from_principal(&ctx.principal),
+    }
+}
+
 /// The context of the caller alone: who, when, from where.
 fn caller_context<'a>(
     ctx: &'a CallContext,
     action: &'a str,
     resource: &'a str,
 ) -> RequestContext<'a> {
-    caller_context_of(Caller::from_principal(&ctx.principal), ctx, action, resource)
+    caller_context_of(policy_caller(ctx), ctx, action, resource)
 }
 
 /// [`caller_context`] for a `caller` already built from `ctx.principal`.
@@ -242,18 +252,29 @@ fn caller_context_of<'a>(
     if let Some(vpce) = &ctx.source_vpce {
         request = request.with_source_vpce(vpce);
     }
+    if let Some(source_arn) = &ctx.source_arn {
+        request = request.with("aws:SourceArn", source_arn.as_str());
+    }
+    if ctx.service_is_caller {
+        request = request.with("aws:SourceAccount", ctx.account().to_string());
+    }
     request
 }
 
 /// The request context of `access` to `key`, whose ARN is `resource`: the caller,
 /// `kms:<action>` on the key, the key's condition keys, and the request's (with AWS's
 /// defaults for omitted members). `caller` is `ctx.principal` as policies see it.
+///
+/// `resource_aliases` are the key's aliases (`kms:ResourceAliases`), `None` when no policy
+/// reads them or the key has more than the aliases-per-key quota (AWS leaves the key out
+/// then).
 pub(super) fn request_context<'a>(
     caller: Caller<'a>,
     ctx: &'a CallContext,
     access: &Access<'a>,
     key: &'a KeyRecord,
     resource: &'a str,
+    resource_aliases: Option<&[&AliasName]>,
 ) -> RequestContext<'a> {
     let mut request = caller_context_of(caller, ctx, access.action(), resource)
         .with_key_spec(key.spec)
@@ -263,6 +284,23 @@ pub(super) fn request_context<'a>(
         .with_resource_tags(&key.tags);
     if let Some(context) = access.encryption_context {
         request = request.with_encryption_context(context.iter());
+    }
+    if let Some(alias) = access.request_alias {
+        request = request.with_request_alias(alias.as_str());
+    }
+    if let Some(aliases) = resource_aliases {
+        request = request.with_resource_aliases(aliases.iter().map(|name| name.as_str()));
+    }
+    match access.request_tags {
+        Some(RequestTags::Tags(tags)) => {
+            request =
+                request.with_request_tags(tags.iter().map(|tag| (&tag.tag_key, &tag.tag_value)));
+        }
+        Some(RequestTags::Keys(keys)) => {
+            request =
+                request.with("aws:TagKeys", ContextValue::multi(keys.iter().map(String::as_str)));
+        }
+        None => {}
     }
     match access.operation {
         Operation::Encrypt
@@ -303,9 +341,10 @@ pub(super) fn request_context<'a>(
         _ => {}
     }
     if let Some(new_grant) = access.new_grant {
-        request = request
-            .with_grant_operations(new_grant.operations.iter().map(|op| op.as_str()))
-            .with_grantee_principal(new_grant.grantee);
+        request = request.with_grant_operations(new_grant.operations.iter().map(|op| op.as_str()));
+        if let Some(grantee) = new_grant.grantee {
+            request = request.with_grantee_principal(grantee);
+        }
     }
     request
 }
@@ -319,15 +358,25 @@ pub(super) fn decide(
     key: &KeyRecord,
     touched: &mut Touched,
 ) -> Result<(), KmsError> {
-    let caller = Caller::from_principal(&ctx.principal);
-    let identity_policies = store.identities.for_caller(&caller);
+    let caller = policy_caller(ctx);
+    // IAM identity policies are for IAM principals: a service principal calling as
+    // itself has none, whatever the identity model.
+    let identity_policies =
+        if ctx.service_is_caller { &[][..] } else { store.identities.for_caller(&caller) };
     let conditional =
         key.policy.has_conditions() || identity_policies.iter().any(PolicyDocument::has_conditions);
     // The key's ARN is formatted on the stack: a decision allocates nothing until a
     // statement's Condition needs a request value.
+    // `kms:ResourceAliases` reads the account's aliases: computed only when a policy reads
+    // it, and only within the aliases-per-key quota.
+    let resource_aliases = (conditional
+        && key.alias_count <= store.aliases_per_key
+        && (key.policy.reads_resource_aliases()
+            || identity_policies.iter().any(PolicyDocument::reads_resource_aliases)))
+    .then(|| store.alias_names_of(key));
     let allowed_by_grant = key.arn.with_text(|resource| {
         let request = if conditional {
-            request_context(caller, ctx, access, key, resource)
+            request_context(caller, ctx, access, key, resource, resource_aliases.as_deref())
         } else {
             // No statement reads a condition key (the default policy, allow-all
             // identities): the caller, action and resource decide, so none is computed.
@@ -344,8 +393,7 @@ pub(super) fn decide(
             return Ok(None);
         }
         if matches!(decision, Decision::ImplicitDeny(_))
-            && let Some(grant_id) =
-                crate::grant::allowing(&key.grants, &ctx.principal, access, ctx.now)
+            && let Some(grant_id) = crate::grant::allowing(&key.grants, ctx, access)
         {
             return Ok(Some(grant_id));
         }
@@ -367,17 +415,22 @@ fn access_denied(decision: Decision, request: &RequestContext<'_>) -> KmsError {
 /// For operations that name no key (CreateKey, ListKeys, GenerateRandom, …): the caller's
 /// identity policies alone decide, on resource `*`. Free while every caller is allowed
 /// everything ([`Identities::allow_everyone`]).
-pub(super) fn check_key_less(
+pub(super) fn check_key_less<Q: Audited>(
     store: &super::Store,
     ctx: &CallContext,
     operation: Operation,
+    parameters: &Q,
 ) -> Result<(), KmsError> {
     if store.identities.allow_everyone() {
         return Ok(());
     }
-    let request = caller_context(ctx, operation.action(), "*");
-    let decision =
-        policy::evaluate_identity_only(store.identities.for_caller(request.caller()), &request);
+    let mut request = caller_context(ctx, operation.action(), "*");
+    let identity_policies = store.identities.for_caller(request.caller());
+    // The request's own keys only when some statement has a Condition to read them.
+    if identity_policies.iter().any(PolicyDocument::has_conditions) {
+        request = parameters.key_less_condition_keys(request);
+    }
+    let decision = policy::evaluate_identity_only(identity_policies, &request);
     if decision.is_allowed() { Ok(()) } else { Err(access_denied(decision, &request)) }
 }
 

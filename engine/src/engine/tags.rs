@@ -6,8 +6,8 @@ use std::ops::Bound;
 use serde_json::{Value, json};
 
 use super::{
-    Audited, Engine, Touched, check_marker, hex_decode, hex_encode, invalid_marker, page_limit,
-    paginate,
+    Access, Audited, Engine, RequestTags, Touched, check_marker, hex_decode, hex_encode,
+    invalid_marker, page_limit, paginate,
 };
 use crate::api::*;
 use crate::engine::CallContext;
@@ -94,7 +94,9 @@ pub(super) fn tag_resource(
 ) -> Result<TagResourceResponse, KmsError> {
     let max_tags = engine.limits.tags_per_key;
     let new_tags = validated_tags(&req.tags, max_tags)?;
-    let key = engine.key_mut(ctx, Operation::TagResource, &req.key_id, touched)?;
+    let access =
+        Access::new(Operation::TagResource).with_request_tags(RequestTags::Tags(&req.tags));
+    let key = engine.key_mut(ctx, access, &req.key_id, touched)?;
     let added = new_tags.keys().filter(|k| !key.tags.contains_key(*k)).count();
     check_tag_count(key.tags.len() + added, max_tags)?;
     key.tags.extend(new_tags);
@@ -116,7 +118,9 @@ pub(super) fn untag_resource(
     for (i, tag_key) in req.tag_keys.iter().enumerate() {
         check_tag_key(&format!("tagKeys.{}.member", i + 1), tag_key)?;
     }
-    let key = engine.key_mut(ctx, Operation::UntagResource, &req.key_id, touched)?;
+    let access =
+        Access::new(Operation::UntagResource).with_request_tags(RequestTags::Keys(&req.tag_keys));
+    let key = engine.key_mut(ctx, access, &req.key_id, touched)?;
     for tag_key in &req.tag_keys {
         key.tags.remove(tag_key);
     }

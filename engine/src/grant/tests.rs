@@ -104,6 +104,24 @@ fn a_new_grant_must_be_at_least_as_strict_as_the_grant_that_allows_it() {
     for (new, parent, expected) in cases {
         assert_eq!(at_least_as_strict(new, parent), expected, "{new:?} under {parent:?}");
     }
+    // A parent bound to a source ARN: only children bound to the same ARN, whatever their
+    // encryption context constraints.
+    let bound = GrantConstraints::source_arn("arn:aws:logs:us-east-1:111122223333:log-group:a");
+    let other = GrantConstraints::source_arn("arn:aws:logs:us-east-1:111122223333:log-group:b");
+    let bound_subset =
+        subset(&[("a", "1")]).with_source_arn("arn:aws:logs:us-east-1:111122223333:log-group:a");
+    for (new, parent, expected) in [
+        (None, Some(&bound), false),
+        (Some(&other), Some(&bound), false),
+        (Some(&bound), Some(&bound), true),
+        (Some(&bound_subset), Some(&bound), true),
+        (Some(&subset(&[("a", "1")])), Some(&bound), false),
+        (Some(&bound), Some(&parent), false),
+        (Some(&bound_subset), Some(&parent), true),
+        (Some(&bound), None, true),
+    ] {
+        assert_eq!(at_least_as_strict(new, parent), expected, "{new:?} under {parent:?}");
+    }
     let exact = equals(&[("a", "1")]);
     assert!(at_least_as_strict(Some(&equals(&[("A", "1")])), Some(&exact)));
     assert!(!at_least_as_strict(Some(&subset(&[("a", "1")])), Some(&exact)));

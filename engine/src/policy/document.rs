@@ -155,7 +155,13 @@ pub struct PolicyDocument {
     version: Option<Box<str>>,
     id: Option<Box<str>>,
     statements: Box<[Statement]>,
+    /// Whether a condition reads `kms:ResourceAliases`, decided once at parse: that key
+    /// costs a scan of the account's aliases, so the engine fills it only when read.
+    reads_resource_aliases: bool,
 }
+
+/// `kms:ResourceAliases`, lower-cased as conditions store their keys.
+const RESOURCE_ALIASES: &str = "kms:resourcealiases";
 
 impl PolicyDocument {
     /// Parses and validates `text` as a policy of `kind`, as KMS's PutKeyPolicy and IAM do.
@@ -242,12 +248,16 @@ impl PolicyDocument {
                 )));
             }
         };
+        let reads_resource_aliases = statements.iter().any(|statement| {
+            statement.conditions.iter().any(|clause| clause.key() == RESOURCE_ALIASES)
+        });
         Ok(Self {
             kind,
             text: text.into(),
             version: version.map(Into::into),
             id: id.map(Into::into),
             statements: statements.into(),
+            reads_resource_aliases,
         })
     }
 
@@ -256,6 +266,13 @@ impl PolicyDocument {
     #[must_use]
     pub fn has_conditions(&self) -> bool {
         self.statements.iter().any(|statement| !statement.conditions.is_empty())
+    }
+
+    /// Whether any statement has a condition on `kms:ResourceAliases` (decided at parse):
+    /// the engine computes that key, a scan of the account's aliases, only when one does.
+    #[must_use]
+    pub const fn reads_resource_aliases(&self) -> bool {
+        self.reads_resource_aliases
     }
 
     /// [`Self::parse`] as a key policy.

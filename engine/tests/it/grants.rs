@@ -116,8 +116,10 @@ fn create_list_retire_and_revoke_round_trip() {
             grant_id: created.grant_id,
             name: Some("app-grant".to_owned()),
             creation_date: T0,
-            grantee_principal: USER.to_owned(),
+            grantee_principal: Some(USER.to_owned()),
+            grantee_service_principal: None,
             retiring_principal: Some(OWNER.to_owned()),
+            retiring_service_principal: None,
             issuing_account: "arn:aws:iam::123456789012:root".parse().unwrap(),
             operations: vec![G::Decrypt, G::Encrypt],
             constraints: Some(GrantConstraints::subset(ec(&[("purpose", "orders")]))),
@@ -381,6 +383,7 @@ fn malformed_create_grant_requests_are_validation_errors() {
             base().with_constraints(GrantConstraints {
                 encryption_context_subset: Some(ec(&[("a", "1")])),
                 encryption_context_equals: Some(ec(&[("a", "1")])),
+                source_arn: None,
             }),
             "More than one constraint supplied",
         ),
@@ -947,4 +950,277 @@ fn grant_calls_are_audited_without_their_tokens() {
     assert_eq!(retire.resources.len(), 1);
     let text = serde_json::to_string(&records).unwrap();
     assert!(!text.contains(&created.grant_token), "a token reached a record");
+}
+
+/// The service principal of the service-principal grant tests.
+const LOGS: &str = "logs.us-east-1.amazonaws.com";
+/// The resource the service calls about.
+const LOG_GROUP: &str = "arn:aws:logs:us-east-1:123456789012:log-group:app";
+
+/// `logs` calling as itself about `source_arn`, for the owner's account.
+fn service(name: &str, source_arn: &str) -> CallContext {
+    CallContext::for_service_principal(name, source_arn, owner().account(), T0)
+}
+
+/// A grant to the logs service principal, bound to [`LOG_GROUP`], retired by the owner.
+fn logs_grant(key: KeyArn, operations: &[G]) -> CreateGrantRequest {
+    CreateGrantRequest::for_service_principal(key, LOGS, operations.to_vec())
+        .with_constraints(GrantConstraints::source_arn(LOG_GROUP))
+        .with_retiring_principal(OWNER)
+}
+
+/// A grant to a service principal allows that service, calling as itself about the
+/// grant's source ARN, and nobody else; listings show the service principals; the
+/// service's calls are audited as an AWS service's, its denials too.
+#[test]
+fn a_grant_to_a_service_principal_allows_that_service_from_its_source_arn_only() {
+    let mut kms = engine_with(0, EngineLimits::default());
+    let key = owner_key(&mut kms);
+    let logs = service(LOGS, LOG_GROUP);
+    // No grant yet: a service principal is no principal of the account, so the default
+    // key policy does not allow it (and the hot path must not either).
+    let denied = assert_kind(encrypt(&mut kms, &logs, key), ErrorKind::AccessDenied);
+    assert_eq!(
+        denied.message,
+        format!(
+            "User: {LOGS} is not authorized to perform: kms:Encrypt on resource: {key} because no resource-based policy allows the kms:Encrypt action"
+        )
+    );
+    let created = kms.create_grant(&owner(), logs_grant(key, &[G::Encrypt, G::Decrypt])).unwrap();
+    let blob = encrypt(&mut kms, &logs, key).unwrap().ciphertext_blob;
+    kms.decrypt(&logs, DecryptRequest::new(blob)).unwrap();
+    let record = kms.audit_log().records().last().unwrap();
+    assert_eq!(record.user_identity.identity_type, Some("AWSService"));
+    assert_eq!(record.user_identity.invoked_by.as_deref(), Some(LOGS));
+    assert_eq!(record.additional_event_data["grantId"], created.grant_id.to_string());
+    let refused = [
+        (
+            "another source ARN",
+            service(LOGS, "arn:aws:logs:us-east-1:123456789012:log-group:other"),
+        ),
+        ("another service", service("s3.amazonaws.com", LOG_GROUP)),
+        (
+            "the owner's role, through the service",
+            owner().with_service(LOGS, "logs.us-east-1.amazonaws.com").with_source_arn(LOG_GROUP),
+        ),
+    ];
+    for (row, ctx) in &refused {
+        let before = kms.audit_log().records().len();
+        let grantee_is_principal = ctx.calling_service().is_none();
+        let result = encrypt(&mut kms, ctx, key);
+        if grantee_is_principal {
+            // The owner's own role is allowed by the key policy: the grant is not what
+            // allows it.
+            result.unwrap();
+            let record = kms.audit_log().records().last().unwrap();
+            assert_eq!(record.additional_event_data, serde_json::Value::Null, "{row}");
+            continue;
+        }
+        let error = assert_kind(result, ErrorKind::AccessDenied);
+        assert!(error.message.contains("kms:Encrypt"), "{row}: {error}");
+        assert_eq!(kms.audit_log().records().len(), before + 1, "{row}: the denial is audited");
+        assert_eq!(
+            kms.audit_log().records().last().unwrap().error_code,
+            Some("AccessDeniedException"),
+            "{row}"
+        );
+    }
+    // Listings show the service principal and the constraint.
+    let listed = kms.list_grants(&owner(), ListGrantsRequest::new(key)).unwrap().grants;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].grantee_principal, None);
+    assert_eq!(listed[0].grantee_service_principal.as_deref(), Some(LOGS));
+    assert_eq!(listed[0].retiring_principal.as_deref(), Some(OWNER));
+    assert_eq!(listed[0].constraints, Some(GrantConstraints::source_arn(LOG_GROUP)));
+    let by_service = ListGrantsRequest::new(key).with_grantee_service_principal(LOGS);
+    assert_eq!(kms.list_grants(&owner(), by_service).unwrap().grants, listed);
+    for filter in [
+        ListGrantsRequest::new(key).with_grantee_service_principal("s3.amazonaws.com"),
+        ListGrantsRequest::new(key).with_grantee_principal(LOGS),
+    ] {
+        assert!(kms.list_grants(&owner(), filter).unwrap().grants.is_empty());
+    }
+    // A grant to the service does not allow an IAM principal named like it.
+    assert_kind(
+        encrypt(&mut kms, &caller("arn:aws:iam::444455556666:role/logs"), key),
+        ErrorKind::AccessDenied,
+    );
+}
+
+/// CreateGrant's rules for service principals and SourceArn; each refusal creates nothing.
+#[test]
+fn create_grant_refuses_service_principal_grants_without_their_requirements() {
+    let mut kms = engine_with(0, EngineLimits::default());
+    let key = owner_key(&mut kms);
+    let base = || CreateGrantRequest::for_service_principal(key, LOGS, vec![G::Encrypt]);
+    let cases: Vec<(&str, CreateGrantRequest, &str)> = vec![
+        (
+            "no SourceArn",
+            base().with_retiring_principal(OWNER),
+            "A grant to the service principal logs.us-east-1.amazonaws.com requires a SourceArn constraint",
+        ),
+        (
+            "no retiring principal",
+            base().with_constraints(GrantConstraints::source_arn(LOG_GROUP)),
+            "A grant to the service principal logs.us-east-1.amazonaws.com requires a RetiringPrincipal or RetiringServicePrincipal",
+        ),
+        (
+            "both grantees",
+            CreateGrantRequest {
+                grantee_principal: Some(USER.to_owned()),
+                ..logs_grant(key, &[G::Encrypt])
+            },
+            "Specify either GranteePrincipal or GranteeServicePrincipal, not both",
+        ),
+        (
+            "no grantee",
+            CreateGrantRequest {
+                grantee_service_principal: None,
+                ..logs_grant(key, &[G::Encrypt])
+            },
+            "Specify the grantee: GranteePrincipal or GranteeServicePrincipal",
+        ),
+        (
+            "both retiring principals",
+            logs_grant(key, &[G::Encrypt]).with_retiring_service_principal(LOGS),
+            "Specify either RetiringPrincipal or RetiringServicePrincipal, not both",
+        ),
+        (
+            "a service principal too long",
+            CreateGrantRequest::for_service_principal(key, "s".repeat(129), vec![G::Encrypt])
+                .with_constraints(GrantConstraints::source_arn(LOG_GROUP))
+                .with_retiring_principal(OWNER),
+            "1 validation error detected: Value at 'granteeServicePrincipal' failed to satisfy constraint: Member must have length less than or equal to 128",
+        ),
+        (
+            "a SourceArn too short",
+            base()
+                .with_retiring_principal(OWNER)
+                .with_constraints(GrantConstraints::source_arn("arn:aws:s3:::b")),
+            "1 validation error detected: Value at 'constraints.sourceArn' failed to satisfy constraint: Member must have length greater than or equal to 20",
+        ),
+        (
+            "a SourceArn too long",
+            base().with_retiring_principal(OWNER).with_constraints(GrantConstraints::source_arn(
+                format!("arn:aws:s3:::{}", "b".repeat(510)),
+            )),
+            "1 validation error detected: Value at 'constraints.sourceArn' failed to satisfy constraint: Member must have length less than or equal to 512",
+        ),
+        (
+            "a SourceArn that is no ARN",
+            base()
+                .with_retiring_principal(OWNER)
+                .with_constraints(GrantConstraints::source_arn("logs:us-east-1:log-group:app")),
+            "1 validation error detected: Value 'logs:us-east-1:log-group:app' at 'constraints.sourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws[a-zA-Z0-9-]*:[^:\\s]+:[^:\\s]*:[^:\\s]*:\\S+$",
+        ),
+    ];
+    for (row, request, message) in cases {
+        let error = assert_kind(kms.create_grant(&owner(), request), ErrorKind::Validation);
+        assert_eq!(error.message, message, "{row}");
+        assert!(grant_ids(&mut kms, &owner(), key).is_empty(), "{row}: nothing created");
+    }
+    // A SourceArn constraint is no encryption context constraint: key pairs take it.
+    let signing = kms
+        .create_key(
+            &owner(),
+            CreateKeyRequest::new()
+                .with_key_spec(KeySpec::EccNistP256)
+                .with_key_usage(engine::spec::KeyUsage::SignVerify),
+        )
+        .unwrap()
+        .arn();
+    kms.create_grant(&owner(), logs_grant(signing, &[G::Sign])).unwrap();
+}
+
+/// A SourceArn constraint binds a grant to an IAM principal too, except for RetireGrant;
+/// a grant that allows CreateGrant under it creates only grants bound to the same ARN.
+#[test]
+fn a_source_arn_constraint_binds_every_operation_but_retire_grant() {
+    let mut kms = engine_with(0, EngineLimits::default());
+    let key = owner_key(&mut kms);
+    let bound =
+        CreateGrantRequest::new(key, USER, vec![G::Encrypt, G::CreateGrant, G::RetireGrant])
+            .with_constraints(GrantConstraints::source_arn(LOG_GROUP));
+    let created = kms.create_grant(&owner(), bound).unwrap();
+    assert_kind(encrypt(&mut kms, &user(), key), ErrorKind::AccessDenied);
+    let from_elsewhere = user().with_source_arn("arn:aws:logs:us-east-1:123456789012:log-group:x");
+    assert_kind(encrypt(&mut kms, &from_elsewhere, key), ErrorKind::AccessDenied);
+    let from_source = user().with_source_arn(LOG_GROUP);
+    encrypt(&mut kms, &from_source, key).unwrap();
+    // Re-granting: only as bound as itself.
+    let child = |constraints: Option<GrantConstraints>| {
+        let request = CreateGrantRequest::new(key, STRANGER, vec![G::Encrypt]);
+        match constraints {
+            Some(c) => request.with_constraints(c),
+            None => request,
+        }
+    };
+    assert_kind(kms.create_grant(&from_source, child(None)), ErrorKind::AccessDenied);
+    let elsewhere = GrantConstraints::source_arn("arn:aws:logs:us-east-1:123456789012:log-group:x");
+    assert_kind(kms.create_grant(&from_source, child(Some(elsewhere))), ErrorKind::AccessDenied);
+    kms.create_grant(&from_source, child(Some(GrantConstraints::source_arn(LOG_GROUP)))).unwrap();
+    // RetireGrant ignores the constraint.
+    kms.retire_grant(&user(), RetireGrantRequest::by_token(created.grant_token)).unwrap();
+    assert_eq!(grant_ids(&mut kms, &owner(), key).len(), 1);
+}
+
+/// ListRetirableGrants and RetireGrant for a retiring service principal; a retiring
+/// principal spelled like it is another party.
+#[test]
+fn a_retiring_service_principal_lists_and_retires_its_grants() {
+    let mut kms = engine_with(0, EngineLimits::default());
+    let key = owner_key(&mut kms);
+    let by_service = CreateGrantRequest::for_service_principal(key, LOGS, vec![G::Encrypt])
+        .with_constraints(GrantConstraints::source_arn(LOG_GROUP))
+        .with_retiring_service_principal(LOGS);
+    let service_retires = kms.create_grant(&owner(), by_service).unwrap();
+    let spelled_alike =
+        CreateGrantRequest::new(key, USER, vec![G::Encrypt]).with_retiring_principal(LOGS);
+    let principal_retires = kms.create_grant(&owner(), spelled_alike).unwrap();
+    let retirable = kms
+        .list_retirable_grants(&owner(), ListRetirableGrantsRequest::for_service_principal(LOGS))
+        .unwrap()
+        .grants;
+    assert_eq!(retirable.len(), 1);
+    assert_eq!(retirable[0].grant_id, service_retires.grant_id);
+    assert_eq!(retirable[0].retiring_service_principal.as_deref(), Some(LOGS));
+    let by_principal =
+        kms.list_retirable_grants(&owner(), ListRetirableGrantsRequest::new(LOGS)).unwrap().grants;
+    assert_eq!(
+        by_principal.iter().map(|g| g.grant_id).collect::<Vec<_>>(),
+        [principal_retires.grant_id]
+    );
+    let both = ListRetirableGrantsRequest {
+        retiring_service_principal: Some(LOGS.to_owned()),
+        ..ListRetirableGrantsRequest::new(LOGS)
+    };
+    assert_kind(kms.list_retirable_grants(&owner(), both), ErrorKind::Validation);
+    let neither = ListRetirableGrantsRequest {
+        retiring_principal: None,
+        ..ListRetirableGrantsRequest::new(LOGS)
+    };
+    assert_kind(kms.list_retirable_grants(&owner(), neither), ErrorKind::Validation);
+    // Another service may not retire it; the service may, from any source ARN.
+    let s3 = service("s3.amazonaws.com", LOG_GROUP);
+    assert_kind(
+        kms.retire_grant(&s3, RetireGrantRequest::by_id(key, service_retires.grant_id)),
+        ErrorKind::AccessDenied,
+    );
+    // The service may not retire the grant whose RetiringPrincipal merely spells its name.
+    let logs_elsewhere = service(LOGS, "arn:aws:logs:us-east-1:123456789012:log-group:other");
+    assert_kind(
+        kms.retire_grant(
+            &logs_elsewhere,
+            RetireGrantRequest::by_id(key, principal_retires.grant_id),
+        ),
+        ErrorKind::AccessDenied,
+    );
+    kms.retire_grant(&logs_elsewhere, RetireGrantRequest::by_id(key, service_retires.grant_id))
+        .unwrap();
+    let retirable = kms
+        .list_retirable_grants(&owner(), ListRetirableGrantsRequest::for_service_principal(LOGS))
+        .unwrap()
+        .grants;
+    assert!(retirable.is_empty());
+    assert_eq!(grant_ids(&mut kms, &owner(), key), [principal_retires.grant_id]);
 }

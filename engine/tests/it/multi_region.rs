@@ -8,6 +8,10 @@ use engine::{Engine, ErrorKind, KeyId, Region, Timestamp};
 
 use crate::support::*;
 
+/// Alice of [`alice`], and bob of her account.
+const ALICE: &str = "arn:aws:iam::111122223333:role/alice";
+const BOB: &str = "arn:aws:iam::111122223333:role/bob";
+
 fn in_region(region: Region, seed: u64) -> Engine {
     use engine::audit::AuditSink;
     use engine::quota::QuotaConfig;
@@ -462,4 +466,71 @@ fn rotation_at_the_end_of_time_does_not_loop() {
     let year_ns = 365 * 86_400 * 1_000_000_000_u64;
     let yearly = (u64::MAX - T0.unix_nanos()) / year_ns;
     assert_eq!(east.drain_events().len() as u64, yearly + 1);
+}
+
+/// ReplicateKey's `Policy` becomes the replica's key policy (enforced there, not on the
+/// primary); without one the replica gets AWS's default; a policy PutKeyPolicy would refuse
+/// (malformed, too large, locking the caller out unless bypassed) refuses the call, which
+/// then changes nothing in either Region.
+#[test]
+fn replicate_key_applies_its_policy_to_the_replica() {
+    use engine::policy::{LOCKOUT_MESSAGE, MAX_KEY_POLICY_BYTES, default_key_policy_for};
+    let (mut east, mut west) = (in_region(Region::US_EAST_1, 1), in_region(Region::EU_WEST_1, 2));
+    let (ctx, bob) = (alice(), engine::CallContext::new(BOB.parse().unwrap(), T0));
+    let key =
+        east.create_key(&ctx, CreateKeyRequest::new().with_multi_region(true)).unwrap().key_id();
+    // Alice administers the replica; bob may only encrypt with it.
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Effect": "Allow", "Principal": {{"AWS": "{ALICE}"}}, "Action": "kms:*", "Resource": "*"}},
+            {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:Encrypt", "Resource": "*"}}]}}"#
+    );
+    let lockout = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:*", "Resource": "*"}}]}}"#
+    );
+    let huge = format!("{{\"Sid\": \"{}\"}}", "x".repeat(MAX_KEY_POLICY_BYTES));
+    for (text, kind, message) in [
+        ("my policy", ErrorKind::MalformedPolicyDocument, None),
+        (huge.as_str(), ErrorKind::LimitExceeded, None),
+        (lockout.as_str(), ErrorKind::MalformedPolicyDocument, Some(LOCKOUT_MESSAGE)),
+    ] {
+        let request = ReplicateKeyRequest::new(key, Region::EU_WEST_1).with_policy(text);
+        let refused = east.replicate_key(&ctx, request).unwrap_err();
+        assert_eq!(refused.kind, kind, "{text:.40}");
+        if let Some(message) = message {
+            assert_eq!(refused.message, message);
+        }
+        assert!(east.drain_outbox().is_empty(), "{text:.40}: nothing sent");
+        let primary = east.describe_key(&ctx, DescribeKeyRequest::new(key)).unwrap().key_metadata;
+        assert!(primary.multi_region_configuration.unwrap().replica_keys.is_empty());
+    }
+    let replicated = east
+        .replicate_key(&ctx, ReplicateKeyRequest::new(key, Region::EU_WEST_1).with_policy(&policy))
+        .unwrap();
+    assert_eq!(replicated.replica_policy, policy);
+    deliver(east.drain_outbox(), &mut [&mut west], T0);
+    let got = west.get_key_policy(&ctx, GetKeyPolicyRequest::new(key)).unwrap().policy;
+    assert_eq!(got, policy);
+    let replica_arn =
+        engine::KeyArn { region: Region::EU_WEST_1, account: ctx.account(), key_id: key };
+    west.encrypt(&bob, EncryptRequest::new(replica_arn, "x")).unwrap();
+    let denied = west.describe_key(&bob, DescribeKeyRequest::new(replica_arn)).unwrap_err();
+    assert_eq!(denied.kind, ErrorKind::AccessDenied);
+    // The primary keeps its own (default) policy: policies are per Region.
+    let primary_policy = east.get_key_policy(&ctx, GetKeyPolicyRequest::new(key)).unwrap().policy;
+    assert_eq!(primary_policy, default_key_policy_for(Region::US_EAST_1, ctx.account()));
+
+    // Without a Policy: AWS's default, the same text GetKeyPolicy then returns; a lockout
+    // policy is accepted when bypassed.
+    let mut south = in_region(Region::AP_SOUTHEAST_1, 3);
+    let default = east.replicate_key(&ctx, ReplicateKeyRequest::new(key, south.region())).unwrap();
+    assert_eq!(default.replica_policy, default_key_policy_for(south.region(), ctx.account()));
+    deliver(east.drain_outbox(), &mut [&mut west, &mut south], T0);
+    let got = south.get_key_policy(&ctx, GetKeyPolicyRequest::new(key)).unwrap().policy;
+    assert_eq!(got, default.replica_policy);
+    let bypassed = ReplicateKeyRequest::new(key, Region::US_WEST_2)
+        .with_policy(&lockout)
+        .with_bypass_policy_lockout_safety_check(true);
+    assert_eq!(east.replicate_key(&ctx, bypassed).unwrap().replica_policy, lockout);
 }

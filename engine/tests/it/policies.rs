@@ -386,3 +386,290 @@ fn schedule_key_deletion_and_rotation_conditions_see_request_defaults() {
     // Key policies stay readable and writable while the key is pending deletion.
     kms.get_key_policy(&alice(), GetKeyPolicyRequest::new(key)).unwrap();
 }
+
+/// An alias name for tests.
+fn alias(name: &str) -> engine::AliasName {
+    name.parse().unwrap()
+}
+
+/// What a caller is answered, as a table row expects it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    Allow,
+    Deny,
+}
+
+#[track_caller]
+fn expect<T: std::fmt::Debug>(result: Result<T, engine::KmsError>, expected: Expect, row: &str) {
+    match (result, expected) {
+        (Ok(_), Expect::Allow) => {}
+        (Err(error), Expect::Deny) => {
+            assert_eq!(error.kind, ErrorKind::AccessDenied, "{row}: {error}");
+            assert!(
+                error.message.starts_with(&format!("User: {BOB} is not authorized to perform: ")),
+                "{row}: {}",
+                error.message
+            );
+        }
+        (result, expected) => panic!("{row}: expected {expected:?}, got {result:?}"),
+    }
+}
+
+/// `kms:RequestAlias` is the alias name the request used (given as an alias name or an alias
+/// ARN), and absent for a key id or key ARN; ReEncrypt's destination reads its own.
+#[test]
+fn request_alias_is_the_alias_the_request_named() {
+    use engine::AliasArn;
+    use engine::api::{CreateAliasRequest, DescribeKeyRequest, ReEncryptRequest};
+    let mut kms = engine();
+    let policy = policy_with(&format!(
+        r#", {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": ["kms:Encrypt", "kms:ReEncryptTo"], "Resource": "*",
+              "Condition": {{"StringLike": {{"kms:RequestAlias": "alias/db-*"}}}}}},
+            {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:ReEncryptFrom", "Resource": "*"}},
+            {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:DescribeKey", "Resource": "*",
+              "Condition": {{"Null": {{"kms:RequestAlias": "true"}}}}}}"#
+    ));
+    let key_id = key_with_policy(&mut kms, &policy);
+    let key = arn_of(&alice(), key_id);
+    kms.create_alias(&alice(), CreateAliasRequest::new(alias("alias/db-1"), key_id)).unwrap();
+    kms.create_alias(&alice(), CreateAliasRequest::new(alias("alias/web-1"), key_id)).unwrap();
+    let alias_arn = AliasArn {
+        region: Region::US_EAST_1,
+        account: alice().account(),
+        name: alias("alias/db-1"),
+    };
+    let bob = caller(BOB);
+    let rows: [(&str, engine::KeyRef, Expect); 5] = [
+        ("alias name", alias("alias/db-1").into(), Expect::Allow),
+        ("alias ARN", engine::KeyRef::AliasArn(alias_arn), Expect::Allow),
+        ("another alias", alias("alias/web-1").into(), Expect::Deny),
+        ("key id", key_id.into(), Expect::Deny),
+        ("key ARN", key.into(), Expect::Deny),
+    ];
+    for (row, key_ref, expected) in &rows {
+        let encrypted = kms.encrypt(&bob, EncryptRequest::new(key_ref.clone(), "x"));
+        expect(encrypted, *expected, row);
+        // DescribeKey is allowed only without an alias in the request.
+        let described = kms.describe_key(&bob, DescribeKeyRequest::new(key_ref.clone()));
+        let opposite = if *expected == Expect::Allow { Expect::Deny } else { Expect::Allow };
+        let opposite = if *row == "another alias" { Expect::Deny } else { opposite };
+        expect(described, opposite, row);
+    }
+    // ReEncrypt: the destination is read from its own KeyId member.
+    let blob = kms.encrypt(&alice(), EncryptRequest::new(key, "x")).unwrap().ciphertext_blob;
+    kms.re_encrypt(&bob, ReEncryptRequest::new(blob.clone(), alias("alias/db-1"))).unwrap();
+    let denied = kms.re_encrypt(&bob, ReEncryptRequest::new(blob, key)).unwrap_err();
+    assert_eq!(
+        denied.message,
+        format!(
+            "User: {BOB} is not authorized to perform: kms:ReEncryptTo on resource: {key} because no resource-based policy allows the kms:ReEncryptTo action"
+        )
+    );
+    let audited = kms.audit_log().records().last().unwrap();
+    assert_eq!(
+        (audited.event_name, audited.error_code),
+        ("ReEncrypt", Some("AccessDeniedException"))
+    );
+}
+
+/// `kms:ResourceAliases` holds the key's aliases, whatever the request named it by, and
+/// follows CreateAlias and DeleteAlias.
+#[test]
+fn resource_aliases_are_the_keys_aliases() {
+    use engine::api::{CreateAliasRequest, DeleteAliasRequest};
+    let mut kms = engine();
+    let policy = policy_with(&format!(
+        r#", {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:Encrypt", "Resource": "*",
+              "Condition": {{"ForAnyValue:StringEquals": {{"kms:ResourceAliases": "alias/finance"}}}}}}"#
+    ));
+    let key_id = key_with_policy(&mut kms, &policy);
+    let key = arn_of(&alice(), key_id);
+    let bob = caller(BOB);
+    expect(encrypt(&mut kms, &bob, key), Expect::Deny, "no alias yet");
+    kms.create_alias(&alice(), CreateAliasRequest::new(alias("alias/other"), key_id)).unwrap();
+    expect(encrypt(&mut kms, &bob, key), Expect::Deny, "another alias");
+    kms.create_alias(&alice(), CreateAliasRequest::new(alias("alias/finance"), key_id)).unwrap();
+    expect(encrypt(&mut kms, &bob, key), Expect::Allow, "the alias, by key ARN");
+    expect(
+        kms.encrypt(&bob, EncryptRequest::new(alias("alias/other"), "x")),
+        Expect::Allow,
+        "the alias, by another alias",
+    );
+    kms.delete_alias(&alice(), DeleteAliasRequest::new(alias("alias/finance"))).unwrap();
+    expect(encrypt(&mut kms, &bob, key), Expect::Deny, "the alias deleted");
+    // Another key's alias does not count.
+    let other = symmetric_key(&mut kms, &alice());
+    kms.create_alias(&alice(), CreateAliasRequest::new(alias("alias/finance"), other)).unwrap();
+    expect(encrypt(&mut kms, &bob, key), Expect::Deny, "the alias on another key");
+}
+
+/// `aws:RequestTag/<key>` and `aws:TagKeys` on TagResource, `aws:TagKeys` on
+/// UntagResource; a refused call leaves the tags as they were.
+#[test]
+fn tag_conditions_see_the_request_tags() {
+    use engine::api::{ListResourceTagsRequest, Tag, TagResourceRequest, UntagResourceRequest};
+    let mut kms = engine();
+    let policy = policy_with(&format!(
+        r#", {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:TagResource", "Resource": "*",
+              "Condition": {{"StringEquals": {{"aws:RequestTag/Project": "Alpha"}},
+                             "ForAllValues:StringEquals": {{"aws:TagKeys": ["Project", "Team"]}}}}}},
+            {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:UntagResource", "Resource": "*",
+              "Condition": {{"ForAllValues:StringEquals": {{"aws:TagKeys": "Team"}}}}}}"#
+    ));
+    let key = arn_of(&alice(), key_with_policy(&mut kms, &policy));
+    let bob = caller(BOB);
+    let tags_of = |kms: &mut Engine| {
+        kms.list_resource_tags(&alice(), ListResourceTagsRequest::new(key)).unwrap().tags
+    };
+    let tag = |pairs: &[(&str, &str)]| {
+        TagResourceRequest::new(key, pairs.iter().map(|(k, v)| Tag::new(*k, *v)).collect())
+    };
+    type Row<'a> = (&'a str, &'a [(&'a str, &'a str)], Expect);
+    let rows: [Row<'_>; 4] = [
+        ("another value", &[("Project", "Beta")], Expect::Deny),
+        ("a key outside TagKeys", &[("Project", "Alpha"), ("Owner", "bob")], Expect::Deny),
+        ("without the required tag", &[("Team", "db")], Expect::Deny),
+        ("the allowed tags", &[("Project", "Alpha"), ("Team", "db")], Expect::Allow),
+    ];
+    for (row, pairs, expected) in rows {
+        let before = tags_of(&mut kms);
+        expect(kms.tag_resource(&bob, tag(pairs)), expected, row);
+        if expected == Expect::Deny {
+            assert_eq!(tags_of(&mut kms), before, "{row}: a refused TagResource changes nothing");
+        }
+    }
+    let untag = |keys: &[&str]| {
+        UntagResourceRequest::new(key, keys.iter().map(|k| (*k).to_owned()).collect())
+    };
+    expect(kms.untag_resource(&bob, untag(&["Project"])), Expect::Deny, "untag Project");
+    assert_eq!(tags_of(&mut kms).len(), 2, "a refused UntagResource changes nothing");
+    expect(kms.untag_resource(&bob, untag(&["Team"])), Expect::Allow, "untag Team");
+    assert_eq!(tags_of(&mut kms), [Tag::new("Project", "Alpha")]);
+}
+
+/// `ForAllValues` with `aws:RequestTag/*` matches requests without the tag: AWS refuses
+/// such a policy (OverlyPermissiveCondition), in a key policy and an identity policy.
+#[test]
+fn for_all_values_on_request_tags_is_refused_as_overly_permissive() {
+    let mut kms = engine();
+    let key = symmetric_key(&mut kms, &alice());
+    let before = kms.get_key_policy(&alice(), GetKeyPolicyRequest::new(key)).unwrap().policy;
+    let overly = policy_with(&format!(
+        r#", {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:TagResource", "Resource": "*",
+              "Condition": {{"ForAllValues:StringEquals": {{"aws:RequestTag/Project": "Alpha"}}}}}}"#
+    ));
+    let refused = kms.put_key_policy(&alice(), PutKeyPolicyRequest::new(key, overly)).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::MalformedPolicyDocument);
+    assert!(refused.message.contains("OverlyPermissiveCondition"), "{}", refused.message);
+    let after = kms.get_key_policy(&alice(), GetKeyPolicyRequest::new(key)).unwrap().policy;
+    assert_eq!(after, before);
+    let identity = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:CreateKey","Resource":"*",
+        "Condition":{"ForAllValues:StringLike":{"aws:RequestTag/Env":"dev*"}}}]}"#;
+    let refused = kms.put_identity_policy(BOB, "tags", identity).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::MalformedPolicyDocument);
+    assert!(kms.identity_policies(BOB).is_empty());
+}
+
+/// CreateKey names no key: identity policies alone decide it, and they see its request
+/// members, an omitted one as its default (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT, AWS_KMS,
+/// single-Region, no bypass), and its tags. A refusal creates nothing and is audited.
+#[test]
+fn create_key_conditions_see_the_request_and_its_defaults() {
+    use engine::api::Tag;
+    use engine::spec::{KeySpec, KeyUsage, OriginType};
+    let mut kms = explicit();
+    kms.put_identity_policy(
+        BOB,
+        "create",
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"kms:CreateKey","Resource":"*","Condition":{
+                "StringEquals":{"kms:KeySpec":"SYMMETRIC_DEFAULT","kms:KeyUsage":"ENCRYPT_DECRYPT","kms:KeyOrigin":"AWS_KMS"},
+                "Bool":{"kms:MultiRegion":"false","kms:BypassPolicyLockoutSafetyCheck":"false"}}},
+            {"Effect":"Deny","Action":"kms:CreateKey","Resource":"*","Condition":{
+                "StringEquals":{"aws:RequestTag/Env":"prod"}}},
+            {"Effect":"Deny","Action":"kms:CreateKey","Resource":"*","Condition":{
+                "ForAnyValue:StringEquals":{"aws:TagKeys":"Forbidden"}}}]}"#,
+    )
+    .unwrap();
+    let bob = caller(BOB);
+    let lockout_free = policy_with(&format!(
+        r#", {{"Effect": "Allow", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:*", "Resource": "*"}}"#
+    ));
+    let tagged =
+        |key: &str, value: &str| CreateKeyRequest::new().with_tags(vec![Tag::new(key, value)]);
+    let rows: Vec<(&str, CreateKeyRequest, Option<&str>)> = vec![
+        ("every member omitted", CreateKeyRequest::new(), None),
+        (
+            "the defaults given",
+            CreateKeyRequest::new()
+                .with_key_spec(KeySpec::SymmetricDefault)
+                .with_key_usage(KeyUsage::EncryptDecrypt)
+                .with_origin(OriginType::AwsKms)
+                .with_multi_region(false),
+            None,
+        ),
+        ("a tag that is allowed", tagged("Env", "dev"), None),
+        (
+            "an HMAC key",
+            CreateKeyRequest::new()
+                .with_key_spec(KeySpec::Hmac256)
+                .with_key_usage(KeyUsage::GenerateVerifyMac),
+            Some("because no identity-based policy allows the kms:CreateKey action"),
+        ),
+        (
+            "a multi-Region key",
+            CreateKeyRequest::new().with_multi_region(true),
+            Some("because no identity-based policy allows the kms:CreateKey action"),
+        ),
+        (
+            "imported key material",
+            CreateKeyRequest::new().with_origin(OriginType::External),
+            Some("because no identity-based policy allows the kms:CreateKey action"),
+        ),
+        (
+            "the lockout check bypassed",
+            CreateKeyRequest::new()
+                .with_policy(lockout_free)
+                .with_bypass_policy_lockout_safety_check(true),
+            Some("because no identity-based policy allows the kms:CreateKey action"),
+        ),
+        (
+            "a denied tag value",
+            tagged("Env", "prod"),
+            Some("with an explicit deny in an identity-based policy"),
+        ),
+        (
+            "a denied tag key",
+            tagged("Forbidden", ""),
+            Some("with an explicit deny in an identity-based policy"),
+        ),
+    ];
+    for (row, request, refusal) in rows {
+        let before = kms.key_count();
+        let result = kms.create_key(&bob, request);
+        match refusal {
+            None => {
+                result.unwrap_or_else(|e| panic!("{row}: {e}"));
+                assert_eq!(kms.key_count(), before + 1, "{row}");
+            }
+            Some(ending) => {
+                let denied = result.unwrap_err();
+                assert_eq!(denied.kind, ErrorKind::AccessDenied, "{row}");
+                assert_eq!(
+                    denied.message,
+                    format!(
+                        "User: {BOB} is not authorized to perform: kms:CreateKey on resource: * {ending}"
+                    ),
+                    "{row}"
+                );
+                assert_eq!(kms.key_count(), before, "{row}: a refused CreateKey creates nothing");
+                let record = kms.audit_log().records().last().unwrap();
+                assert_eq!(
+                    (record.event_name, record.error_code),
+                    ("CreateKey", Some("AccessDeniedException")),
+                    "{row}"
+                );
+            }
+        }
+    }
+}

@@ -15,38 +15,38 @@ use super::response_body::ObjectWriter;
 /// `Constraints` (`GrantConstraints`).
 fn constraints(m: &Members<'_, '_>) -> Result<Option<GrantConstraints>, WireError> {
     let Some(c) = m.object("Constraints")? else { return Ok(None) };
-    // A grant for AWS services' source ARNs needs service principals, which kmsim does not
-    // model.
-    c.unsupported("SourceArn")?;
     Ok(Some(GrantConstraints {
         encryption_context_subset: c.context("EncryptionContextSubset")?,
         encryption_context_equals: c.context("EncryptionContextEquals")?,
+        source_arn: c.string("SourceArn")?,
     }))
 }
 
 /// `CreateGrant`.
 pub(super) fn create_grant(m: &Members<'_, '_>) -> Result<CreateGrantRequest, WireError> {
-    m.unsupported("GranteeServicePrincipal")?;
-    m.unsupported("RetiringServicePrincipal")?;
     let key_id = m.str("KeyId")?;
+    // Exactly one of each pair: the engine says which is missing or doubled.
     let grantee_principal = m.string("GranteePrincipal")?;
+    let grantee_service_principal = m.string("GranteeServicePrincipal")?;
     let operations = m.aws_enums("Operations")?;
     let constraints = constraints(m)?;
     let retiring_principal = m.string("RetiringPrincipal")?;
+    let retiring_service_principal = m.string("RetiringServicePrincipal")?;
     let grant_tokens = m.strings("GrantTokens")?.unwrap_or_default();
     let name = m.string("Name")?;
     let dry_run = m.bool("DryRun")?.unwrap_or(false);
     require!(
         m;
         key_id = "KeyId",
-        grantee_principal = "GranteePrincipal",
         operations = "Operations",
     );
     Ok(CreateGrantRequest {
         key_id: parse(key_id)?,
         grantee_principal,
+        grantee_service_principal,
         operations,
         retiring_principal,
+        retiring_service_principal,
         constraints,
         grant_tokens,
         name,
@@ -56,16 +56,17 @@ pub(super) fn create_grant(m: &Members<'_, '_>) -> Result<CreateGrantRequest, Wi
 
 /// `ListGrants`.
 pub(super) fn list_grants(m: &Members<'_, '_>) -> Result<ListGrantsRequest, WireError> {
-    m.unsupported("GranteeServicePrincipal")?;
     let key_id = m.str("KeyId")?;
     let grant_id = m.str("GrantId")?;
     let grantee_principal = m.string("GranteePrincipal")?;
+    let grantee_service_principal = m.string("GranteeServicePrincipal")?;
     let page = m.page()?;
     require!(m; key_id = "KeyId");
     Ok(ListGrantsRequest {
         key_id: parse(key_id)?,
         grant_id: parse_optional(grant_id)?,
         grantee_principal,
+        grantee_service_principal,
         page,
     })
 }
@@ -74,11 +75,11 @@ pub(super) fn list_grants(m: &Members<'_, '_>) -> Result<ListGrantsRequest, Wire
 pub(super) fn list_retirable_grants(
     m: &Members<'_, '_>,
 ) -> Result<ListRetirableGrantsRequest, WireError> {
-    m.unsupported("RetiringServicePrincipal")?;
+    // Exactly one of the two: the engine says which is missing or doubled.
     let retiring_principal = m.string("RetiringPrincipal")?;
+    let retiring_service_principal = m.string("RetiringServicePrincipal")?;
     let page = m.page()?;
-    require!(m; retiring_principal = "RetiringPrincipal");
-    Ok(ListRetirableGrantsRequest { retiring_principal, page })
+    Ok(ListRetirableGrantsRequest { retiring_principal, retiring_service_principal, page })
 }
 
 /// `RetireGrant`.
@@ -136,7 +137,9 @@ fn write_grants(w: &mut ObjectWriter<'_>, grants: &[GrantListEntry]) {
             name,
             creation_date,
             grantee_principal,
+            grantee_service_principal,
             retiring_principal,
+            retiring_service_principal,
             issuing_account,
             operations,
             constraints,
@@ -145,16 +148,22 @@ fn write_grants(w: &mut ObjectWriter<'_>, grants: &[GrantListEntry]) {
         w.display("GrantId", grant_id);
         w.opt_str("Name", name.as_deref());
         w.timestamp("CreationDate", *creation_date);
-        w.str("GranteePrincipal", grantee_principal);
+        w.opt_str("GranteePrincipal", grantee_principal.as_deref());
+        w.opt_str("GranteeServicePrincipal", grantee_service_principal.as_deref());
         w.opt_str("RetiringPrincipal", retiring_principal.as_deref());
+        w.opt_str("RetiringServicePrincipal", retiring_service_principal.as_deref());
         w.display("IssuingAccount", issuing_account);
         w.strs("Operations", operations.iter().map(|op| op.as_str()));
         if let Some(constraints) = constraints {
-            let GrantConstraints { encryption_context_subset, encryption_context_equals } =
-                constraints;
+            let GrantConstraints {
+                encryption_context_subset,
+                encryption_context_equals,
+                source_arn,
+            } = constraints;
             w.object("Constraints", |w| {
                 write_context(w, "EncryptionContextSubset", encryption_context_subset.as_ref());
                 write_context(w, "EncryptionContextEquals", encryption_context_equals.as_ref());
+                w.opt_str("SourceArn", source_arn.as_deref());
             });
         }
     });

@@ -10,10 +10,9 @@ use super::tags::write_tags;
 
 /// `ReplicateKey`.
 pub(super) fn replicate_key(m: &Members<'_, '_>) -> Result<ReplicateKeyRequest, WireError> {
-    // The replica gets its account's default key policy: a policy of the caller's choosing
-    // on a replica is not modelled yet, and ignoring one would leave the key more open.
-    m.unsupported("Policy")?;
-    m.bool("BypassPolicyLockoutSafetyCheck")?;
+    let policy = m.string("Policy")?;
+    let bypass_policy_lockout_safety_check =
+        m.bool("BypassPolicyLockoutSafetyCheck")?.unwrap_or(false);
     let key_id = m.str("KeyId")?;
     let replica_region = m.str("ReplicaRegion")?;
     let description = m.string("Description")?;
@@ -24,6 +23,8 @@ pub(super) fn replicate_key(m: &Members<'_, '_>) -> Result<ReplicateKeyRequest, 
         replica_region: parse(replica_region)?,
         description,
         tags,
+        policy,
+        bypass_policy_lockout_safety_check,
     })
 }
 

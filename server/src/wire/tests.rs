@@ -497,8 +497,37 @@ fn multi_region_keys_round_trip() {
     assert_eq!(metadata["Arn"], json!(format!("arn:aws:kms:us-west-2:111122223333:key/{key_id}")));
     assert_eq!(metadata["Description"], json!("west"));
     assert_eq!(metadata["MultiRegionConfiguration"]["MultiRegionKeyType"], json!("REPLICA"));
-    assert!(replica["ReplicaPolicy"].is_string(), "{replica}");
+    assert_eq!(
+        replica["ReplicaPolicy"],
+        json!(engine::policy::default_key_policy_for(
+            Region::US_WEST_2,
+            "111122223333".parse().unwrap()
+        ))
+    );
     assert_eq!(replica["ReplicaTags"], json!([{"TagKey": "k", "TagValue": "v"}]));
+    // A Policy of the caller's choosing, validated as PutKeyPolicy validates it.
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    let with_policy = kms.call(
+        "ReplicateKey",
+        &json!({"KeyId": key_id, "ReplicaRegion": "eu-west-1", "Policy": policy}).to_string(),
+    );
+    assert_eq!(with_policy["ReplicaPolicy"], json!(policy));
+    let lockout = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/other"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    assert_error(
+        &kms.fail(
+            "ReplicateKey",
+            &json!({"KeyId": key_id, "ReplicaRegion": "ap-south-1", "Policy": lockout}).to_string(),
+        ),
+        "MalformedPolicyDocumentException",
+        400,
+        engine::policy::LOCKOUT_MESSAGE,
+    );
+    let bypassed = kms.call(
+        "ReplicateKey",
+        &json!({"KeyId": key_id, "ReplicaRegion": "ap-south-1", "Policy": lockout, "BypassPolicyLockoutSafetyCheck": true})
+            .to_string(),
+    );
+    assert_eq!(bypassed["ReplicaPolicy"], json!(lockout));
 }
 
 #[test]
@@ -658,7 +687,8 @@ fn grant_errors_are_aws_shaped() {
         &kms.fail("CreateGrant", "{}"),
         "ValidationException",
         400,
-        "3 validation errors detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null; Value null at 'granteePrincipal' failed to satisfy constraint: Member must not be null; Value null at 'operations' failed to satisfy constraint: Member must not be null",
+        // GranteePrincipal is no longer required on its own: it or GranteeServicePrincipal.
+        "2 validation errors detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null; Value null at 'operations' failed to satisfy constraint: Member must not be null",
     );
     assert_error(
         &kms.fail(
@@ -755,36 +785,88 @@ fn grant_errors_are_aws_shaped() {
         400,
         "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
     );
-    // Members kmsim does not model are refused, not ignored.
-    for (operation, body, member) in [
+    // Service principals: the engine's rules, in AWS's exception.
+    for (body, message) in [
         (
-            "CreateGrant",
-            json!({"GranteeServicePrincipal": "s3.amazonaws.com"}),
-            "GranteeServicePrincipal",
+            json!({"KeyId": key_id, "GranteeServicePrincipal": "logs.amazonaws.com", "Operations": ["Encrypt"], "RetiringPrincipal": "arn:aws:iam::111122223333:root"}),
+            "A grant to the service principal logs.amazonaws.com requires a SourceArn constraint",
         ),
         (
-            "CreateGrant",
-            json!({"Constraints": {"SourceArn": "arn:aws:s3:::b"}}),
-            "Constraints.SourceArn",
+            json!({"KeyId": key_id, "GranteePrincipal": "arn:aws:iam::111122223333:root", "GranteeServicePrincipal": "logs.amazonaws.com", "Operations": ["Encrypt"]}),
+            "Specify either GranteePrincipal or GranteeServicePrincipal, not both",
         ),
         (
-            "ListGrants",
-            json!({"GranteeServicePrincipal": "s3.amazonaws.com"}),
-            "GranteeServicePrincipal",
+            json!({"KeyId": key_id, "Operations": ["Encrypt"]}),
+            "Specify the grantee: GranteePrincipal or GranteeServicePrincipal",
         ),
         (
-            "ListRetirableGrants",
-            json!({"RetiringServicePrincipal": "s3.amazonaws.com"}),
-            "RetiringServicePrincipal",
+            json!({"KeyId": key_id, "GranteePrincipal": "arn:aws:iam::111122223333:root", "Operations": ["Encrypt"], "Constraints": {"SourceArn": "arn:aws:s3:::b"}}),
+            "1 validation error detected: Value at 'constraints.sourceArn' failed to satisfy constraint: Member must have length greater than or equal to 20",
         ),
     ] {
         assert_error(
-            &kms.fail(operation, &body.to_string()),
-            "UnsupportedOperationException",
+            &kms.fail("CreateGrant", &body.to_string()),
+            "ValidationException",
             400,
-            &format!("kmsim does not support the {member} parameter"),
+            message,
         );
     }
+    assert_error(
+        &kms.fail("ListRetirableGrants", "{}"),
+        "ValidationException",
+        400,
+        "Specify RetiringPrincipal or RetiringServicePrincipal",
+    );
+}
+
+/// GranteeServicePrincipal, RetiringServicePrincipal and the SourceArn constraint in and
+/// out: CreateGrant, ListGrants (and its filter), ListRetirableGrants.
+#[test]
+fn service_principal_grants_round_trip() {
+    let mut kms = Kms::new();
+    let key = kms.create_key();
+    let (key_id, arn) = (str_of(&key, "KeyId").to_owned(), str_of(&key, "Arn").to_owned());
+    let source_arn = "arn:aws:logs:us-east-1:111122223333:log-group:app";
+    let created = kms.call(
+        "CreateGrant",
+        &json!({
+            "KeyId": key_id,
+            "GranteeServicePrincipal": "logs.amazonaws.com",
+            "RetiringServicePrincipal": "logs.amazonaws.com",
+            "Operations": ["Encrypt", "GenerateDataKey"],
+            "Constraints": {"SourceArn": source_arn},
+        })
+        .to_string(),
+    );
+    let grant_id = str_of(&created, "GrantId").to_owned();
+    let listed = kms.call(
+        "ListGrants",
+        &json!({"KeyId": key_id, "GranteeServicePrincipal": "logs.amazonaws.com"}).to_string(),
+    );
+    let entry = &listed["Grants"][0];
+    assert_eq!(
+        *entry,
+        json!({
+            "KeyId": arn,
+            "GrantId": grant_id,
+            "CreationDate": NOW,
+            "GranteeServicePrincipal": "logs.amazonaws.com",
+            "RetiringServicePrincipal": "logs.amazonaws.com",
+            "IssuingAccount": "arn:aws:iam::111122223333:root",
+            "Operations": ["Encrypt", "GenerateDataKey"],
+            "Constraints": {"SourceArn": source_arn},
+        })
+    );
+    let other = kms.call(
+        "ListGrants",
+        &json!({"KeyId": key_id, "GranteeServicePrincipal": "s3.amazonaws.com"}).to_string(),
+    );
+    assert_eq!(other["Grants"], json!([]));
+    let retirable = kms.call(
+        "ListRetirableGrants",
+        &json!({"RetiringServicePrincipal": "logs.amazonaws.com"}).to_string(),
+    );
+    assert_eq!(retirable["Grants"], json!([entry]));
 }
 
 #[test]
@@ -1027,11 +1109,6 @@ fn unknown_members_are_ignored_and_unmodelled_ones_refused() {
             "Recipient",
         ),
         ("GenerateDataKey", r#"{"KeyId": "alias/a", "Recipient": {}}"#, "Recipient"),
-        (
-            "ReplicateKey",
-            r#"{"KeyId": "mrk-1", "ReplicaRegion": "us-west-2", "Policy": "{}"}"#,
-            "Policy",
-        ),
         (
             "UpdateCustomKeyStore",
             r#"{"CustomKeyStoreId": "cks-1", "XksProxyUriPath": "/kms/xks/v2"}"#,

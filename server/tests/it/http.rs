@@ -276,3 +276,94 @@ fn replicas_appear_after_the_replication_lag() {
         "REPLICA"
     );
 }
+
+/// A POST with extra headers.
+fn post_with(address: SocketAddr, target: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let mut request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+         Content-Length: {}\r\nConnection: close\r\nX-Amz-Target: TrentService.{target}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    Reply::parse(&raw)
+}
+
+/// `x-kmsim-via-service` (kmsim's extension) marks a call as made through an AWS service
+/// (`kms:ViaService`): an AWS managed key is created on first use through its service and
+/// then usable only through it, as in AWS; a malformed endpoint is refused.
+#[test]
+fn the_via_service_header_lets_aws_managed_keys_be_used_through_their_service() {
+    let address = start(KmsConfig::new(7));
+    let via_s3 = [("x-kmsim-via-service", "s3.us-east-1.amazonaws.com")];
+    let encrypt = r#"{"KeyId":"alias/aws/s3","Plaintext":"aGVsbG8="}"#;
+    // Directly, the key does not exist yet, and a direct call does not create it.
+    let direct = post_with(address, "Encrypt", &[], encrypt);
+    assert_eq!((direct.status, &direct.body["__type"]), (400, &"NotFoundException".into()));
+    let through = post_with(address, "Encrypt", &via_s3, encrypt);
+    assert_eq!(through.status, 200, "{:?}", through.body);
+    let blob = through.body["CiphertextBlob"].as_str().unwrap().to_owned();
+    let described = post_with(address, "DescribeKey", &[], r#"{"KeyId":"alias/aws/s3"}"#);
+    assert_eq!(described.body["KeyMetadata"]["KeyManager"], "AWS", "{:?}", described.body);
+    let decrypt = format!(r#"{{"CiphertextBlob":"{blob}"}}"#);
+    let opened = post_with(address, "Decrypt", &via_s3, &decrypt);
+    assert_eq!(opened.body["Plaintext"], "aGVsbG8=", "{:?}", opened.body);
+    // Now it exists, a direct call or one through another service is denied by its policy.
+    for headers in [&[][..], &[("x-kmsim-via-service", "ec2.us-east-1.amazonaws.com")]] {
+        let denied = post_with(address, "Decrypt", headers, &decrypt);
+        assert_eq!(denied.status, 400, "{headers:?}");
+        assert_eq!(denied.body["__type"], "AccessDeniedException", "{headers:?}");
+    }
+    for bad in ["s3", "s3.amazonaws.com", "S3.us-east-1.amazonaws.com", "s3.us-east-1.example.com"]
+    {
+        let refused = post_with(address, "Encrypt", &[("x-kmsim-via-service", bad)], encrypt);
+        assert_eq!(refused.status, 400, "{bad}");
+        assert_eq!(refused.body["__type"], "ValidationException", "{bad}");
+        assert_eq!(
+            refused.body["message"],
+            format!(
+                "The x-kmsim-via-service header must be an AWS service endpoint such as s3.us-east-1.amazonaws.com, not '{bad}'"
+            )
+        );
+    }
+}
+
+/// A journal replays calls made through a service as such: the managed key they created
+/// is there again after a restart, with the same id.
+#[test]
+fn a_journal_replays_calls_through_a_service() {
+    use server::journal::{Journal, RootKey};
+    use server::kms::Caller;
+    let dir = std::env::temp_dir().join(format!("kmsim-via-journal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let root = RootKey::from_hex(&"cd".repeat(32)).unwrap();
+    let now = engine::Timestamp::from_unix_seconds(1_796_000_000);
+    let through =
+        Caller { via_service: Some("s3.us-east-1.amazonaws.com".into()), ..Caller::default() };
+    let key_id = {
+        let (journal, entries) = Journal::open(&dir, &root, 9, [5; 16]).unwrap();
+        let kms = Kms::with_journal(KmsConfig::new(9), journal, entries).unwrap();
+        let created = kms.call(
+            &through,
+            "GenerateDataKey",
+            br#"{"KeyId":"alias/aws/s3","KeySpec":"AES_256"}"#,
+            now,
+        );
+        assert_eq!(created.status, 200, "{}", String::from_utf8_lossy(&created.body));
+        let body: serde_json::Value = serde_json::from_slice(&created.body).unwrap();
+        body["KeyId"].as_str().unwrap().to_owned()
+    };
+    let (journal, entries) = Journal::open(&dir, &root, 1, [6; 16]).unwrap();
+    let kms = Kms::with_journal(KmsConfig::new(1), journal, entries).unwrap();
+    let answer = kms.call(&Caller::default(), "DescribeKey", br#"{"KeyId":"alias/aws/s3"}"#, now);
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["KeyMetadata"]["Arn"], key_id, "the replayed key is the one created");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -22,9 +22,11 @@ fn the_hot_path_answers_what_evaluation_answers() {
     let new_grant = NewGrant {
         operations: &operations,
         constraints: None,
-        grantee: "arn:aws:iam::111122223333:role/bob",
+        grantee: Some("arn:aws:iam::111122223333:role/bob"),
     };
     let tags = [Tag::new("team", "payments")];
+    let tag_keys = ["team".to_owned()];
+    let by_alias = crate::id::KeyRef::AliasName("alias/app".parse().expect("an alias name"));
     let mut checked = 0;
     for principal in [
         "arn:aws:iam::111122223333:root",
@@ -56,6 +58,14 @@ fn the_hot_path_answers_what_evaluation_answers() {
                 );
             }
             accesses.push(Access::re_encrypt_from().with_context(&pairs));
+            accesses.push(Access::new(Operation::Encrypt).named_by(&by_alias));
+            accesses.push(
+                Access::new(Operation::TagResource).with_request_tags(RequestTags::Tags(&tags)),
+            );
+            accesses.push(
+                Access::new(Operation::UntagResource)
+                    .with_request_tags(RequestTags::Keys(&tag_keys)),
+            );
             accesses.push(Access::re_encrypt_to());
             accesses.push(Access::new(Operation::CreateGrant).creating(new_grant));
             for access in &accesses {
@@ -66,6 +76,7 @@ fn the_hot_path_answers_what_evaluation_answers() {
                     access,
                     key,
                     &resource,
+                    None,
                 );
                 let policies = PolicySet {
                     key_policy: &key.policy,
@@ -86,7 +97,7 @@ fn the_hot_path_answers_what_evaluation_answers() {
             }
         }
     }
-    assert_eq!(checked, 8 * (2 * Operation::ALL.len() + 3));
+    assert_eq!(checked, 8 * (2 * Operation::ALL.len() + 6));
 }
 
 /// The parsed default policy is AWS's text, shared by the account's keys.

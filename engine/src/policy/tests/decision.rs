@@ -1222,10 +1222,73 @@ fn condition_rows() -> Vec<Row> {
     ]
 }
 
+/// The rows of the condition keys the engine fills from the request beyond the
+/// operators' table: `kms:RequestAlias` (absent for a key id or ARN),
+/// `kms:ResourceAliases` (absent over the aliases quota), the request's tags and
+/// `aws:SourceArn`.
+fn request_key_rows() -> Vec<Row> {
+    vec![
+        cond(
+            "StringLike, the request named no alias",
+            r#"{"StringLike": {"kms:RequestAlias": "alias/*"}}"#,
+            |c| c,
+            false,
+        ),
+        cond(
+            "Null true: the request named no alias",
+            r#"{"Null": {"kms:RequestAlias": "true"}}"#,
+            |c| c,
+            true,
+        ),
+        cond(
+            "ForAnyValue over an absent key (a key over the aliases quota)",
+            r#"{"ForAnyValue:StringLike": {"kms:ResourceAliases": "alias/*"}}"#,
+            |c| c,
+            false,
+        ),
+        cond(
+            "ForAnyValue:StringEquals, one of the aliases",
+            r#"{"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/finance"}}"#,
+            |c| c.with_resource_aliases(["alias/app", "alias/finance"]),
+            true,
+        ),
+        cond(
+            "RequestTag, another value",
+            r#"{"StringEquals": {"aws:RequestTag/Project": "Alpha"}}"#,
+            |c| c.with_request_tags([("Project", "Beta")]),
+            false,
+        ),
+        cond(
+            "TagKeys, a key outside the set",
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["Project"]}}"#,
+            |c| c.with_request_tags([("Project", "Alpha"), ("Owner", "bob")]),
+            false,
+        ),
+        cond(
+            "Null false on TagKeys: a request without tags",
+            r#"{"Null": {"aws:TagKeys": "false"}}"#,
+            |c| c,
+            false,
+        ),
+        cond(
+            "SourceArn, ArnLike",
+            r#"{"ArnLike": {"aws:SourceArn": "arn:aws:logs:us-east-1:111122223333:log-group:*"}}"#,
+            |c| c.with("aws:SourceArn", "arn:aws:logs:us-east-1:111122223333:log-group:app"),
+            true,
+        ),
+        cond(
+            "SourceArn, absent",
+            r#"{"ArnLike": {"aws:SourceArn": "arn:aws:logs:us-east-1:111122223333:log-group:*"}}"#,
+            |c| c,
+            false,
+        ),
+    ]
+}
+
 #[test]
 fn condition_operators() {
-    for row in condition_rows() {
-        check(&row);
+    for row in condition_rows().iter().chain(&request_key_rows()) {
+        check(row);
     }
 }
 
