@@ -21,7 +21,7 @@ mod tags;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use rand_chacha::ChaCha20Rng;
+use rand_chacha::{ChaCha8Rng, ChaCha20Rng};
 use rand_core::{Rng as _, SeedableRng as _};
 use serde_json::Value;
 
@@ -770,7 +770,7 @@ pub(crate) struct CallIds {
 }
 
 impl CallIds {
-    fn draw(rng: &mut ChaCha20Rng) -> Self {
+    fn draw(rng: &mut EngineRng) -> Self {
         Self { request_id: random_array(rng), event_id: random_array(rng) }
     }
 
@@ -848,10 +848,10 @@ pub struct Engine {
     custom_key_store_connect_ns: u64,
     grant_propagation_ns: u64,
     /// Key ids, key material, salts, nonces, data keys, random bytes.
-    rng: ChaCha20Rng,
+    rng: EngineRng,
     /// Request and event ids for audit records: a separate stream, so choosing another
     /// audit sink never changes a key or a ciphertext.
-    id_rng: ChaCha20Rng,
+    id_rng: EngineRng,
     store: Store,
     audit: AuditLog,
     alarms: AlarmEvaluator,
@@ -866,10 +866,8 @@ impl Engine {
     /// A new, empty engine.
     #[must_use]
     pub fn new(config: EngineConfig) -> Self {
-        let mut rng = ChaCha20Rng::from_seed(config.seed);
-        rng.set_stream(0);
-        let mut id_rng = ChaCha20Rng::from_seed(config.seed);
-        id_rng.set_stream(1);
+        let rng = EngineRng::new(config.provider, config.seed, 0);
+        let id_rng = EngineRng::new(config.provider, config.seed, 1);
         Self {
             region: config.region,
             provider: config.provider.provider(),
@@ -1385,8 +1383,62 @@ fn without_nulls(mut parameters: Value) -> Value {
     parameters
 }
 
+/// The engine's generator: ChaCha20 under a real provider. Under the insecure modelling
+/// provider, whose keys and ciphertexts protect nothing anyway, ChaCha8: the same stream
+/// interface at less than half the rounds, which a large simulation draws on every call
+/// (audit ids, salts, nonces).
+#[derive(Clone, Debug)]
+enum EngineRng {
+    Real(ChaCha20Rng),
+    Modelling(ChaCha8Rng),
+}
+
+impl EngineRng {
+    /// Stream `stream` of the generator keyed by `seed`, of the kind `provider` calls for.
+    fn new(provider: ProviderKind, seed: [u8; 32], stream: u64) -> Self {
+        if provider == ProviderKind::InsecureModelling {
+            let mut rng = ChaCha8Rng::from_seed(seed);
+            rng.set_stream(stream);
+            Self::Modelling(rng)
+        } else {
+            let mut rng = ChaCha20Rng::from_seed(seed);
+            rng.set_stream(stream);
+            Self::Real(rng)
+        }
+    }
+}
+
+impl rand_core::TryRng for EngineRng {
+    type Error = std::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        match self {
+            Self::Real(rng) => rng.try_next_u32(),
+            Self::Modelling(rng) => rng.try_next_u32(),
+        }
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        match self {
+            Self::Real(rng) => rng.try_next_u64(),
+            Self::Modelling(rng) => rng.try_next_u64(),
+        }
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        match self {
+            Self::Real(rng) => rng.try_fill_bytes(dst),
+            Self::Modelling(rng) => rng.try_fill_bytes(dst),
+        }
+    }
+}
+
+// Both arms are ChaCha generators; the ChaCha8 arm is only ever paired with the provider
+// that makes no security claim.
+impl rand_core::TryCryptoRng for EngineRng {}
+
 /// `N` random bytes from `rng`.
-fn random_array<const N: usize>(rng: &mut ChaCha20Rng) -> [u8; N] {
+fn random_array<const N: usize>(rng: &mut EngineRng) -> [u8; N] {
     let mut bytes = [0u8; N];
     rng.fill_bytes(&mut bytes);
     bytes
