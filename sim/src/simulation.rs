@@ -159,14 +159,13 @@ enum Event {
     End,
 }
 
-/// What an attempt came back with.
+/// What an attempt came back with. A success is reduced, when the engine answers, to what
+/// the client keeps of it, so the slot never holds a whole `Response`.
 #[derive(Debug)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "lives in the request's slot, reused; boxing would allocate per answer"
-)]
 enum Answer {
-    Engine(Result<Response, KmsError>),
+    /// Success, with the ciphertext or signature the client pools for later calls, if any.
+    Ok(Option<Pooled>),
+    Err(KmsError),
     ConnectionError,
 }
 
@@ -528,25 +527,25 @@ fn engine_time(t: SimTime) -> Timestamp {
     START.plus_nanos(t.as_nanos())
 }
 
-/// The payload of request `token`: cheap to make and to check again later.
+/// The payload of request `token`: cheap to make and to check again later. Word `i` is
+/// `token ^ i * PAYLOAD_STEP`.
 fn payload(token: u64, len: u32) -> Vec<u8> {
     let mut bytes = vec![0u8; len as usize];
     let mut words = bytes.chunks_exact_mut(8);
-    let mut index = 0u64;
+    // The multiple is added up rather than multiplied, so the loop vectorises.
+    let mut multiple = 0u64;
     for chunk in &mut words {
-        chunk.copy_from_slice(&payload_word(token, index).to_le_bytes());
-        index += 1;
+        chunk.copy_from_slice(&(token ^ multiple).to_le_bytes());
+        multiple = multiple.wrapping_add(PAYLOAD_STEP);
     }
     let tail = words.into_remainder();
-    let last = payload_word(token, index).to_le_bytes();
+    let last = (token ^ multiple).to_le_bytes();
     tail.copy_from_slice(&last[..tail.len()]);
     bytes
 }
 
-/// Word `index` of the payload of request `token`.
-const fn payload_word(token: u64, index: u64) -> u64 {
-    token ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15)
-}
+/// The odd constant that makes each payload word differ from its neighbours.
+const PAYLOAD_STEP: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Whether `bytes` is the payload of `token` of `len` bytes (without building it).
 fn is_payload(bytes: &[u8], token: u64, len: u32) -> bool {
@@ -554,15 +553,17 @@ fn is_payload(bytes: &[u8], token: u64, len: u32) -> bool {
         return false;
     }
     let mut words = bytes.chunks_exact(8);
-    let mut index = 0u64;
+    let mut multiple = 0u64;
+    // Differences are ORed together rather than returned at the first, so the loop
+    // vectorises; a mismatch is an invariant failure, never the common case.
+    let mut difference = 0u64;
     for chunk in &mut words {
-        if chunk != payload_word(token, index).to_le_bytes() {
-            return false;
-        }
-        index += 1;
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        difference |= word ^ token ^ multiple;
+        multiple = multiple.wrapping_add(PAYLOAD_STEP);
     }
     let tail = words.remainder();
-    tail == &payload_word(token, index).to_le_bytes()[..tail.len()]
+    difference == 0 && tail == &(token ^ multiple).to_le_bytes()[..tail.len()]
 }
 
 /// 64-bit FNV-1a (not a security function): a data key's fingerprint.
@@ -1191,7 +1192,7 @@ impl Simulation {
             self.counters.throttles += 1;
             self.intervals[usize::from(target)].throttles += 1;
             self.throttled_by.add(workload, target, operation);
-            self.answer(slot, attempt, Answer::Engine(Err(throttled)));
+            self.answer(slot, attempt, Answer::Err(throttled));
             return;
         }
         self.requests_by.add(workload, target, operation);
@@ -1199,7 +1200,7 @@ impl Simulation {
         let node = &mut self.regions[usize::from(target)];
         let Some(az) = node.route() else {
             let error = KmsError::new(ErrorKind::KmsInternal, "no Availability Zone is in service");
-            self.answer(slot, attempt, Answer::Engine(Err(error)));
+            self.answer(slot, attempt, Answer::Err(error));
             return;
         };
         let epoch = node.azs[az].epoch;
@@ -1263,7 +1264,7 @@ impl Simulation {
             self.counters.throttles += 1;
             self.intervals[usize::from(region)].throttles += 1;
             let busy = KmsError::new(ErrorKind::Throttling, engine::quota::THROTTLING_MESSAGE);
-            self.answer(slot, attempt, Answer::Engine(Err(busy)));
+            self.answer(slot, attempt, Answer::Err(busy));
             return;
         }
         az.account(now);
@@ -1343,17 +1344,21 @@ impl Simulation {
                 ErrorKind::KmsInternal,
                 "The request was rejected because an internal exception occurred.",
             );
-            self.answer(slot, attempt, Answer::Engine(Err(error)));
+            self.answer(slot, attempt, Answer::Err(error));
             return;
         }
         let w = &mut self.workloads[r.workload as usize];
         w.ctx.now = engine_time(now);
         let result = node.engine.handle_admitted(&w.ctx, request);
+        let answer = match result {
+            Ok(response) => Answer::Ok(self.keep(slot, response)),
+            Err(error) => Answer::Err(error),
+        };
         self.forward_outbox(region);
         let delay = self.regions[usize::from(region)].inter_az.sample(&mut self.network_rng);
         // The answer crosses back to the front end, then the network.
         let r = &mut self.slots[slot as usize];
-        r.answer = Some(Answer::Engine(result));
+        r.answer = Some(answer);
         let home = self.workloads[r.workload as usize].home;
         let back =
             self.paths[usize::from(home)][usize::from(r.target)].sample(&mut self.network_rng);
@@ -1373,8 +1378,8 @@ impl Simulation {
         r.outstanding = false;
         let Some(answer) = r.answer.take() else { return };
         match answer {
-            Answer::Engine(Ok(response)) => self.succeed(slot, response),
-            Answer::Engine(Err(error)) => {
+            Answer::Ok(kept) => self.succeed(slot, kept),
+            Answer::Err(error) => {
                 let class = classify(error.kind);
                 self.fail(slot, class, error.aws_code(), Some(error.kind));
             }
@@ -1420,80 +1425,51 @@ impl Simulation {
         }
     }
 
-    fn succeed(&mut self, slot: u32, response: Response) {
-        let now = self.now;
+    /// Checks a successful response against the run's invariants when the engine gives
+    /// it, and keeps what the client pools once the answer arrives: a ciphertext with what
+    /// it must decrypt to, or a signature with its message.
+    fn keep(&self, slot: u32, response: Response) -> Option<Pooled> {
         let r = &self.slots[slot as usize];
-        let w = &mut self.workloads[r.workload as usize];
-        let client = &mut w.clients[r.client as usize];
-        if let Some(limiter) = client.limiter.as_mut() {
-            limiter.update(now.as_nanos(), false);
-        }
-        let retry_config = retry_config(self.scenario.client.retry);
-        r.attempts.after_success(&retry_config, &mut client.retry_quota);
-        let (key, target) = (r.key as usize, r.target);
+        let (tenant, origin) = (r.tenant, r.target);
+        let pooled = |blob, expect| Some(Pooled { blob, tenant, expect, origin });
         match response {
             Response::Encrypt(out) => {
-                let expect = Expect::Payload { token: r.token, len: r.payload_len };
-                self.pool(
-                    key,
-                    Pooled { blob: out.ciphertext_blob, tenant: r.tenant, expect, origin: target },
-                );
+                pooled(out.ciphertext_blob, Expect::Payload { token: r.token, len: r.payload_len })
             }
             Response::GenerateDataKey(out) => {
-                let expect = Expect::DataKey(fnv1a(out.plaintext.expose()));
-                if r.op == OpKind::EnvelopeEncrypt
-                    && let Some(_) = w.config.data_key_cache
-                {
-                    w.cache.insert(r.key, u64::from(r.payload_len), now);
-                }
-                let tenant = r.tenant;
-                self.pool(
-                    key,
-                    Pooled { blob: out.ciphertext_blob, tenant, expect, origin: target },
-                );
+                pooled(out.ciphertext_blob, Expect::DataKey(fnv1a(out.plaintext.expose())))
             }
             Response::ReEncrypt(out) => {
-                if let Some(source) = &r.source {
-                    let pooled = Pooled {
-                        blob: out.ciphertext_blob,
-                        tenant: r.tenant,
-                        expect: source.expect,
-                        origin: target,
-                    };
-                    self.pool(key, pooled);
-                }
+                r.source.as_ref().and_then(|source| pooled(out.ciphertext_blob, source.expect))
             }
-            Response::GenerateDataKeyPair(out) => {
-                // The wrapped private key decrypts to the PKCS#8 returned beside it.
-                let expect = Expect::DataKey(fnv1a(out.private_key_plaintext.expose()));
-                let pooled = Pooled {
-                    blob: out.private_key_ciphertext_blob,
-                    tenant: r.tenant,
-                    expect,
-                    origin: target,
-                };
-                self.pool(key, pooled);
-            }
+            // The wrapped private key decrypts to the PKCS#8 returned beside it.
+            Response::GenerateDataKeyPair(out) => pooled(
+                out.private_key_ciphertext_blob,
+                Expect::DataKey(fnv1a(out.private_key_plaintext.expose())),
+            ),
             Response::DeriveSharedSecret(out) => {
-                let expected = self.keys[key].peer.as_ref().map(|p| p.secret);
+                let expected = self.keys[r.key as usize].peer.as_ref().map(|p| p.secret);
                 assert!(
                     expected == Some(fnv1a(out.shared_secret.expose())),
                     "invariant broken (seed {}): a DeriveSharedSecret at {} returned another secret than its peer derives",
                     self.seed,
                     self.now
                 );
+                None
             }
-            Response::Sign(out) => {
-                let expect = Expect::Payload { token: r.token, len: r.payload_len };
-                let pooled = Pooled { blob: out.signature, tenant: 0, expect, origin: target };
-                self.pool(key, pooled);
-            }
+            Response::Sign(out) => Some(Pooled {
+                blob: out.signature,
+                tenant: 0,
+                expect: Expect::Payload { token: r.token, len: r.payload_len },
+                origin,
+            }),
             Response::Verify(out) => {
                 assert!(
                     out.signature_valid,
                     "invariant broken (seed {}): a Verify at {} answered SignatureValid = false",
                     self.seed, self.now
                 );
+                None
             }
             Response::Decrypt(out) => {
                 if let Some(source) = &r.source {
@@ -1511,8 +1487,27 @@ impl Simulation {
                         self.seed, self.now
                     );
                 }
+                None
             }
-            _ => {}
+            _ => None,
+        }
+    }
+
+    fn succeed(&mut self, slot: u32, kept: Option<Pooled>) {
+        let now = self.now;
+        let r = &self.slots[slot as usize];
+        let w = &mut self.workloads[r.workload as usize];
+        let client = &mut w.clients[r.client as usize];
+        if let Some(limiter) = client.limiter.as_mut() {
+            limiter.update(now.as_nanos(), false);
+        }
+        let retry_config = retry_config(self.scenario.client.retry);
+        r.attempts.after_success(&retry_config, &mut client.retry_quota);
+        if r.op == OpKind::EnvelopeEncrypt && w.config.data_key_cache.is_some() {
+            w.cache.insert(r.key, u64::from(r.payload_len), now);
+        }
+        if let Some(pooled) = kept {
+            self.pool(r.key as usize, pooled);
         }
         self.complete(slot, "OK");
     }
