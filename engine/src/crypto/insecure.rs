@@ -129,20 +129,20 @@ impl InsecureAead {
             u64::from_le_bytes(pad[8..].try_into().unwrap_or_default()),
         ];
         // Two words per step, the counter added rather than multiplied: word `i` is XORed
-        // with `pad[i % 2] ^ i * K`, computed incrementally so the loop has no multiply.
+        // with `pad[i % 2] ^ i * K`, computed incrementally so the loop has no multiply,
+        // and written as two independent lanes so the compiler makes it one 16-byte
+        // vector operation per step.
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut counter = [0u64, K];
         let mut pairs = data.chunks_exact_mut(16);
         for pair in &mut pairs {
             let (first, second) = pair.split_at_mut(8);
-            for (word, (lane, count)) in [first, second].into_iter().zip(pad.iter().zip(&counter)) {
-                let value = u64::from_le_bytes((&*word).try_into().unwrap_or_default());
-                word.copy_from_slice(&(value ^ lane ^ count).to_le_bytes());
-            }
-            counter = [
-                counter[0].wrapping_add(K.wrapping_mul(2)),
-                counter[1].wrapping_add(K.wrapping_mul(2)),
-            ];
+            let first_word = u64::from_le_bytes((&*first).try_into().unwrap_or_default());
+            let second_word = u64::from_le_bytes((&*second).try_into().unwrap_or_default());
+            first.copy_from_slice(&(first_word ^ pad[0] ^ counter[0]).to_le_bytes());
+            second.copy_from_slice(&(second_word ^ pad[1] ^ counter[1]).to_le_bytes());
+            counter[0] = counter[0].wrapping_add(K.wrapping_mul(2));
+            counter[1] = counter[1].wrapping_add(K.wrapping_mul(2));
         }
         let rest = pairs.into_remainder();
         let mut words = rest.chunks_exact_mut(8);
