@@ -1272,7 +1272,7 @@ impl std::fmt::Display for Row {
         match self.grant {
             None => write!(f, "no grant")?,
             Some(operations) => {
-                write!(f, "grant {operations:?} with constraint {:?}", self.constraint)?
+                write!(f, "grant {operations:?} with constraint {:?}", self.constraint)?;
             }
         }
         let when = if self.propagated { "propagated" } else { "not yet propagated" };
