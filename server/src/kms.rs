@@ -44,6 +44,10 @@ pub struct KmsConfig {
     pub replication_lag_ns: u64,
     /// Alarm rules every Region's engine evaluates over its calls (`kmsim serve --alarms`).
     pub alarm_rules: Vec<AlarmRule>,
+    /// How long a new, retired or revoked grant takes to take effect for callers that
+    /// present no grant token [ns]. 0: at once. Not journaled: a restart with another
+    /// value replays earlier grant changes with the new one.
+    pub grant_propagation_ns: u64,
 }
 
 impl KmsConfig {
@@ -63,6 +67,7 @@ impl KmsConfig {
             provider: ProviderKind::default(),
             replication_lag_ns: 0,
             alarm_rules: Vec::new(),
+            grant_propagation_ns: 0,
         }
     }
 }
@@ -430,7 +435,8 @@ impl State {
                 EngineConfig::new(region, region_seed(config.seed, region))
                     .with_provider(config.provider)
                     .with_audit_sink(AuditSink::Ring { capacity: AUDIT_RECORDS_KEPT })
-                    .with_alarm_rules(config.alarm_rules.clone()),
+                    .with_alarm_rules(config.alarm_rules.clone())
+                    .with_grant_propagation_ns(config.grant_propagation_ns),
             )
         })
     }

@@ -43,6 +43,9 @@ pub struct Scenario {
     /// IAM identity policies, registered in every Region's engine (IAM is global). A
     /// principal with none is allowed every KMS action, as if its policies allowed `kms:*`.
     pub identity_policies: Vec<IdentityPolicy>,
+    /// How long a new, retired or revoked grant takes to take effect in every Region's
+    /// engine for callers that present no grant token [ns]; 0 (the default) is at once.
+    pub grant_propagation_ns: u64,
     /// How the SDK clients behave.
     pub client: ClientConfig,
     /// Time-series resolution [ns]; one row per interval.
@@ -88,6 +91,7 @@ impl Scenario {
             actions: Vec::new(),
             alarms: Vec::new(),
             identity_policies: Vec::new(),
+            grant_propagation_ns: 0,
             client: ClientConfig::default(),
             interval_ns: SECOND_NS,
             pricing: Catalog::aws_2026(),

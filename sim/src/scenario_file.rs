@@ -30,6 +30,10 @@ use crate::scenario::{
 /// The schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The longest `grant_propagation_ms` accepted, one hour [ms]: AWS's delay is "usually
+/// less than five minutes", and a longer one is more likely a unit mistake.
+const MAX_GRANT_PROPAGATION_MS: f64 = 3_600_000.0;
+
 /// A scenario file, read and checked.
 #[derive(Clone, Debug)]
 pub struct ScenarioFile {
@@ -210,6 +214,8 @@ struct FileRoot {
     interval_s: Spanned<f64>,
     #[serde(default = "thirty_days")]
     month_days: Spanned<u64>,
+    #[serde(default)]
+    grant_propagation_ms: Option<Spanned<f64>>,
     #[serde(default)]
     client: ClientFile,
     world: WorldFile,
@@ -717,6 +723,18 @@ impl FileRoot {
             ));
         }
         scenario.month_seconds = month_days * 86_400;
+        if let Some(delay) = &self.grant_propagation_ms {
+            let ms = *delay.get_ref();
+            if !(ms.is_finite() && (0.0..=MAX_GRANT_PROPAGATION_MS).contains(&ms)) {
+                return Err(error(
+                    delay.span(),
+                    format!(
+                        "expected a grant propagation delay from 0 to {MAX_GRANT_PROPAGATION_MS} ms, got {ms}"
+                    ),
+                ));
+            }
+            scenario.grant_propagation_ns = round(ms * 1e6);
+        }
         scenario.outputs = crate::scenario::Outputs {
             plots: self.outputs.plots,
             histograms: self.outputs.histograms,

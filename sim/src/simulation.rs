@@ -613,7 +613,8 @@ impl Simulation {
                         .with_provider(scenario.provider)
                         .with_audit_sink(AuditSink::CountOnly)
                         .with_quotas(config.quotas.clone())
-                        .with_alarm_rules(scenario.alarms.clone()),
+                        .with_alarm_rules(scenario.alarms.clone())
+                        .with_grant_propagation_ns(scenario.grant_propagation_ns),
                 );
                 RegionNode::new(config.clone(), engine)
             })

@@ -340,6 +340,17 @@ pub(super) fn request_context<'a>(
         }
         _ => {}
     }
+    if matches!(
+        access.operation,
+        Operation::CreateGrant | Operation::ListGrants | Operation::RevokeGrant
+    ) {
+        // True when an AWS service integrated with KMS makes the call, on a principal's
+        // behalf (through `kms:ViaService`) or as itself; false for a direct call, so
+        // that `"Bool": {"kms:GrantIsForAWSResource": "false"}` matches it.
+        request = request.with_grant_is_for_aws_resource(
+            ctx.service_principal.is_some() || ctx.via_service.is_some(),
+        );
+    }
     if let Some(new_grant) = access.new_grant {
         request = request.with_grant_operations(new_grant.operations.iter().map(|op| op.as_str()));
         if let Some(grantee) = new_grant.grantee {

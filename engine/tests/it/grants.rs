@@ -1224,3 +1224,436 @@ fn a_retiring_service_principal_lists_and_retires_its_grants() {
     assert!(retirable.is_empty());
     assert_eq!(grant_ids(&mut kms, &owner(), key), [principal_retires.grant_id]);
 }
+
+/// A grant constraint, as a decision-table row names it.
+#[derive(Clone, Copy, Debug)]
+enum Constraint {
+    None,
+    /// `EncryptionContextEquals` with these pairs.
+    Equals(&'static [(&'static str, &'static str)]),
+    /// `EncryptionContextSubset` with these pairs.
+    Subset(&'static [(&'static str, &'static str)]),
+    /// `SourceArn`.
+    SourceArn(&'static str),
+}
+
+/// The operations a decision-table row calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Call {
+    Encrypt,
+    Decrypt,
+    GenerateDataKey,
+    DescribeKey,
+}
+
+/// One row of the grant decision table: what the owner granted to [`USER`], when and how
+/// the caller calls, and whether the call is allowed. Every call is cross-account (the
+/// default key policy does not name [`USER`]'s account), so only the grant can allow it.
+#[derive(Clone, Copy, Debug)]
+struct Row {
+    /// The grant's operations; `None`: no grant.
+    grant: Option<&'static [G]>,
+    constraint: Constraint,
+    /// Whether the call comes [`PROPAGATION`] after CreateGrant, or at once.
+    propagated: bool,
+    /// Whether the request presents the grant's token.
+    token: bool,
+    caller: &'static str,
+    /// The caller's `aws:SourceArn`, if it calls about a resource.
+    source_arn: Option<&'static str>,
+    call: Call,
+    /// The request's encryption context (Decrypt: also the ciphertext's).
+    context: &'static [(&'static str, &'static str)],
+    allowed: bool,
+}
+
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.grant {
+            None => write!(f, "no grant")?,
+            Some(operations) => {
+                write!(f, "grant {operations:?} with constraint {:?}", self.constraint)?;
+            }
+        }
+        let when = if self.propagated { "propagated" } else { "not yet propagated" };
+        let token = if self.token { "token presented" } else { "no token" };
+        write!(f, ", {when}, {token}; {} calls {:?}", self.caller, self.call)?;
+        if let Some(arn) = self.source_arn {
+            write!(f, " about {arn}")?;
+        }
+        write!(f, " with context {:?}", self.context)?;
+        write!(f, ": expected {}", if self.allowed { "allow" } else { "deny" })
+    }
+}
+
+/// A row of the table with its defaults: a propagated unconstrained Encrypt grant, no
+/// token, [`USER`] calling Encrypt without a context, allowed.
+const ROW: Row = Row {
+    grant: Some(&[G::Encrypt]),
+    constraint: Constraint::None,
+    propagated: true,
+    token: false,
+    caller: USER,
+    source_arn: None,
+    call: Call::Encrypt,
+    context: &[],
+    allowed: true,
+};
+
+/// Builds `row` through a fresh engine (with a grant propagation delay): CreateGrant, then
+/// the row's call, and checks the decision.
+#[track_caller]
+fn check(row: &Row) {
+    let mut kms = engine_with(PROPAGATION, EngineLimits::default());
+    let key = owner_key(&mut kms);
+    let context = ec(row.context);
+    // Decrypt's ciphertext, made by the owner under the request's context.
+    let blob = (row.call == Call::Decrypt).then(|| {
+        let request = EncryptRequest::new(key, "x").with_encryption_context(context.clone());
+        kms.encrypt(&owner(), request).unwrap().ciphertext_blob
+    });
+    let mut tokens = Vec::new();
+    if let Some(operations) = row.grant {
+        let mut request = CreateGrantRequest::new(key, USER, operations.to_vec());
+        request = match row.constraint {
+            Constraint::None => request,
+            Constraint::Equals(pairs) => {
+                request.with_constraints(GrantConstraints::equals(ec(pairs)))
+            }
+            Constraint::Subset(pairs) => {
+                request.with_constraints(GrantConstraints::subset(ec(pairs)))
+            }
+            Constraint::SourceArn(arn) => {
+                request.with_constraints(GrantConstraints::source_arn(arn))
+            }
+        };
+        let created = kms.create_grant(&owner(), request).unwrap();
+        if row.token {
+            tokens.push(created.grant_token);
+        }
+    }
+    let now = if row.propagated { T0.plus_nanos(PROPAGATION) } else { T0 };
+    let mut ctx = caller(row.caller).at(now);
+    if let Some(arn) = row.source_arn {
+        ctx = ctx.with_source_arn(arn);
+    }
+    let result = match row.call {
+        Call::Encrypt => kms
+            .encrypt(
+                &ctx,
+                EncryptRequest::new(key, "x")
+                    .with_encryption_context(context)
+                    .with_grant_tokens(tokens),
+            )
+            .map(drop),
+        Call::Decrypt => kms
+            .decrypt(
+                &ctx,
+                DecryptRequest::new(blob.unwrap_or_default())
+                    .with_encryption_context(context)
+                    .with_grant_tokens(tokens),
+            )
+            .map(drop),
+        Call::GenerateDataKey => kms
+            .generate_data_key(
+                &ctx,
+                GenerateDataKeyRequest::new(key, DataKeySpec::Aes256)
+                    .with_encryption_context(context)
+                    .with_grant_tokens(tokens),
+            )
+            .map(drop),
+        Call::DescribeKey => {
+            kms.describe_key(&ctx, DescribeKeyRequest::new(key).with_grant_tokens(tokens)).map(drop)
+        }
+    };
+    match result {
+        Ok(()) => assert!(row.allowed, "{row}, but it was allowed"),
+        Err(error) => {
+            assert!(!row.allowed, "{row}, but: {error}");
+            assert_eq!(error.kind, ErrorKind::AccessDenied, "{row}, but: {error}");
+            assert!(
+                error.message.starts_with(&format!("User: {} is not authorized", row.caller)),
+                "{row}: {}",
+                error.message
+            );
+        }
+    }
+}
+
+/// The decision table for grants: (grant with its constraint, propagated or not, token
+/// presented or not, caller, operation, request encryption context) → allow or deny,
+/// each row through the real engine with a grant propagation delay.
+#[test]
+fn grant_decision_table() {
+    const IT: &[(&str, &str)] = &[("Dept", "IT")];
+    const EQUALS_IT: Constraint = Constraint::Equals(IT);
+    const SUBSET_IT: Constraint = Constraint::Subset(IT);
+    const SOURCE: Constraint = Constraint::SourceArn(LOG_GROUP);
+    const OTHER_LOG_GROUP: &str = "arn:aws:logs:us-east-1:123456789012:log-group:other";
+    let unpropagated = Row { propagated: false, ..ROW };
+    let rows = [
+        // Without a grant the key policy decides: it does not name the other account.
+        Row { grant: None, allowed: false, ..ROW },
+        Row { grant: None, token: false, propagated: false, allowed: false, ..ROW },
+        // An unconstrained grant: in force once propagated, or at once with its token.
+        ROW,
+        Row { allowed: false, ..unpropagated },
+        Row { token: true, ..unpropagated },
+        Row { token: true, ..ROW },
+        // Only the grantee, and only the granted operations.
+        Row { caller: STRANGER, allowed: false, ..ROW },
+        Row { caller: STRANGER, token: true, allowed: false, ..unpropagated },
+        Row { call: Call::GenerateDataKey, allowed: false, ..ROW },
+        Row { call: Call::DescribeKey, token: true, allowed: false, ..unpropagated },
+        Row { grant: Some(&[G::Encrypt, G::Decrypt]), call: Call::Decrypt, ..ROW },
+        // EncryptionContextSubset: the pairs, keys in any case, values exactly, more allowed.
+        Row { constraint: SUBSET_IT, context: IT, ..ROW },
+        Row { constraint: SUBSET_IT, context: &[("dept", "IT"), ("app", "x")], ..ROW },
+        Row { constraint: SUBSET_IT, context: &[("DEPT", "IT")], ..ROW },
+        Row { constraint: SUBSET_IT, context: &[("Dept", "it")], allowed: false, ..ROW },
+        Row { constraint: SUBSET_IT, context: &[("app", "x")], allowed: false, ..ROW },
+        Row { constraint: SUBSET_IT, context: &[], allowed: false, ..ROW },
+        Row {
+            grant: Some(&[G::GenerateDataKey]),
+            constraint: SUBSET_IT,
+            call: Call::GenerateDataKey,
+            context: &[("dept", "IT")],
+            ..ROW
+        },
+        // A token stands in for propagation, not for the constraint.
+        Row { constraint: SUBSET_IT, context: IT, token: true, ..unpropagated },
+        Row {
+            constraint: SUBSET_IT,
+            context: &[("Dept", "HR")],
+            token: true,
+            allowed: false,
+            ..unpropagated
+        },
+        Row { constraint: SUBSET_IT, context: IT, allowed: false, ..unpropagated },
+        // EncryptionContextEquals: exactly the pairs, keys in any case.
+        Row { constraint: EQUALS_IT, context: &[("DEPT", "IT")], ..ROW },
+        Row {
+            constraint: EQUALS_IT,
+            context: &[("Dept", "IT"), ("app", "x")],
+            allowed: false,
+            ..ROW
+        },
+        Row { constraint: EQUALS_IT, context: &[("Dept", "It")], allowed: false, ..ROW },
+        Row { constraint: EQUALS_IT, context: &[], allowed: false, ..ROW },
+        Row {
+            grant: Some(&[G::Decrypt]),
+            constraint: EQUALS_IT,
+            call: Call::Decrypt,
+            context: &[("dept", "IT")],
+            ..ROW
+        },
+        Row {
+            grant: Some(&[G::Decrypt]),
+            constraint: EQUALS_IT,
+            call: Call::Decrypt,
+            context: &[("Dept", "HR")],
+            allowed: false,
+            ..ROW
+        },
+        Row {
+            grant: Some(&[G::Decrypt]),
+            constraint: EQUALS_IT,
+            call: Call::Decrypt,
+            context: IT,
+            token: true,
+            ..unpropagated
+        },
+        // DescribeKey takes no encryption context: the constraint does not apply to it.
+        Row {
+            grant: Some(&[G::DescribeKey]),
+            constraint: EQUALS_IT,
+            call: Call::DescribeKey,
+            ..ROW
+        },
+        // SourceArn: the caller must call about that resource, for every operation.
+        Row { constraint: SOURCE, source_arn: Some(LOG_GROUP), ..ROW },
+        Row { constraint: SOURCE, allowed: false, ..ROW },
+        Row { constraint: SOURCE, source_arn: Some(OTHER_LOG_GROUP), allowed: false, ..ROW },
+        Row {
+            constraint: SOURCE,
+            source_arn: Some(LOG_GROUP),
+            context: &[("any", "thing")],
+            ..ROW
+        },
+        Row { constraint: SOURCE, source_arn: Some(LOG_GROUP), token: true, ..unpropagated },
+        Row { constraint: SOURCE, token: true, allowed: false, ..unpropagated },
+        Row {
+            grant: Some(&[G::DescribeKey]),
+            constraint: SOURCE,
+            call: Call::DescribeKey,
+            allowed: false,
+            ..ROW
+        },
+        Row {
+            grant: Some(&[G::DescribeKey]),
+            constraint: SOURCE,
+            source_arn: Some(LOG_GROUP),
+            call: Call::DescribeKey,
+            ..ROW
+        },
+    ];
+    for row in &rows {
+        check(row);
+    }
+}
+
+/// A key of the owner with `spec` and `usage`; its ARN.
+fn owner_key_of(kms: &mut Engine, spec: KeySpec, usage: engine::spec::KeyUsage) -> KeyArn {
+    kms.create_key(&owner(), CreateKeyRequest::new().with_key_spec(spec).with_key_usage(usage))
+        .unwrap()
+        .arn()
+}
+
+/// Grants authorise the key-pair, HMAC and data-key-pair operations too: the default key
+/// policy does not name [`USER`]'s account, so each call is AccessDenied until a grant of
+/// that one operation allows it.
+#[test]
+fn grants_authorise_the_asymmetric_hmac_and_data_key_pair_operations() {
+    use engine::spec::{
+        DataKeyPairSpec, EncryptionAlgorithmSpec, KeyAgreementAlgorithmSpec, KeyUsage,
+        SigningAlgorithmSpec,
+    };
+    let mut kms = engine_with(0, EngineLimits::default());
+    let signing = owner_key_of(&mut kms, KeySpec::EccNistP256, KeyUsage::SignVerify);
+    let rsa = owner_key_of(&mut kms, KeySpec::Rsa2048, KeyUsage::EncryptDecrypt);
+    let agreement = owner_key_of(&mut kms, KeySpec::EccNistP256, KeyUsage::KeyAgreement);
+    let peer = owner_key_of(&mut kms, KeySpec::EccNistP256, KeyUsage::KeyAgreement);
+    let hmac = owner_key_of(&mut kms, KeySpec::Hmac256, KeyUsage::GenerateVerifyMac);
+    let symmetric = owner_key(&mut kms);
+
+    // What the owner makes for the grantee's Verify, Decrypt, DeriveSharedSecret, VerifyMac.
+    let ecdsa = SigningAlgorithmSpec::EcdsaSha256;
+    let oaep = EncryptionAlgorithmSpec::RsaesOaepSha256;
+    let signature = kms.sign(&owner(), SignRequest::new(signing, "msg", ecdsa)).unwrap().signature;
+    let rsa_ciphertext = kms
+        .encrypt(&owner(), EncryptRequest::new(rsa, "msg").with_encryption_algorithm(oaep))
+        .unwrap()
+        .ciphertext_blob;
+    let peer_public =
+        kms.get_public_key(&owner(), GetPublicKeyRequest::new(peer)).unwrap().public_key;
+    let mac = kms
+        .generate_mac(&owner(), GenerateMacRequest::new(hmac, "msg", MacAlgorithmSpec::HmacSha256))
+        .unwrap()
+        .mac;
+
+    type Attempt<'a> = Box<dyn Fn(&mut Engine) -> Result<(), KmsError> + 'a>;
+    let user = user();
+    let cases: Vec<(G, KeyArn, Attempt<'_>)> = vec![
+        (
+            G::Sign,
+            signing,
+            Box::new(|kms| kms.sign(&user, SignRequest::new(signing, "msg", ecdsa)).map(drop)),
+        ),
+        (
+            G::Verify,
+            signing,
+            Box::new(|kms| {
+                let request = VerifyRequest::new(signing, "msg", signature.clone(), ecdsa);
+                let verified = kms.verify(&user, request)?;
+                assert!(verified.signature_valid);
+                Ok(())
+            }),
+        ),
+        (
+            G::GetPublicKey,
+            signing,
+            Box::new(|kms| kms.get_public_key(&user, GetPublicKeyRequest::new(signing)).map(drop)),
+        ),
+        (
+            G::Encrypt,
+            rsa,
+            Box::new(|kms| {
+                let request = EncryptRequest::new(rsa, "msg").with_encryption_algorithm(oaep);
+                kms.encrypt(&user, request).map(drop)
+            }),
+        ),
+        (
+            G::Decrypt,
+            rsa,
+            Box::new(|kms| {
+                let request = DecryptRequest::new(rsa_ciphertext.clone())
+                    .with_key_id(rsa)
+                    .with_encryption_algorithm(oaep);
+                let opened = kms.decrypt(&user, request)?;
+                assert_eq!(opened.plaintext.expose(), b"msg");
+                Ok(())
+            }),
+        ),
+        (
+            G::DeriveSharedSecret,
+            agreement,
+            Box::new(|kms| {
+                let request = DeriveSharedSecretRequest::new(
+                    agreement,
+                    KeyAgreementAlgorithmSpec::Ecdh,
+                    peer_public.clone(),
+                );
+                kms.derive_shared_secret(&user, request).map(drop)
+            }),
+        ),
+        (
+            G::GenerateMac,
+            hmac,
+            Box::new(|kms| {
+                let request = GenerateMacRequest::new(hmac, "msg", MacAlgorithmSpec::HmacSha256);
+                kms.generate_mac(&user, request).map(drop)
+            }),
+        ),
+        (
+            G::VerifyMac,
+            hmac,
+            Box::new(|kms| {
+                let request =
+                    VerifyMacRequest::new(hmac, "msg", MacAlgorithmSpec::HmacSha256, mac.clone());
+                let verified = kms.verify_mac(&user, request)?;
+                assert!(verified.mac_valid);
+                Ok(())
+            }),
+        ),
+        (
+            G::GenerateDataKeyPair,
+            symmetric,
+            Box::new(|kms| {
+                let request =
+                    GenerateDataKeyPairRequest::new(symmetric, DataKeyPairSpec::EccNistP256);
+                kms.generate_data_key_pair(&user, request).map(drop)
+            }),
+        ),
+        (
+            G::GenerateDataKeyPairWithoutPlaintext,
+            symmetric,
+            Box::new(|kms| {
+                let request = GenerateDataKeyPairWithoutPlaintextRequest::new(
+                    symmetric,
+                    DataKeyPairSpec::EccNistP256,
+                );
+                kms.generate_data_key_pair_without_plaintext(&user, request).map(drop)
+            }),
+        ),
+    ];
+    for (operation, key, attempt) in &cases {
+        let denied = attempt(&mut kms).expect_err(&format!("{operation:?} without a grant"));
+        assert_eq!(denied.kind, ErrorKind::AccessDenied, "{operation:?}: {denied}");
+        let action = format!("kms:{}", operation.as_str());
+        assert_eq!(
+            denied.message,
+            format!(
+                "User: {USER} is not authorized to perform: {action} on resource: {key} because no resource-based policy allows the {action} action"
+            ),
+            "{operation:?}"
+        );
+        let grant = grant_to(&mut kms, &owner(), *key, USER, &[*operation]);
+        attempt(&mut kms).unwrap_or_else(|e| panic!("{operation:?} with a grant: {e}"));
+        let record = kms.audit_log().records().last().unwrap();
+        assert_eq!(
+            record.additional_event_data["grantId"],
+            grant.grant_id.to_string(),
+            "{operation:?}: the audit record names the grant"
+        );
+    }
+}

@@ -673,3 +673,64 @@ fn create_key_conditions_see_the_request_and_its_defaults() {
         }
     }
 }
+
+/// `kms:GrantIsForAWSResource` is true when an AWS service integrated with KMS makes the
+/// CreateGrant, ListGrants or RevokeGrant call on the caller's behalf, false for a direct
+/// call: the console default policy's "Allow attachment of persistent resources"
+/// statement lets bob manage grants only through a service.
+#[test]
+fn grant_is_for_aws_resource_allows_grant_management_only_through_a_service() {
+    use engine::api::{ListGrantsRequest, RevokeGrantRequest};
+    let mut kms = engine();
+    let policy = policy_with(&format!(
+        r#", {{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
+              "Principal": {{"AWS": "{BOB}"}},
+              "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
+              "Condition": {{"Bool": {{"kms:GrantIsForAWSResource": "true"}}}}}}"#
+    ));
+    let key = arn_of(&alice(), key_with_policy(&mut kms, &policy));
+    let direct = caller(BOB);
+    let via_ebs = caller(BOB).with_service("ec2.amazonaws.com", "ec2.us-east-1.amazonaws.com");
+    let grant = || CreateGrantRequest::new(key, CAROL, vec![GrantOperation::Decrypt]);
+
+    let denied = kms.create_grant(&direct, grant()).unwrap_err();
+    assert_eq!(
+        (denied.kind, denied.message),
+        (
+            ErrorKind::AccessDenied,
+            format!(
+                "User: {BOB} is not authorized to perform: kms:CreateGrant on resource: {key} because no resource-based policy allows the kms:CreateGrant action"
+            )
+        )
+    );
+    let created = kms.create_grant(&via_ebs, grant()).unwrap();
+
+    expect(
+        kms.list_grants(&direct, ListGrantsRequest::new(key)),
+        Expect::Deny,
+        "direct ListGrants",
+    );
+    let listed = kms.list_grants(&via_ebs, ListGrantsRequest::new(key)).unwrap();
+    assert_eq!(listed.grants.len(), 1);
+
+    let revoke = || RevokeGrantRequest::new(key, created.grant_id);
+    expect(kms.revoke_grant(&direct, revoke()), Expect::Deny, "direct RevokeGrant");
+    expect(kms.revoke_grant(&via_ebs, revoke()), Expect::Allow, "RevokeGrant through EC2");
+
+    // The statement is about grant management: it allows bob nothing else, even through
+    // a service.
+    expect(encrypt(&mut kms, &via_ebs, key), Expect::Deny, "Encrypt through EC2");
+
+    // A direct call reads false: a Deny on false leaves only service-made grants.
+    let deny_direct = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::111122223333:root"}}, "Action": "kms:*", "Resource": "*"}},
+            {{"Effect": "Deny", "Principal": {{"AWS": "{BOB}"}}, "Action": "kms:CreateGrant", "Resource": "*",
+              "Condition": {{"Bool": {{"kms:GrantIsForAWSResource": false}}}}}}]}}"#
+    );
+    let key = arn_of(&alice(), key_with_policy(&mut kms, &deny_direct));
+    let grant = CreateGrantRequest::new(key, CAROL, vec![GrantOperation::Decrypt]);
+    let denied = kms.create_grant(&direct, grant.clone()).unwrap_err();
+    assert!(denied.message.ends_with("with an explicit deny in a resource-based policy"));
+    kms.create_grant(&via_ebs, grant).unwrap();
+}

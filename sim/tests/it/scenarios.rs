@@ -86,7 +86,7 @@ fn broken_scenarios_get_one_clear_error_with_file_line_and_column() {
     // A misspelt key.
     assert_eq!(
         broken("duration_s = 60", "duraton_s = 60"),
-        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`, `alarms`, `identity_policies`, `outputs`"
+        "quickstart.toml:9:1: unknown field `duraton_s`, expected one of `schema_version`, `name`, `description`, `seed`, `duration_s`, `provider`, `pricing`, `interval_s`, `month_days`, `grant_propagation_ms`, `client`, `world`, `keys`, `workloads`, `faults`, `actions`, `alarms`, `identity_policies`, `outputs`"
     );
     // A wrong type.
     assert_eq!(
@@ -551,6 +551,46 @@ fn sharded_sweeps_merge_into_exactly_the_unsharded_sweep() {
             "{name}"
         );
     }
+}
+
+/// `grant_propagation_ms` becomes the engines' grant propagation delay; a value that is
+/// not a number from 0 to one hour is refused at its line and column.
+#[test]
+fn grant_propagation_ms_is_read_and_checked() {
+    let text = std::fs::read_to_string(scenarios_dir().join("quickstart.toml")).unwrap();
+    let with = |value: &str| {
+        let edited = text.replacen(
+            "duration_s = 60\n",
+            &format!("duration_s = 60\ngrant_propagation_ms = {value}\n"),
+            1,
+        );
+        parse(&edited, "quickstart.toml", &scenarios_dir(), &[])
+    };
+    let absent = parse(&text, "quickstart.toml", &scenarios_dir(), &[]).unwrap();
+    assert_eq!(absent.scenario.grant_propagation_ns, 0, "at once by default");
+    assert_eq!(with("1500").unwrap().scenario.grant_propagation_ns, 1_500_000_000);
+    assert_eq!(with("0.5").unwrap().scenario.grant_propagation_ns, 500_000);
+    for (value, message) in [
+        (
+            "-1",
+            "quickstart.toml:10:24: expected a grant propagation delay from 0 to 3600000 ms, got -1",
+        ),
+        (
+            "7200000",
+            "quickstart.toml:10:24: expected a grant propagation delay from 0 to 3600000 ms, got 7200000",
+        ),
+        (
+            "nan",
+            "quickstart.toml:10:24: expected a grant propagation delay from 0 to 3600000 ms, got NaN",
+        ),
+        ("\"soon\"", "quickstart.toml:10:24: invalid type: string \"soon\", expected f64"),
+    ] {
+        assert_eq!(with(value).unwrap_err().to_string(), message, "{value}");
+    }
+    let overridden =
+        load(&scenarios_dir().join("quickstart.toml"), &["grant_propagation_ms=250".to_owned()])
+            .unwrap();
+    assert_eq!(overridden.scenario.grant_propagation_ns, 250_000_000);
 }
 
 #[test]

@@ -555,3 +555,69 @@ fn kmsim_load_and_analyze_sign_with_the_environment_s_credentials() {
     server.wait().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Encrypt with `body`, signed (unchecked) with the access key AKIDPARTNER.
+fn partner_encrypt(address: &str, body: &Value) -> (u16, Value) {
+    let headers = "X-Amz-Target: TrentService.Encrypt\r\n\
+         Content-Type: application/x-amz-json-1.1\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=AKIDPARTNER/20261130/us-east-1/kms/aws4_request, \
+         SignedHeaders=host, Signature=00\r\n";
+    exchange(address, "POST", "/", headers, &body.to_string()).unwrap()
+}
+
+/// `kmsim serve --grant-propagation-ms`: a new grant allows its grantee only once the delay
+/// has passed on the server's clock, or at once when its token is presented.
+#[test]
+fn kmsim_serve_delays_grants_by_its_propagation_flag() {
+    let (mut child, line) = serve_with(&[
+        "--grant-propagation-ms",
+        "60000",
+        "--access-key",
+        "AKIDPARTNER=444455556666",
+    ]);
+    let address = &address_of(&line);
+    let (_, key) = call(address, "CreateKey", &json!({})).unwrap();
+    let key_arn = key["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
+    let grant = json!({
+        "KeyId": key_arn,
+        "GranteePrincipal": "arn:aws:iam::444455556666:root",
+        "Operations": ["Encrypt"],
+    });
+    let (status, granted) = call(address, "CreateGrant", &grant).unwrap();
+    assert_eq!(status, 200, "{granted}");
+    let token = granted["GrantToken"].as_str().unwrap().to_owned();
+
+    // The partner account: its access key, and no key policy statement naming it.
+    let partner = |body: &Value| partner_encrypt(address, body);
+    let encrypt = json!({ "KeyId": key_arn, "Plaintext": BASE64.encode(b"x") });
+    let (status, early) = partner(&encrypt);
+    assert_eq!((status, early["__type"].as_str()), (400, Some("AccessDeniedException")), "{early}");
+    let with_token =
+        json!({ "KeyId": key_arn, "Plaintext": BASE64.encode(b"x"), "GrantTokens": [token] });
+    let (status, answer) = partner(&with_token);
+    assert_eq!(status, 200, "the token is usable at once: {answer}");
+
+    assert_eq!(post_admin(address, "/kmsim/clock", &json!({ "AdvanceSeconds": 59 })), 200);
+    assert_eq!(partner(&encrypt).0, 400, "59 s after CreateGrant");
+    assert_eq!(post_admin(address, "/kmsim/clock", &json!({ "AdvanceSeconds": 2 })), 200);
+    let (status, answer) = partner(&encrypt);
+    assert_eq!(status, 200, "61 s after CreateGrant: {answer}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Without the flag a grant takes effect at once.
+    let (mut child, line) = serve_with(&["--access-key", "AKIDPARTNER=444455556666"]);
+    let address = &address_of(&line);
+    let (_, key) = call(address, "CreateKey", &json!({})).unwrap();
+    let key_arn = key["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
+    let grant = json!({
+        "KeyId": key_arn,
+        "GranteePrincipal": "arn:aws:iam::444455556666:root",
+        "Operations": ["Encrypt"],
+    });
+    assert_eq!(call(address, "CreateGrant", &grant).unwrap().0, 200);
+    let encrypt = json!({ "KeyId": key_arn, "Plaintext": BASE64.encode(b"x") });
+    assert_eq!(partner_encrypt(address, &encrypt).0, 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -438,6 +438,11 @@ struct ServeArgs {
     /// default) delivers at once.
     #[arg(long, default_value_t = 0)]
     replication_lag_ms: u64,
+    /// How long a new, retired or revoked grant takes to take effect for callers that
+    /// present no grant token [ms]; 0 (the default) is at once. AWS: usually under five
+    /// minutes.
+    #[arg(long, default_value_t = 0)]
+    grant_propagation_ms: u64,
     /// A TOML file of `[[alarms]]` tables (as in a scenario): rules every Region's engine
     /// evaluates over its calls; `GET /kmsim/alarms` lists what they raise.
     #[arg(long, value_name = "FILE")]
@@ -500,6 +505,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     config.credentials = credentials(args)?;
     config.sigv4 = args.sigv4;
     config.replication_lag_ns = args.replication_lag_ms.saturating_mul(1_000_000);
+    config.grant_propagation_ns = args.grant_propagation_ms.saturating_mul(1_000_000);
     if let Some(path) = &args.alarms {
         config.alarm_rules =
             sim::scenario_file::load_alarms(path).map_err(|e| BadInput(e.to_string()))?;
