@@ -664,22 +664,23 @@ impl Quotas {
         if !self.config.enabled {
             return Ok(());
         }
-        // Compute both buckets at `now` without storing anything, decide, then store.
-        let account_bucket = account.and_then(|key| {
-            let rate = self.rate(key.1)?;
-            Some((key, Bucket::at(self.accounts.get(&key).copied(), rate, now)))
-        });
+        // Compute both buckets at `now`, decide, and store only an admission (a bucket
+        // seen for the first time is stored full, which is what an absent one means).
         let store_rate = self.config.custom_key_store_rate;
         let store_bucket =
             store_id.map(|id| (id, Bucket::at(self.stores.get(id).copied(), store_rate, now)));
-
-        let admitted = account_bucket.as_ref().is_none_or(|(_, bucket)| bucket.has_token())
-            && store_bucket.as_ref().is_none_or(|(_, bucket)| bucket.has_token());
-        if !admitted {
+        let store_admits = store_bucket.as_ref().is_none_or(|(_, bucket)| bucket.has_token());
+        let account_rate = account.and_then(|key| Some((key, self.rate(key.1)?)));
+        if let Some((key, rate)) = account_rate {
+            // One search of the map for both the read and the write: this runs per request.
+            let slot = self.accounts.entry(key).or_insert_with(|| Bucket::at(None, rate, now));
+            let bucket = Bucket::at(Some(*slot), rate, now);
+            if !(bucket.has_token() && store_admits) {
+                return Err(throttled());
+            }
+            *slot = bucket.taken();
+        } else if !store_admits {
             return Err(throttled());
-        }
-        if let Some((key, bucket)) = account_bucket {
-            self.accounts.insert(key, bucket.taken());
         }
         if let Some((id, bucket)) = store_bucket {
             if let Some(slot) = self.stores.get_mut(id) {
