@@ -71,8 +71,10 @@ impl RequestClass {
     /// A GenerateDataKeyPair is priced by the pair it generates, whatever its (symmetric)
     /// wrapping key, so its caller must pass `pair_spec`: RSA pairs are `$12` per 10,000,
     /// every other pair (ECC, Ed25519, SM2, and kmsim's ML-KEM extension, which AWS has no
-    /// price for) the ECC price. Asymmetric Encrypt, Decrypt, Sign, Verify and
-    /// DeriveSharedSecret follow their key: RSA_2048 or "other asymmetric" (kms-facts §9).
+    /// price for) the ECC price. Asymmetric Encrypt, Decrypt, Sign, Verify,
+    /// DeriveSharedSecret and GetPublicKey follow their key: RSA_2048 or "other asymmetric",
+    /// and are outside the free tier (kms-facts §9). Management calls on a key pair
+    /// (DescribeKey, TagResource, …) are symmetric requests, whatever the key's spec.
     #[must_use]
     pub fn of(operation: Operation, key_spec: Option<KeySpec>, pair_spec: Option<KeySpec>) -> Self {
         let rsa = |spec: KeySpec| spec.as_str().starts_with("RSA_");
@@ -84,7 +86,6 @@ impl RequestClass {
             };
         }
         match key_spec {
-            Some(KeySpec::Rsa2048) => Self::AsymmetricRsa2048,
             Some(
                 KeySpec::SymmetricDefault
                 | KeySpec::Hmac224
@@ -93,16 +94,16 @@ impl RequestClass {
                 | KeySpec::Hmac512,
             )
             | None => Self::Symmetric,
-            // Management calls on an asymmetric key (DescribeKey, TagResource, …) are not
-            // "asymmetric requests": only cryptographic ones are.
-            Some(_) if !is_cryptographic(operation) => Self::Symmetric,
+            Some(_) if !is_asymmetric_request(operation) => Self::Symmetric,
+            Some(KeySpec::Rsa2048) => Self::AsymmetricRsa2048,
             Some(_) => Self::AsymmetricOther,
         }
     }
 }
 
-/// Whether `operation` is a cryptographic one (uses key material).
-const fn is_cryptographic(operation: Operation) -> bool {
+/// Whether `operation` on a key pair is an "asymmetric request" in AWS's price list: one that
+/// uses the key pair's material, or GetPublicKey, which the free tier names with them.
+const fn is_asymmetric_request(operation: Operation) -> bool {
     matches!(
         operation,
         Operation::Encrypt
@@ -117,6 +118,7 @@ const fn is_cryptographic(operation: Operation) -> bool {
             | Operation::DeriveSharedSecret
             | Operation::GenerateDataKeyPair
             | Operation::GenerateDataKeyPairWithoutPlaintext
+            | Operation::GetPublicKey
     )
 }
 

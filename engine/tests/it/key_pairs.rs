@@ -444,6 +444,87 @@ fn encrypt_and_decrypt_with_key_pairs_up_to_awss_plaintext_limits() {
     });
 }
 
+/// Offline encryption with the helper kmsim ships (`engine::crypto::offline`) to the SPKI
+/// GetPublicKey returns, then Decrypt in the engine, for each real provider: RSA (both OAEP
+/// hashes), ML-KEM-768, ML-KEM-1024 and the hybrid, at AWS's (or kmsim's) largest plaintext.
+/// Another key of the spec, another OAEP hash, and another spec's algorithm fail with AWS's
+/// exceptions. (`asymmetric_openssl` does the same for RSA with OpenSSL encrypting.)
+#[test]
+fn offline_encryption_to_get_public_key_decrypts_in_the_engine() {
+    use engine::crypto::offline::encrypt_to_public_key;
+    use rand_core::SeedableRng as _;
+    let specs = [
+        KeySpec::Rsa2048,
+        KeySpec::Rsa3072,
+        KeySpec::KmsimMlKem768,
+        KeySpec::KmsimMlKem1024,
+        KeySpec::KmsimEccNistP256MlKem768,
+    ];
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(10);
+    let mut round_trips = 0;
+    for provider in ProviderKind::ALL {
+        let mut kms = engine_with(provider, 10);
+        let ctx = alice();
+        for spec in specs {
+            assert!(builds(provider, spec), "{provider} builds {spec}");
+            let key = create(&mut kms, &ctx, spec, KeyUsage::EncryptDecrypt);
+            let other_key = create(&mut kms, &ctx, spec, KeyUsage::EncryptDecrypt);
+            let public = public_key(&mut kms, &ctx, key);
+            for &algorithm in key_pair::encryption_algorithms(spec) {
+                let what = format!("{provider} {spec} {algorithm}");
+                let max = key_pair::max_plaintext_len(spec, algorithm).unwrap();
+                let plaintext: Vec<u8> = (0..=250u8).cycle().take(max).collect();
+                let ciphertext =
+                    encrypt_to_public_key(spec, algorithm, &public, &plaintext, &mut rng)
+                        .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+                let decrypt = |key, algorithm| {
+                    DecryptRequest::new(ciphertext.clone())
+                        .with_key_id(key)
+                        .with_encryption_algorithm(algorithm)
+                };
+                let decrypted = kms
+                    .decrypt(&ctx, decrypt(key, algorithm))
+                    .unwrap_or_else(|e| panic!("{what}: {e}"));
+                assert_eq!(decrypted.plaintext.expose(), plaintext, "{what}");
+                assert_eq!(decrypted.encryption_algorithm, algorithm);
+                assert_eq!(decrypted.key_id.key_id, key);
+                round_trips += 1;
+                // Another key of the same spec: the opaque InvalidCiphertextException.
+                let e = kms.decrypt(&ctx, decrypt(other_key, algorithm)).unwrap_err();
+                assert_eq!(e.kind, ErrorKind::InvalidCiphertext, "{what} with another key");
+                // The other OAEP hash: InvalidCiphertextException too.
+                let other_hash = match algorithm {
+                    EncryptionAlgorithmSpec::RsaesOaepSha1 => {
+                        Some(EncryptionAlgorithmSpec::RsaesOaepSha256)
+                    }
+                    EncryptionAlgorithmSpec::RsaesOaepSha256 => {
+                        Some(EncryptionAlgorithmSpec::RsaesOaepSha1)
+                    }
+                    _ => None,
+                };
+                if let Some(wrong) = other_hash {
+                    let e = kms.decrypt(&ctx, decrypt(key, wrong)).unwrap_err();
+                    assert_eq!(e.kind, ErrorKind::InvalidCiphertext, "{what} as {wrong}");
+                }
+                // An algorithm of another spec: InvalidKeyUsageException, in AWS's words.
+                let foreign = if spec.is_kmsim_extension() {
+                    EncryptionAlgorithmSpec::RsaesOaepSha256
+                } else {
+                    EncryptionAlgorithmSpec::KmsimMlKemHkdfAes256Gcm
+                };
+                let e = kms.decrypt(&ctx, decrypt(key, foreign)).unwrap_err();
+                assert_eq!(e.kind, ErrorKind::InvalidKeyUsage, "{what} as {foreign}");
+                assert_eq!(
+                    e.message,
+                    format!("Algorithm {foreign} is incompatible with key spec {spec}.")
+                );
+            }
+        }
+    }
+    // Per provider: RSA_2048 and RSA_3072 with two algorithms each, three ML-KEM specs.
+    assert_eq!(round_trips, 2 * (2 * 2 + 3));
+}
+
 #[test]
 fn derive_shared_secret_agrees_between_two_keys() {
     for_each_built(|provider, spec| {
@@ -477,7 +558,7 @@ fn derive_shared_secret_agrees_between_two_keys() {
 
 #[test]
 fn generate_data_key_pair_for_every_pair_spec() {
-    let mut modelled = 0;
+    let (mut modelled, mut matched) = (0, 0);
     for provider in PROVIDERS {
         let mut kms = engine_with(provider, 7);
         let ctx = alice();
@@ -511,6 +592,11 @@ fn generate_data_key_pair_for_every_pair_spec() {
                 .unwrap_or_else(|e| panic!("{provider} {pair_spec}: {e}"));
             assert_eq!(pair.key_pair_spec, pair_spec);
             assert!(!pair.public_key.is_empty());
+            if provider != ProviderKind::InsecureModelling {
+                let private = pair.private_key_plaintext.expose();
+                assert_pair_matches(provider, pair_spec, private, &pair.public_key);
+                matched += 1;
+            }
             // The private key blob is an ordinary ciphertext of the wrapping key, bound to
             // the encryption context.
             let opened = kms
@@ -538,6 +624,90 @@ fn generate_data_key_pair_for_every_pair_spec() {
         assert_eq!(usage.key_last_usage.is_some(), built_any, "{provider}");
     }
     assert_eq!(modelled, DataKeyPairSpec::ALL.len() - 1, "the modelling provider ran every spec");
+    // Both real providers generate every pair but SM2; each private key matched its public key.
+    assert_eq!(matched, 2 * (DataKeyPairSpec::ALL.len() - 1), "pairs checked");
+}
+
+/// ML-KEM with parameters `$params`: the shared secret encapsulated to `$public_spki` is
+/// the one `$private_pkcs8` decapsulates, and the private key's encapsulation key is the
+/// public key.
+macro_rules! ml_kem_pair_matches {
+    ($params:ty, $private_pkcs8:expr, $public_spki:expr, $what:expr) => {{
+        use ml_kem::{Decapsulate as _, Encapsulate as _};
+        use pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+        use rand_core::SeedableRng as _;
+        let private =
+            ml_kem::DecapsulationKey::<$params>::from_pkcs8_der($private_pkcs8).expect($what);
+        let public =
+            ml_kem::EncapsulationKey::<$params>::from_public_key_der($public_spki).expect($what);
+        assert!(private.encapsulation_key() == &public, "{}: another public key", $what);
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(9);
+        let (ciphertext, shared) = public.encapsulate_with_rng(&mut rng);
+        assert_eq!(private.decapsulate(&ciphertext), shared, "{}", $what);
+    }};
+}
+
+/// Fails unless `private_pkcs8` (GenerateDataKeyPair's `PrivateKeyPlaintext`) is a PKCS#8
+/// private key of `pair_spec` whose public key is `public_spki` (its `PublicKey`). RSA_2048,
+/// ECC_NIST_P256 and ML-KEM are checked with the RustCrypto crates alone (PKCS#1 v1.5 and
+/// ECDSA signatures the public key verifies; ML-KEM encapsulation to the public key that the
+/// private key decapsulates); every other spec signs with `provider`'s own signer and
+/// verifies in the other real provider.
+fn assert_pair_matches(
+    provider: ProviderKind,
+    pair_spec: DataKeyPairSpec,
+    private_pkcs8: &[u8],
+    public_spki: &[u8],
+) {
+    use pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+    use rand_core::SeedableRng as _;
+    use sha2::Digest as _;
+    use signature::hazmat::{PrehashSigner as _, PrehashVerifier as _};
+    let what = format!("{provider} {pair_spec}");
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
+    let digest = sha2::Sha256::digest(b"signed with a data key pair");
+    match pair_spec {
+        DataKeyPairSpec::Rsa2048 => {
+            let private = rsa::PrivateKey::from_pkcs8_der(private_pkcs8).expect(&what);
+            let public = rsa::PublicKey::from_public_key_der(public_spki).expect(&what);
+            let padding = || rsa::Pkcs1v15Sign::new::<sha2::Sha256>();
+            let signature = private.sign_with_rng(&mut rng, padding(), &digest).expect(&what);
+            public.verify(padding(), &digest, &signature).expect(&what);
+        }
+        DataKeyPairSpec::EccNistP256 => {
+            let private = p256::ecdsa::SigningKey::from_pkcs8_der(private_pkcs8).expect(&what);
+            let public = p256::ecdsa::VerifyingKey::from_public_key_der(public_spki).expect(&what);
+            assert_eq!(private.verifying_key(), &public, "{what}");
+            let signature: p256::ecdsa::Signature = private.sign_prehash(&digest).expect(&what);
+            public.verify_prehash(&digest, &signature).expect(&what);
+        }
+        DataKeyPairSpec::KmsimMlKem768 => {
+            ml_kem_pair_matches!(ml_kem::MlKem768, private_pkcs8, public_spki, &what);
+        }
+        DataKeyPairSpec::KmsimMlKem1024 => {
+            ml_kem_pair_matches!(ml_kem::MlKem1024, private_pkcs8, public_spki, &what);
+        }
+        _ => {
+            let spec = pair_spec.key_spec();
+            let algorithm = key_pair::default_signing_algorithm(spec).expect("a signing pair");
+            let input = engine::crypto::asymmetric::SignInput {
+                message: b"signed with a data key pair",
+                message_type: MessageType::Raw,
+            };
+            let signature = provider
+                .provider()
+                .asymmetric
+                .sign(spec, algorithm, private_pkcs8, input, &mut rng)
+                .expect(&what);
+            let verifier = ProviderKind::ALL.into_iter().find(|k| *k != provider).unwrap();
+            let verified = verifier
+                .provider()
+                .asymmetric
+                .verify(spec, algorithm, public_spki, input, &signature)
+                .expect(&what);
+            assert!(verified, "{what}: {verifier} refuses the pair's signature");
+        }
+    }
 }
 
 #[test]

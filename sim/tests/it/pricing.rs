@@ -144,10 +144,35 @@ fn each_request_class_has_its_price() {
         RequestClass::of(Operation::Decrypt, Some(KeySpec::Rsa4096), None),
         RequestClass::AsymmetricOther
     );
+    // Management calls are symmetric requests whatever the key's spec, RSA_2048 included.
+    for operation in [Operation::DescribeKey, Operation::TagResource, Operation::DisableKey] {
+        for spec in [KeySpec::EccNistP256, KeySpec::Rsa2048, KeySpec::Rsa4096] {
+            assert_eq!(
+                RequestClass::of(operation, Some(spec), None),
+                RequestClass::Symmetric,
+                "{operation:?} on {spec:?}"
+            );
+        }
+    }
+    // GetPublicKey on a key pair is an asymmetric request of the key's class (kms-facts §9:
+    // excluded from the free tier with Sign, Verify, Encrypt and Decrypt).
     assert_eq!(
-        RequestClass::of(Operation::DescribeKey, Some(KeySpec::EccNistP256), None),
-        RequestClass::Symmetric
+        RequestClass::of(Operation::GetPublicKey, Some(KeySpec::Rsa2048), None),
+        RequestClass::AsymmetricRsa2048
     );
+    for spec in [KeySpec::Rsa3072, KeySpec::EccNistP256, KeySpec::MlDsa65] {
+        assert_eq!(
+            RequestClass::of(Operation::GetPublicKey, Some(spec), None),
+            RequestClass::AsymmetricOther,
+            "{spec:?}"
+        );
+    }
+    assert_eq!(
+        RequestClass::of(Operation::Sign, Some(KeySpec::Rsa2048), None),
+        RequestClass::AsymmetricRsa2048
+    );
+    assert!(!Catalog::aws_2026().free_classes.contains(&RequestClass::AsymmetricRsa2048));
+    assert!(!Catalog::aws_2026().free_classes.contains(&RequestClass::AsymmetricOther));
     assert_eq!(
         RequestClass::of(Operation::CreateKey, None, Some(KeySpec::Rsa3072)),
         RequestClass::GenerateDataKeyPairRsa
