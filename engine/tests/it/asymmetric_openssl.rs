@@ -54,6 +54,42 @@ fn run(args: &[&str], what: &str) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// `openssl pkeyutl -encrypt` of `plaintext` to the DER `SubjectPublicKeyInfo`
+/// `public_der` with RSAES-OAEP, `hash` (OpenSSL's name) for both OAEP and MGF1.
+fn openssl_oaep_encrypt(public_der: &[u8], plaintext: &[u8], hash: &str, what: &str) -> Vec<u8> {
+    let dir = scratch();
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let (pub_der, pt, ct) = (path("pub.der"), path("pt.bin"), path("ct.bin"));
+    std::fs::write(&pub_der, public_der).unwrap();
+    std::fs::write(&pt, plaintext).unwrap();
+    let md = format!("rsa_oaep_md:{hash}");
+    let mgf = format!("rsa_mgf1_md:{hash}");
+    let args = [
+        "pkeyutl",
+        "-encrypt",
+        "-pubin",
+        "-keyform",
+        "DER",
+        "-inkey",
+        &pub_der,
+        "-in",
+        &pt,
+        "-out",
+        &ct,
+        "-pkeyopt",
+        "rsa_padding_mode:oaep",
+        "-pkeyopt",
+        &md,
+        "-pkeyopt",
+        &mgf,
+    ];
+    let (ok, text) = run(&args, what);
+    assert!(ok, "{text}");
+    let ciphertext = std::fs::read(&ct).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    ciphertext
+}
+
 /// OpenSSL's name of the hash of a hashed signing algorithm.
 fn openssl_hash(algorithm: SigningAlgorithmSpec) -> &'static str {
     use SigningAlgorithmSpec as S;
@@ -273,37 +309,8 @@ fn openssl_oaep_to_get_public_key_decrypts_in_the_engine() {
                     EncryptionAlgorithmSpec::RsaesOaepSha1,
                 ),
             ] {
-                let dir = scratch();
-                let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
-                std::fs::write(path("pub.der"), &public.public_key).unwrap();
-                std::fs::write(path("pt.bin"), plaintext).unwrap();
-                let (pub_der, pt, ct) = (path("pub.der"), path("pt.bin"), path("ct.bin"));
-                let md = format!("rsa_oaep_md:{hash}");
-                let mgf = format!("rsa_mgf1_md:{hash}");
-                let args = [
-                    "pkeyutl",
-                    "-encrypt",
-                    "-pubin",
-                    "-keyform",
-                    "DER",
-                    "-inkey",
-                    &pub_der,
-                    "-in",
-                    &pt,
-                    "-out",
-                    &ct,
-                    "-pkeyopt",
-                    "rsa_padding_mode:oaep",
-                    "-pkeyopt",
-                    &md,
-                    "-pkeyopt",
-                    &mgf,
-                ];
                 let what = format!("{version}: engine on {kind}, {spec} {algorithm}");
-                let (ok, text) = run(&args, &what);
-                assert!(ok, "{text}");
-                let ciphertext = std::fs::read(&ct).unwrap();
-                std::fs::remove_dir_all(&dir).unwrap();
+                let ciphertext = openssl_oaep_encrypt(&public.public_key, plaintext, hash, &what);
                 let decrypt = |key, algorithm| {
                     DecryptRequest::new(ciphertext.clone())
                         .with_key_id(key)
@@ -372,35 +379,9 @@ fn openssl_oaep_encryption_decrypts_in_both_providers() {
             (EncryptionAlgorithmSpec::RsaesOaepSha256, "sha256"),
         ] {
             let pair = key_pair(spec);
-            let dir = scratch();
-            let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
-            std::fs::write(path("pub.der"), &pair.public_spki).unwrap();
-            std::fs::write(path("pt.bin"), b"an offline secret").unwrap();
-            let (pub_der, pt, ct) = (path("pub.der"), path("pt.bin"), path("ct.bin"));
-            let md = format!("rsa_oaep_md:{hash}");
-            let mgf = format!("rsa_mgf1_md:{hash}");
-            let args = [
-                "pkeyutl",
-                "-encrypt",
-                "-pubin",
-                "-keyform",
-                "DER",
-                "-inkey",
-                &pub_der,
-                "-in",
-                &pt,
-                "-out",
-                &ct,
-                "-pkeyopt",
-                "rsa_padding_mode:oaep",
-                "-pkeyopt",
-                &md,
-                "-pkeyopt",
-                &mgf,
-            ];
-            let (ok, text) = run(&args, &format!("{version}: {spec} {algorithm}"));
-            assert!(ok, "{text}");
-            let ciphertext = std::fs::read(&ct).unwrap();
+            let what = format!("{version}: {spec} {algorithm}");
+            let ciphertext =
+                openssl_oaep_encrypt(&pair.public_spki, b"an offline secret", hash, &what);
             for kind in ProviderKind::ALL {
                 let plaintext = kind
                     .provider()
@@ -409,7 +390,6 @@ fn openssl_oaep_encryption_decrypts_in_both_providers() {
                     .unwrap_or_else(|e| panic!("{kind} {spec} {algorithm}: {e}"));
                 assert_eq!(plaintext.expose(), b"an offline secret", "{kind} {spec} {algorithm}");
             }
-            std::fs::remove_dir_all(&dir).unwrap();
         }
     }
 }
