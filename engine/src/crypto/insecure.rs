@@ -43,13 +43,20 @@ const fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A 128-bit non-cryptographic hash state: four lanes, eight bytes each, folded into two.
+/// A 128-bit non-cryptographic hash state: four lanes. Whole 32-byte blocks go one word per
+/// lane, shorter inputs into the first two; `finish` folds the other two in once, so an input
+/// costs its words and a length word, with no fixed mixing per call.
 #[derive(Clone, Copy)]
 struct Hash128 {
     a: u64,
     b: u64,
     c: u64,
     d: u64,
+}
+
+/// The little-endian word at `at` (the caller has checked `at + 8 <= bytes.len()`).
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default())
 }
 
 impl Hash128 {
@@ -62,52 +69,81 @@ impl Hash128 {
         }
     }
 
-    /// One word into both lanes (the finaliser mixes them well; per word, cheap).
+    /// One word into the first two lanes (the finaliser mixes them well; per word, cheap).
     fn word(&mut self, word: u64) {
         self.a = (self.a ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
         self.b =
             (self.b ^ word.rotate_left(32)).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
     }
 
-    /// Absorbs `bytes`, then its length, so `ab|c` and `a|bc` differ. Four words per step,
-    /// one per lane, so the four multiplications run in parallel.
+    /// Absorbs `bytes`, then its length, so `ab|c` and `a|bc` differ. Eight words per step,
+    /// two per lane (one XORed in, one added: each alone changes the lane), so the four
+    /// multiplications run in parallel and each covers 16 bytes.
     fn bytes(&mut self, bytes: &[u8]) {
-        let mut blocks = bytes.chunks_exact(32);
-        let word =
-            |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+        let mut blocks = bytes.chunks_exact(64);
         for block in &mut blocks {
-            self.a = (self.a ^ word(block, 0)).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
-            self.b = (self.b ^ word(block, 8)).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
-            self.c = (self.c ^ word(block, 16)).wrapping_mul(0xc4ce_b9fe_1a85_ec53).rotate_left(27);
-            self.d = (self.d ^ word(block, 24)).wrapping_mul(0x94d0_49bb_1331_11eb).rotate_left(33);
+            let lane = |lane: u64, at: usize, multiplier: u64, rotation: u32| {
+                ((lane ^ word_at(block, at)).wrapping_add(word_at(block, at + 32)))
+                    .wrapping_mul(multiplier)
+                    .rotate_left(rotation)
+            };
+            self.a = lane(self.a, 0, 0x9e37_79b9_7f4a_7c15, 29);
+            self.b = lane(self.b, 8, 0xff51_afd7_ed55_8ccd, 31);
+            self.c = lane(self.c, 16, 0xc4ce_b9fe_1a85_ec53, 27);
+            self.d = lane(self.d, 24, 0x94d0_49bb_1331_11eb, 33);
         }
-        // Fold the extra lanes in, so every byte reaches the two lanes `finish` reads.
-        self.a ^= mix(self.c);
-        self.b ^= mix(self.d);
-        let rest = blocks.remainder();
-        let mut words = rest.chunks_exact(8);
+        let mut halves = blocks.remainder().chunks_exact(32);
+        for half in &mut halves {
+            self.a =
+                (self.a ^ word_at(half, 0)).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+            self.b =
+                (self.b ^ word_at(half, 8)).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
+            self.c =
+                (self.c ^ word_at(half, 16)).wrapping_mul(0xc4ce_b9fe_1a85_ec53).rotate_left(27);
+            self.d =
+                (self.d ^ word_at(half, 24)).wrapping_mul(0x94d0_49bb_1331_11eb).rotate_left(33);
+        }
+        let mut words = halves.remainder().chunks_exact(8);
         for chunk in &mut words {
-            self.word(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+            self.word(word_at(chunk, 0));
         }
-        let mut tail = [0u8; 8];
-        tail[..words.remainder().len()].copy_from_slice(words.remainder());
-        self.word(u64::from_le_bytes(tail));
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            // The last eight bytes, overlapping words already absorbed when the input is
+            // long enough (the length word below tells the cases apart), else the bytes
+            // themselves: no copy through a buffer.
+            let last = if bytes.len() >= 8 {
+                word_at(bytes, bytes.len() - 8)
+            } else {
+                tail.iter().rev().fold(0, |word, &byte| (word << 8) | u64::from(byte))
+            };
+            self.word(last);
+        }
         self.word(bytes.len() as u64);
     }
 
+    /// The two lanes `finish` reads, with the other two folded in.
+    fn folded(self) -> (u64, u64) {
+        (self.a ^ mix(self.c), self.b ^ mix(self.d))
+    }
+
     fn finish(self) -> [u8; 16] {
+        let (a, b) = self.folded();
         let mut out = [0u8; 16];
-        out[..8].copy_from_slice(&mix(self.a ^ self.b.rotate_left(7)).to_le_bytes());
-        out[8..].copy_from_slice(&mix(self.b ^ self.a.rotate_left(41)).to_le_bytes());
+        out[..8].copy_from_slice(&mix(a ^ b.rotate_left(7)).to_le_bytes());
+        out[8..].copy_from_slice(&mix(b ^ a.rotate_left(41)).to_le_bytes());
         out
     }
 
     /// Fills `out` with output of arbitrary length, counter-mode over the state.
     fn expand(self, out: &mut [u8]) {
+        let (a, b) = self.folded();
         for (counter, chunk) in (0u64..).zip(out.chunks_mut(16)) {
-            let mut block = self;
-            block.word(counter);
-            let bytes = block.finish();
+            let a = (a ^ counter).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+            let b = (b ^ counter.rotate_left(32)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&mix(a ^ b.rotate_left(7)).to_le_bytes());
+            bytes[8..].copy_from_slice(&mix(b ^ a.rotate_left(41)).to_le_bytes());
             chunk.copy_from_slice(&bytes[..chunk.len()]);
         }
     }
@@ -115,50 +151,41 @@ impl Hash128 {
 
 struct InsecureAead;
 
+/// The length after which the modelled stream repeats [bytes].
+const STREAM_PERIOD: usize = 64;
+
 impl InsecureAead {
-    /// XORs `data` with a stream keyed by `key` and `nonce` (its own inverse).
-    fn apply_stream(key: &[u8; 32], nonce: &[u8; 12], data: &mut [u8]) {
-        let mut seed = Hash128::new(1);
-        seed.bytes(key);
-        seed.bytes(nonce);
-        // A 16-byte pad from the key and nonce, XORed with a word counter: no security at
-        // all, but every word differs and the loop costs next to nothing.
-        let pad = seed.finish();
-        let pad = [
-            u64::from_le_bytes(pad[..8].try_into().unwrap_or_default()),
-            u64::from_le_bytes(pad[8..].try_into().unwrap_or_default()),
-        ];
-        // Two words per step, the counter added rather than multiplied: word `i` is XORed
-        // with `pad[i % 2] ^ i * K`, computed incrementally so the loop has no multiply;
-        // the two lanes are independent, so their work overlaps.
-        const K: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut counter = [0u64, K];
-        let mut pairs = data.chunks_exact_mut(16);
-        for pair in &mut pairs {
-            let (first, second) = pair.split_at_mut(8);
-            let first_word = u64::from_le_bytes((&*first).try_into().unwrap_or_default());
-            let second_word = u64::from_le_bytes((&*second).try_into().unwrap_or_default());
-            first.copy_from_slice(&(first_word ^ pad[0] ^ counter[0]).to_le_bytes());
-            second.copy_from_slice(&(second_word ^ pad[1] ^ counter[1]).to_le_bytes());
-            counter[0] = counter[0].wrapping_add(K.wrapping_mul(2));
-            counter[1] = counter[1].wrapping_add(K.wrapping_mul(2));
+    /// The state after the key and nonce, which both the stream and the tag start from.
+    fn keyed(key: &[u8; 32], nonce: &[u8; 12]) -> Hash128 {
+        let mut hash = Hash128::new(1);
+        hash.bytes(key);
+        hash.bytes(nonce);
+        hash
+    }
+
+    /// XORs `data` with a stream keyed by the `keyed` state (its own inverse).
+    fn apply_stream(keyed: Hash128, data: &mut [u8]) {
+        // A 64-byte pad from the key and nonce, repeated: no security at all, but its eight
+        // words differ, and a loop that XORs whole blocks bytewise with a fixed pad is one
+        // the compiler turns into vector operations.
+        let mut pad = keyed;
+        pad.word(1);
+        let mut stream = [0u8; STREAM_PERIOD];
+        pad.expand(&mut stream);
+        let mut blocks = data.chunks_exact_mut(STREAM_PERIOD);
+        for block in &mut blocks {
+            for (byte, stream) in block.iter_mut().zip(&stream) {
+                *byte ^= stream;
+            }
         }
-        let rest = pairs.into_remainder();
-        let mut words = rest.chunks_exact_mut(8);
-        if let Some(word) = words.next() {
-            let value = u64::from_le_bytes((&*word).try_into().unwrap_or_default());
-            word.copy_from_slice(&(value ^ pad[0] ^ counter[0]).to_le_bytes());
-        }
-        let tail = words.into_remainder();
-        for (byte, stream) in tail.iter_mut().zip(pad[0].to_le_bytes()) {
+        for (byte, stream) in blocks.into_remainder().iter_mut().zip(&stream) {
             *byte ^= stream;
         }
     }
 
-    fn tag(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], ciphertext: &[u8]) -> [u8; 16] {
-        let mut hash = Hash128::new(2);
-        hash.bytes(key);
-        hash.bytes(nonce);
+    fn tag(keyed: Hash128, aad: &[u8], ciphertext: &[u8]) -> [u8; 16] {
+        let mut hash = keyed;
+        hash.word(2);
         hash.bytes(aad);
         hash.bytes(ciphertext);
         hash.finish()
@@ -173,8 +200,9 @@ impl Aes256Gcm for InsecureAead {
         aad: &[u8],
         in_out: &mut [u8],
     ) -> Result<[u8; 16], CryptoError> {
-        Self::apply_stream(key, nonce, in_out);
-        Ok(Self::tag(key, nonce, aad, in_out))
+        let keyed = Self::keyed(key, nonce);
+        Self::apply_stream(keyed, in_out);
+        Ok(Self::tag(keyed, aad, in_out))
     }
 
     fn open(
@@ -187,10 +215,11 @@ impl Aes256Gcm for InsecureAead {
         let split = ciphertext_and_tag.len().checked_sub(16).ok_or(CryptoError)?;
         let (ciphertext, tag) = ciphertext_and_tag.split_at_mut(split);
         // Not constant time: this provider makes no security claim at all.
-        if Self::tag(key, nonce, aad, ciphertext) != *tag {
+        let keyed = Self::keyed(key, nonce);
+        if Self::tag(keyed, aad, ciphertext) != *tag {
             return Err(CryptoError);
         }
-        Self::apply_stream(key, nonce, ciphertext);
+        Self::apply_stream(keyed, ciphertext);
         Ok(())
     }
 }
@@ -510,6 +539,25 @@ mod tests {
             flipped[bit / 8] ^= 1 << (bit % 8);
             assert!(InsecureAead.open(&key, &nonce, b"aad", &mut flipped).is_err(), "bit {bit}");
         }
+        // Long enough for whole 64-byte hash blocks, a 32-byte half and a tail: every bit
+        // of every part is covered by the tag.
+        let long: Vec<u8> = (0..=150u8).collect();
+        let mut buffer = long.clone();
+        let tag = InsecureAead.seal(&key, &nonce, &long[..70], &mut buffer).unwrap();
+        let long_sealed = [buffer, tag.to_vec()].concat();
+        for bit in 0..long_sealed.len() * 8 {
+            let mut flipped = long_sealed.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            assert!(InsecureAead.open(&key, &nonce, &long[..70], &mut flipped).is_err());
+        }
+        for bit in 0..70 * 8 {
+            let mut aad = long[..70].to_vec();
+            aad[bit / 8] ^= 1 << (bit % 8);
+            assert!(InsecureAead.open(&key, &nonce, &aad, &mut long_sealed.clone()).is_err());
+        }
+        let mut opened = long_sealed;
+        InsecureAead.open(&key, &nonce, &long[..70], &mut opened).unwrap();
+        assert_eq!(&opened[..long.len()], long);
         sealed.truncate(15);
         assert!(InsecureAead.open(&key, &nonce, b"aad", &mut sealed).is_err());
 
@@ -528,20 +576,27 @@ mod tests {
     #[test]
     fn the_stream_round_trips_and_changes_every_word_at_every_length() {
         let (key, nonce) = ([3u8; 32], [5u8; 12]);
-        for len in 0..80 {
+        let keyed = InsecureAead::keyed(&key, &nonce);
+        for len in 0..3 * STREAM_PERIOD {
             let zeros = vec![0u8; len];
             let mut data = zeros.clone();
-            InsecureAead::apply_stream(&key, &nonce, &mut data);
+            InsecureAead::apply_stream(keyed, &mut data);
             // A zero input shows the stream itself: no 8-byte word of it is left zero, and
-            // no two full words repeat (the counter reaches every word).
+            // no two words of one period repeat.
             let words: Vec<&[u8]> = data.chunks_exact(8).collect();
             for (i, word) in words.iter().enumerate() {
                 assert_ne!(*word, [0u8; 8], "len {len}, word {i}");
-                assert!(!words[..i].contains(word), "len {len}, word {i} repeats");
+                let period = i - i % (STREAM_PERIOD / 8);
+                assert!(!words[period..i].contains(word), "len {len}, word {i} repeats");
             }
-            InsecureAead::apply_stream(&key, &nonce, &mut data);
+            InsecureAead::apply_stream(keyed, &mut data);
             assert_eq!(data, zeros, "len {len}");
         }
+        let mut other = vec![0u8; STREAM_PERIOD];
+        InsecureAead::apply_stream(InsecureAead::keyed(&key, &[6u8; 12]), &mut other);
+        let mut ours = vec![0u8; STREAM_PERIOD];
+        InsecureAead::apply_stream(keyed, &mut ours);
+        assert_ne!(ours, other, "another nonce, another stream");
     }
 
     fn rng() -> rand_chacha::ChaCha20Rng {
