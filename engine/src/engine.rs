@@ -21,8 +21,9 @@ mod tags;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use rand_chacha::{ChaCha8Rng, ChaCha20Rng};
+use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng as _, SeedableRng as _};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde_json::Value;
 
 use crate::alarms::{Alarm, AlarmEvaluator, AlarmRule, CallEvent};
@@ -391,10 +392,57 @@ pub(crate) struct AliasRecord {
     pub(crate) last_updated_date: Timestamp,
 }
 
+/// Every key of a Region by id: a hash table, not an ordered map, because every call looks
+/// its key up several times (quota, resolution, authorisation, metering) and a B-tree search
+/// over random 16-byte ids cost more than the modelled cryptography. It offers no iteration
+/// in its own order, so nothing can come to depend on it: ListKeys reads
+/// [`Store::account_keys`], and results stay deterministic.
+#[derive(Debug, Default)]
+pub(crate) struct KeyTable(rustc_hash::FxHashMap<KeyId, KeyRecord>);
+
+impl KeyTable {
+    pub(crate) fn get(&self, id: &KeyId) -> Option<&KeyRecord> {
+        self.0.get(id)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: &KeyId) -> Option<&mut KeyRecord> {
+        self.0.get_mut(id)
+    }
+
+    pub(crate) fn contains_key(&self, id: &KeyId) -> bool {
+        self.0.contains_key(id)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether any key satisfies `predicate` (an answer no order can change).
+    pub(crate) fn any(&self, predicate: impl FnMut(&KeyRecord) -> bool) -> bool {
+        self.0.values().any(predicate)
+    }
+
+    fn insert(&mut self, id: KeyId, record: KeyRecord) -> Option<KeyRecord> {
+        self.0.insert(id, record)
+    }
+
+    fn remove(&mut self, id: &KeyId) -> Option<KeyRecord> {
+        self.0.remove(id)
+    }
+}
+
+impl std::ops::Index<&KeyId> for KeyTable {
+    type Output = KeyRecord;
+
+    fn index(&self, id: &KeyId) -> &KeyRecord {
+        &self.0[id]
+    }
+}
+
 /// The keys and aliases of one Region, with the indexes the operations need.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    pub(crate) keys: BTreeMap<KeyId, KeyRecord>,
+    pub(crate) keys: KeyTable,
     /// Every key by account, for ListKeys.
     pub(crate) account_keys: BTreeSet<(AccountId, KeyId)>,
     /// Keys per account, for the per-account key limit without counting on every CreateKey.
@@ -1384,26 +1432,29 @@ fn without_nulls(mut parameters: Value) -> Value {
 }
 
 /// The engine's generator: ChaCha20 under a real provider. Under the insecure modelling
-/// provider, whose keys and ciphertexts protect nothing anyway, ChaCha8: the same stream
-/// interface at less than half the rounds, which a large simulation draws on every call
-/// (audit ids, salts, nonces).
+/// provider, whose keys and ciphertexts protect nothing anyway, xoshiro256++: not a
+/// cryptographic generator at all, but a large simulation draws on it on every call (audit
+/// ids, salts, nonces) and it costs a few instructions a word where ChaCha costs tens.
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "two per engine; boxing would add an indirection to every draw"
+)]
 enum EngineRng {
     Real(ChaCha20Rng),
-    Modelling(ChaCha8Rng),
+    Modelling(Xoshiro256PlusPlus),
 }
 
 impl EngineRng {
     /// Stream `stream` of the generator keyed by `seed`, of the kind `provider` calls for.
     fn new(provider: ProviderKind, seed: [u8; 32], stream: u64) -> Self {
+        let mut chacha = ChaCha20Rng::from_seed(seed);
+        chacha.set_stream(stream);
         if provider == ProviderKind::InsecureModelling {
-            let mut rng = ChaCha8Rng::from_seed(seed);
-            rng.set_stream(stream);
-            Self::Modelling(rng)
+            // Seeded from the ChaCha stream, so streams stay independent.
+            Self::Modelling(Xoshiro256PlusPlus::from_rng(&mut chacha))
         } else {
-            let mut rng = ChaCha20Rng::from_seed(seed);
-            rng.set_stream(stream);
-            Self::Real(rng)
+            Self::Real(chacha)
         }
     }
 }
@@ -1433,8 +1484,8 @@ impl rand_core::TryRng for EngineRng {
     }
 }
 
-// Both arms are ChaCha generators; the ChaCha8 arm is only ever paired with the provider
-// that makes no security claim.
+// Sound for the ChaCha20 arm. The xoshiro arm is no cryptographic generator: it is only ever
+// paired with the insecure modelling provider, which makes no security claim at all.
 impl rand_core::TryCryptoRng for EngineRng {}
 
 /// `N` random bytes from `rng`.

@@ -273,10 +273,25 @@ impl fmt::Debug for PrincipalArn {
 
 /// A KMS key id: a UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`) or, for a multi-Region
 /// key, `mrk-` followed by 32 lowercase hex digits.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyId {
     bytes: [u8; 16],
     multi_region: bool,
+}
+
+// The derived order (the bytes, then `multi_region`), but compared as one 128-bit number,
+// not byte by byte: every call looks its key up in ordered maps several times.
+impl Ord for KeyId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (u128::from_be_bytes(self.bytes), self.multi_region)
+            .cmp(&(u128::from_be_bytes(other.bytes), other.multi_region))
+    }
+}
+
+impl PartialOrd for KeyId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl KeyId {
@@ -728,6 +743,26 @@ impl From<AliasName> for KeyRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Key ids order as their bytes do, then single-Region before multi-Region: what
+        /// the derived order gave, which ListKeys and every ordered map rely on.
+        #[test]
+        fn key_ids_order_as_their_bytes(
+            a in proptest::array::uniform16(0u8..),
+            b in proptest::array::uniform16(0u8..),
+            prefix in 0usize..16,
+            a_mrk: bool,
+            b_mrk: bool,
+        ) {
+            // Shared prefixes of every length, so later bytes decide too.
+            let mut b = b;
+            b[..prefix].copy_from_slice(&a[..prefix]);
+            let (x, y) = (KeyId { bytes: a, multi_region: a_mrk }, KeyId { bytes: b, multi_region: b_mrk });
+            proptest::prop_assert_eq!(x.cmp(&y), (a, a_mrk).cmp(&(b, b_mrk)));
+            proptest::prop_assert_eq!(x.partial_cmp(&y), Some(x.cmp(&y)));
+        }
+    }
 
     #[test]
     fn key_ids_round_trip() {

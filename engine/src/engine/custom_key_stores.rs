@@ -418,7 +418,7 @@ pub(super) fn delete_custom_key_store(
     if current.connection_state != ConnectionState::Disconnected {
         return Err(invalid_state(current, "disconnect it before deleting it"));
     }
-    let holds_keys = engine.store.keys.values().any(|k| {
+    let holds_keys = engine.store.keys.any(|k| {
         k.custom_key_store.as_ref().is_some_and(|l| l.store_id == req.custom_key_store_id)
     });
     if holds_keys {
