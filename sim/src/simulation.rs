@@ -530,7 +530,10 @@ fn engine_time(t: SimTime) -> Timestamp {
 /// The payload of request `token`: cheap to make and to check again later. Word `i` is
 /// `token ^ i * PAYLOAD_STEP`.
 fn payload(token: u64, len: u32) -> Vec<u8> {
-    let mut bytes = vec![0u8; len as usize];
+    // Room for what a blob adds, so the engine seals an Encrypt's payload into its
+    // ciphertext blob in the same buffer.
+    let mut bytes = Vec::with_capacity(len as usize + engine::crypto::blob::OVERHEAD);
+    bytes.resize(len as usize, 0);
     let mut words = bytes.chunks_exact_mut(8);
     // The multiple is added up rather than multiplied, so the loop vectorises.
     let mut multiple = 0u64;

@@ -227,7 +227,8 @@ fn derive_dek(
 /// Encrypts `plaintext` under `material` into a version-1 blob.
 ///
 /// The plaintext is sealed in its own buffer, which then holds ciphertext and needs no
-/// zeroizing; the blob is assembled from the header, that ciphertext and the tag.
+/// zeroizing; the header is moved in before it and the tag after, in the same buffer when
+/// its capacity allows (a caller that leaves [`OVERHEAD`] bytes spare saves an allocation).
 ///
 /// # Errors
 /// [`CryptoError`] if a primitive fails; the plaintext is then zeroized as it is dropped.
@@ -240,14 +241,17 @@ pub fn seal(
 ) -> Result<Vec<u8>, CryptoError> {
     let dek = derive_dek(provider, material, &header.salt)?;
     let header_bytes = header.to_bytes();
-    let (ciphertext, tag) = plaintext.seal_in_place(|bytes| {
+    let (mut blob, tag) = plaintext.seal_in_place(|bytes| {
         with_aad(&header_bytes, context, |aad| {
             provider.aes_256_gcm.seal(&dek, &header.nonce, aad, bytes)
         })
     })?;
-    let mut blob = Vec::with_capacity(OVERHEAD + ciphertext.len());
-    blob.extend_from_slice(&header_bytes);
-    blob.extend_from_slice(&ciphertext);
+    // Ciphertext from here on: growing the buffer may copy it freely.
+    let ciphertext_len = blob.len();
+    blob.reserve_exact(OVERHEAD);
+    blob.resize(HEADER_LEN + ciphertext_len, 0);
+    blob.copy_within(..ciphertext_len, HEADER_LEN);
+    blob[..HEADER_LEN].copy_from_slice(&header_bytes);
     blob.extend_from_slice(&tag);
     Ok(blob)
 }
@@ -263,14 +267,31 @@ pub fn open(
     blob: &[u8],
     context: &EncryptionContext,
 ) -> Result<Plaintext, CryptoError> {
-    let header = BlobHeader::parse(blob).ok_or(CryptoError)?;
+    open_owned(provider, material, blob.to_vec(), context)
+}
+
+/// [`open`] in the blob's own buffer, which becomes the plaintext's: no allocation, no copy
+/// of the ciphertext.
+///
+/// # Errors
+/// As [`open`]. The buffer is zeroized whatever the outcome: a tag that fails may leave
+/// plaintext in it (a real AES-GCM decrypts before it compares).
+pub fn open_owned(
+    provider: &CryptoProvider,
+    material: &[u8],
+    blob: Vec<u8>,
+    context: &EncryptionContext,
+) -> Result<Plaintext, CryptoError> {
+    let header = BlobHeader::parse(&blob).ok_or(CryptoError)?;
     let dek = derive_dek(provider, material, &header.salt)?;
-    // The buffer holds plaintext once opened, so it is a `Plaintext` from the start.
-    let mut bytes = Plaintext::new(blob[HEADER_LEN..].to_vec());
-    with_aad(&blob[..HEADER_LEN], context, |aad| {
-        provider.aes_256_gcm.open(&dek, &header.nonce, aad, bytes.expose_mut())
+    let plaintext_len = blob.len() - OVERHEAD;
+    let mut bytes = Plaintext::new(blob);
+    let (header_bytes, sealed) = bytes.expose_mut().split_at_mut(HEADER_LEN);
+    with_aad(header_bytes, context, |aad| {
+        provider.aes_256_gcm.open(&dek, &header.nonce, aad, sealed)
     })?;
-    bytes.truncate(blob.len() - OVERHEAD);
+    bytes.expose_mut().copy_within(HEADER_LEN..HEADER_LEN + plaintext_len, 0);
+    bytes.truncate(plaintext_len);
     Ok(bytes)
 }
 
@@ -309,6 +330,41 @@ mod tests {
                 seal(kind.provider(), &[3; 32], &header, &context(&[]), b"hi".into()).unwrap();
             assert_eq!(blob.len(), OVERHEAD + 2);
             assert_eq!(BlobHeader::parse(&blob), Some(header));
+        }
+    }
+
+    #[test]
+    fn sealing_in_place_or_not_gives_the_same_blob_and_it_opens_in_place() {
+        let header = BlobHeader {
+            key_id: KeyId::single_region([4; 16]),
+            key_material_id: KeyMaterialId([5; 32]),
+            salt: [6; 16],
+            nonce: [7; 12],
+        };
+        let ec = context(&[("tenant", "a")]);
+        for kind in crate::crypto::ProviderKind::ALL {
+            let provider = kind.provider();
+            for len in [0, 1, 100, 1024] {
+                let message: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+                // Exactly as long (the buffer must grow) and with room to spare.
+                let tight = seal(provider, &[3; 32], &header, &ec, Plaintext::new(message.clone()));
+                let mut roomy = Vec::with_capacity(len + OVERHEAD);
+                roomy.extend_from_slice(&message);
+                let roomy = seal(provider, &[3; 32], &header, &ec, Plaintext::new(roomy));
+                let blob = tight.unwrap();
+                assert_eq!(Some(&blob), roomy.as_ref().ok(), "{kind} {len}");
+                assert_eq!(BlobHeader::parse(&blob), Some(header));
+                let opened = open_owned(provider, &[3; 32], blob.clone(), &ec).unwrap();
+                assert_eq!(opened.expose(), message, "{kind} {len}");
+                assert!(open_owned(provider, &[3; 32], blob.clone(), &context(&[])).is_err());
+                assert!(open_owned(provider, &[8; 32], blob.clone(), &ec).is_err());
+                let mut flipped = blob.clone();
+                flipped[HEADER_LEN] ^= 1;
+                assert!(open_owned(provider, &[3; 32], flipped, &ec).is_err());
+                assert!(
+                    open_owned(provider, &[3; 32], blob[..OVERHEAD - 1].to_vec(), &ec).is_err()
+                );
+            }
         }
     }
 }

@@ -275,10 +275,10 @@ pub(super) fn decrypt(
         touched,
     )?;
     // A dry run checks the ciphertext too (AWS skips that only with IGNORE_CIPHERTEXT).
-    let plaintext = blob::open(
+    let plaintext = blob::open_owned(
         engine.provider,
         material.bytes.expose(),
-        &req.ciphertext_blob,
+        req.ciphertext_blob,
         &req.encryption_context,
     )
     .map_err(|_| KmsError::invalid_ciphertext())?;
