@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use engine::alarms::Alarm;
 use engine::api::*;
@@ -181,7 +182,9 @@ enum Expect {
 /// An acknowledged ciphertext.
 #[derive(Clone, Debug)]
 struct Pooled {
-    blob: Vec<u8>,
+    /// Shared: a request takes a reference when it picks the ciphertext, and copies the
+    /// bytes only into the request it sends (the engine decrypts in that copy).
+    blob: Arc<Vec<u8>>,
     tenant: u32,
     expect: Expect,
     origin: u16,
@@ -1004,7 +1007,7 @@ impl Simulation {
                 })
             }
             OpKind::Decrypt => {
-                let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.clone());
+                let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.to_vec());
                 let request = DecryptRequest::new(source);
                 Request::Decrypt(match pair_algorithm {
                     Some(algorithm) => {
@@ -1016,7 +1019,7 @@ impl Simulation {
                 })
             }
             OpKind::ReEncrypt => {
-                let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.clone());
+                let source = r.source.as_ref().map_or_else(Vec::new, |s| s.blob.to_vec());
                 let source_ec = context(r.source.as_ref().map_or(0, |s| s.tenant));
                 Request::ReEncrypt(
                     ReEncryptRequest::new(source, key_id)
@@ -1055,7 +1058,7 @@ impl Simulation {
             OpKind::Verify => {
                 let (signature, message) = match &r.source {
                     Some(Pooled { blob, expect: Expect::Payload { token, len }, .. }) => {
-                        (blob.clone(), payload(*token, *len))
+                        (blob.to_vec(), payload(*token, *len))
                     }
                     _ => (Vec::new(), Vec::new()),
                 };
@@ -1435,7 +1438,7 @@ impl Simulation {
     fn keep(&self, slot: u32, response: Response) -> Option<Pooled> {
         let r = &self.slots[slot as usize];
         let (tenant, origin) = (r.tenant, r.target);
-        let pooled = |blob, expect| Some(Pooled { blob, tenant, expect, origin });
+        let pooled = |blob, expect| Some(Pooled { blob: Arc::new(blob), tenant, expect, origin });
         match response {
             Response::Encrypt(out) => {
                 pooled(out.ciphertext_blob, Expect::Payload { token: r.token, len: r.payload_len })
@@ -1462,7 +1465,7 @@ impl Simulation {
                 None
             }
             Response::Sign(out) => Some(Pooled {
-                blob: out.signature,
+                blob: Arc::new(out.signature),
                 tenant: 0,
                 expect: Expect::Payload { token: r.token, len: r.payload_len },
                 origin,
@@ -2513,7 +2516,7 @@ fn create_keys(
                     )
                     .map_err(|e| invalid(format!("key group {}: Sign failed: {e}", group.name)))?;
                 pool.push(Pooled {
-                    blob: signed.signature,
+                    blob: Arc::new(signed.signature),
                     tenant: 0,
                     expect: Expect::Payload { token, len },
                     origin: primary,
