@@ -4,7 +4,7 @@
 //! is one [`Dist`]. Samples are integer nanoseconds (or bytes): floats exist only inside a
 //! sampler and are rounded on the way out, so they never order events.
 
-use rand_chacha::ChaCha8Rng;
+use crate::rng::SimRng;
 use rand_core::Rng as _;
 use rand_distr::Distribution as _;
 use serde::{Deserialize, Serialize};
@@ -139,7 +139,7 @@ impl Dist {
 
     /// One sample, rounded to an integer [ns or bytes]. Parameters that
     /// [`Dist::validate`] refuses sample as 0. On a hot path, prepare a [`Sampler`] once.
-    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u64 {
+    pub fn sample(&self, rng: &mut SimRng) -> u64 {
         self.sampler().sample(rng)
     }
 
@@ -195,7 +195,7 @@ pub enum Sampler {
 
 impl Sampler {
     /// One sample, rounded to an integer [ns or bytes].
-    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u64 {
+    pub fn sample(&self, rng: &mut SimRng) -> u64 {
         match self {
             Self::Constant(value) => *value,
             Self::Exponential { mean } => round(-mean * open_unit(rng).ln()),
@@ -224,7 +224,7 @@ impl Sampler {
 }
 
 /// A uniform float on (0, 1]: 53 random bits, never 0 (so `ln` is finite).
-pub(crate) fn open_unit(rng: &mut ChaCha8Rng) -> f64 {
+pub(crate) fn open_unit(rng: &mut SimRng) -> f64 {
     #[expect(clippy::cast_precision_loss, reason = "53-bit mantissa by construction")]
     let unit = ((rng.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64;
     unit
@@ -232,7 +232,7 @@ pub(crate) fn open_unit(rng: &mut ChaCha8Rng) -> f64 {
 
 /// A uniform integer in `[0, n)` (0 if `n` is 0), without modulo bias worth measuring:
 /// a 64×64 → 128-bit multiply (Lemire).
-pub(crate) fn uniform_below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+pub(crate) fn uniform_below(rng: &mut SimRng, n: u64) -> u64 {
     u64::try_from((u128::from(rng.next_u64()) * u128::from(n)) >> 64).unwrap_or(0)
 }
 

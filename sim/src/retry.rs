@@ -21,8 +21,8 @@
 
 pub mod adaptive;
 
+use crate::rng::SimRng;
 use engine::ErrorKind;
-use rand_chacha::ChaCha8Rng;
 use rand_core::Rng as _;
 
 /// How an SDK classifies a failed attempt.
@@ -196,7 +196,7 @@ impl Attempts {
         config: &RetryConfig,
         quota: &mut RetryQuota,
         class: ErrorClass,
-        rng: &mut ChaCha8Rng,
+        rng: &mut SimRng,
     ) -> Decision {
         let Some((_, cost)) = config.base_and_cost(class) else { return Decision::GiveUp };
         if self.made >= config.max_attempts || !quota.acquire(cost) {
@@ -227,7 +227,7 @@ mod tests {
         config: &RetryConfig,
         quota: &mut RetryQuota,
         class: ErrorClass,
-        rng: &mut ChaCha8Rng,
+        rng: &mut SimRng,
     ) -> Decision {
         Attempts { made: 1, last_cost: None }.after_failure(config, quota, class, rng)
     }
@@ -268,7 +268,7 @@ mod tests {
             SECOND_NS
         );
         // Mean delays 0.5, 1, 2, 4, 8 s for retries 1..5: U is uniform on [0, 1).
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut rng = SimRng::seed_from_u64(1);
         let unlimited = RetryConfig { max_attempts: u32::MAX, quota_capacity: u32::MAX, ..config };
         for (retry, expected_mean_s) in [(1u32, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0)] {
             let mut quota = RetryQuota::new(&unlimited);
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn the_quota_allows_100_retries_or_50_after_timeouts() {
-        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let mut rng = SimRng::seed_from_u64(2);
         for (config, class, expected) in [
             (RetryConfig::standard(), ErrorClass::Throttling, 100),
             (RetryConfig::standard(), ErrorClass::Transient, 100),
@@ -326,7 +326,7 @@ mod tests {
     fn attempts_are_capped_and_successes_refill_the_quota() {
         let config = RetryConfig::standard();
         let mut quota = RetryQuota::new(&config);
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut rng = SimRng::seed_from_u64(3);
         let mut attempts = Attempts { made: 1, last_cost: None };
         assert!(matches!(
             attempts.after_failure(&config, &mut quota, ErrorClass::Throttling, &mut rng),

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::rng::SimRng;
 use engine::alarms::Alarm;
 use engine::api::*;
 use engine::audit::AuditSink;
@@ -32,7 +33,6 @@ use engine::{
     AccountId, CallContext, Engine, EngineConfig, ErrorKind, KeyId, KmsError, PrincipalArn, Region,
     Request, Response, Timestamp,
 };
-use rand_chacha::ChaCha8Rng;
 use rand_core::Rng as _;
 use serde::Serialize;
 
@@ -269,9 +269,9 @@ struct WorkloadState {
     keys: KeyPicker,
     mix: MixPicker,
     arrivals: ArrivalProcess,
-    rng: ChaCha8Rng,
-    arrival_rng: ChaCha8Rng,
-    retry_rng: ChaCha8Rng,
+    rng: SimRng,
+    arrival_rng: SimRng,
+    retry_rng: SimRng,
     /// The SDK client instances requests are spread over, round robin.
     clients: Vec<SdkClient>,
     next_client: u32,
@@ -496,9 +496,9 @@ pub struct Simulation {
     held: Vec<u32>,
     partitions: Vec<(u16, u16)>,
     replication_spikes: Vec<(u32, Dist)>,
-    network_rng: ChaCha8Rng,
-    service_rng: ChaCha8Rng,
-    fault_rng: ChaCha8Rng,
+    network_rng: SimRng,
+    service_rng: SimRng,
+    fault_rng: SimRng,
     histograms: LatencyHistograms,
     /// The histogram slot of each (operation, Region)'s successes, by
     /// `operation * Regions + Region`; `usize::MAX` until first used.
@@ -652,7 +652,7 @@ impl Simulation {
             })
             .collect();
 
-        let mut peer_rng = streams.get("peers");
+        let mut peer_rng = streams.cryptographic("peers");
         let (keys, groups, pools) =
             create_keys(&scenario, &mut regions, &region_index, &mut peer_rng)?;
         let key_index = keys.iter().enumerate().map(|(i, k)| (k.id, u32_index(i))).collect();
@@ -2401,7 +2401,7 @@ fn create_keys(
     scenario: &Scenario,
     regions: &mut [RegionNode],
     region_index: &dyn Fn(Region) -> Option<u16>,
-    peer_rng: &mut ChaCha8Rng,
+    peer_rng: &mut rand_chacha::ChaCha8Rng,
 ) -> Result<CreatedKeys, SimError> {
     let calls: u64 = scenario
         .keys
@@ -2563,7 +2563,7 @@ fn new_peer(
     scenario: &Scenario,
     group: &crate::scenario::KeyGroup,
     public: &[u8],
-    rng: &mut ChaCha8Rng,
+    rng: &mut rand_chacha::ChaCha8Rng,
 ) -> Result<Peer, SimError> {
     let asymmetric = scenario.provider.provider().asymmetric;
     let failed = |what: &str, e: engine::crypto::asymmetric::AsymmetricError| {

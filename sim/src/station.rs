@@ -4,8 +4,8 @@
 
 use std::collections::VecDeque;
 
+use crate::rng::SimRng;
 use hdrhistogram::Histogram;
-use rand_chacha::ChaCha8Rng;
 use rand_core::Rng as _;
 
 use crate::queue::EventQueue;
@@ -29,7 +29,7 @@ pub enum Duration {
 
 impl Duration {
     /// One sample [ns], rounded to the nanosecond.
-    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u64 {
+    pub fn sample(&self, rng: &mut SimRng) -> u64 {
         match *self {
             Self::Exponential { mean_ns } => {
                 // Inverse transform on (0, 1]: 53 random bits, never ln(0).
@@ -125,7 +125,7 @@ pub fn simulate(config: &StationConfig, seed: u64) -> StationStats {
                      arrived_at: SimTime,
                      now: SimTime,
                      queue: &mut EventQueue<Event>,
-                     services: &mut ChaCha8Rng| {
+                     services: &mut SimRng| {
         let service = config.service.sample(services);
         queue.schedule(now.plus_nanos(service), Event::Departure);
         if index >= config.warmup {

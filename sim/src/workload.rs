@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rand_chacha::ChaCha8Rng;
+use crate::rng::SimRng;
 use rand_distr::Distribution as _;
 
 use crate::dist::{open_unit, uniform_below};
@@ -52,7 +52,7 @@ impl ArrivalProcess {
     }
 
     /// The first arrival after `now`, or `None` when the process has no more.
-    pub(crate) fn next_after(&mut self, now: SimTime, rng: &mut ChaCha8Rng) -> Option<SimTime> {
+    pub(crate) fn next_after(&mut self, now: SimTime, rng: &mut SimRng) -> Option<SimTime> {
         match &self.arrivals {
             Arrivals::Closed { .. } => None,
             Arrivals::Trace { times_ns } => {
@@ -146,7 +146,7 @@ impl KeyPicker {
     }
 
     /// The index of a key, from 0.
-    pub(crate) fn pick(&self, rng: &mut ChaCha8Rng) -> u32 {
+    pub(crate) fn pick(&self, rng: &mut SimRng) -> u32 {
         let index = match self {
             Self::Uniform(n) => uniform_below(rng, *n),
             // Index 0 (rank 1) is the hottest key.
@@ -182,7 +182,7 @@ impl MixPicker {
         Self { cumulative, total }
     }
 
-    pub(crate) fn pick(&self, rng: &mut ChaCha8Rng) -> OpKind {
+    pub(crate) fn pick(&self, rng: &mut SimRng) -> OpKind {
         let roll = uniform_below(rng, self.total);
         self.cumulative
             .iter()
