@@ -18,6 +18,11 @@
     reason = "a command-line tool: its tables and messages are its interface"
 )]
 
+// The same allocator as the kmsim binary and the criterion benches, so the gate counts the
+// instructions users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bmf;
 mod gate;
 mod workloads;
