@@ -79,6 +79,7 @@ impl Hash128 {
     /// Absorbs `bytes`, then its length, so `ab|c` and `a|bc` differ. Eight words per step,
     /// two per lane (one XORed in, one added: each alone changes the lane), so the four
     /// multiplications run in parallel and each covers 16 bytes.
+    #[inline(always)]
     fn bytes(&mut self, bytes: &[u8]) {
         let mut blocks = bytes.chunks_exact(64);
         for block in &mut blocks {
