@@ -267,9 +267,25 @@ mod tests {
         #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "test")]
         let reference = |x: f64| if x.is_finite() && x > 0.0 { x.round() as u64 } else { 0 };
         let mut cases = vec![
-            0.0, -0.0, -1.5, 0.49999999999999994, 0.5, 1.5, 2.5, 2.4999999999, 1e15 + 0.5,
-            4_503_599_627_370_495.5, 4_503_599_627_370_497.0, 9_007_199_254_740_993.0, 1.8e19,
-            1e300, f64::MAX, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MIN_POSITIVE,
+            0.0,
+            -0.0,
+            -1.5,
+            0.49999999999999994,
+            0.5,
+            1.5,
+            2.5,
+            2.4999999999,
+            1e15 + 0.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_497.0,
+            9_007_199_254_740_993.0,
+            1.8e19,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
         ];
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..100_000 {

@@ -11,12 +11,61 @@ use crate::dist::{Dist, Sampler};
 use crate::scenario::{AzConfig, RegionConfig};
 use crate::time::SimTime;
 
-/// A request waiting for an HSM: the request's slot, its attempt, and when it arrived.
+/// One attempt's trip through an AZ, from the front door's routing to the end of its
+/// service (or its loss with the AZ). Abandoned attempts finish their trip too: the HSM does
+/// not know that the client gave up.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Waiting {
+pub(crate) struct Leg {
+    /// The request's slot, and the attempt the leg carries.
     pub(crate) slot: u32,
     pub(crate) attempt: u64,
+    /// The Region and the AZ in it.
+    pub(crate) region: u16,
+    pub(crate) az: u16,
+    /// The AZ's epoch when the attempt was routed: a loss of the AZ since orphans the leg.
+    pub(crate) epoch: u32,
+    /// When the attempt reached the AZ (set on arrival).
     pub(crate) arrived: SimTime,
+}
+
+/// The legs under way, by id: a slab whose ids are reused lowest-freed-last, so the order is
+/// deterministic and the table stays as large as the most legs ever under way at once.
+#[derive(Debug, Default)]
+pub(crate) struct Legs {
+    legs: Vec<Leg>,
+    free: Vec<u32>,
+}
+
+impl Legs {
+    /// Stores `leg`; its id.
+    pub(crate) fn open(&mut self, leg: Leg) -> u32 {
+        if let Some(id) = self.free.pop() {
+            self.legs[id as usize] = leg;
+            id
+        } else {
+            self.legs.push(leg);
+            u32::try_from(self.legs.len() - 1).unwrap_or(u32::MAX)
+        }
+    }
+
+    /// Frees `id` for reuse.
+    pub(crate) fn close(&mut self, id: u32) {
+        self.free.push(id);
+    }
+}
+
+impl std::ops::Index<u32> for Legs {
+    type Output = Leg;
+
+    fn index(&self, id: u32) -> &Leg {
+        &self.legs[id as usize]
+    }
+}
+
+impl std::ops::IndexMut<u32> for Legs {
+    fn index_mut(&mut self, id: u32) -> &mut Leg {
+        &mut self.legs[id as usize]
+    }
 }
 
 /// One AZ's HSM pool.
@@ -31,7 +80,8 @@ pub(crate) struct AzNode {
     pub(crate) epoch: u32,
     /// HSMs serving a request.
     pub(crate) busy: u32,
-    pub(crate) queue: VecDeque<Waiting>,
+    /// Legs waiting for an HSM, first come first served.
+    pub(crate) queue: VecDeque<u32>,
     /// Gray failure: added service latency and an error share [ppm].
     pub(crate) gray: Option<(Dist, u32)>,
     /// Service-time factor [‰].

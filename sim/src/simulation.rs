@@ -41,7 +41,7 @@ use crate::metrics::{
     IntervalRow, Latency, LatencyHistograms, LatencyKey, LatencyRow, SerialisedHistogram,
     UsageCounters,
 };
-use crate::node::{LittleCounters, RegionNode, Waiting};
+use crate::node::{Leg, Legs, LittleCounters, RegionNode};
 use crate::pricing;
 use crate::queue::EventQueue;
 use crate::retry::adaptive::{ClientRateLimiter, RequestKind};
@@ -96,6 +96,8 @@ fn invalid(message: impl Into<String>) -> SimError {
     SimError { message: message.into() }
 }
 
+/// An event: 16 bytes, so a pending one with its (time, sequence) key is 32. What a trip
+/// through an AZ needs is in its [`Leg`], not in the events.
 #[derive(Clone, Copy, Debug)]
 enum Event {
     Arrival {
@@ -117,20 +119,13 @@ enum Event {
         slot: u32,
         attempt: u64,
     },
+    /// An attempt reaches the AZ its leg names.
     AtAz {
-        slot: u32,
-        attempt: u64,
-        region: u16,
-        az: u16,
-        epoch: u32,
+        leg: u32,
     },
+    /// An HSM has finished the attempt of a leg.
     ServiceDone {
-        slot: u32,
-        attempt: u64,
-        region: u16,
-        az: u16,
-        epoch: u32,
-        arrived: SimTime,
+        leg: u32,
     },
     Reply {
         slot: u32,
@@ -159,6 +154,10 @@ enum Event {
     Tick,
     End,
 }
+
+// The event kernel moves entries of the key and an event on every heap level: keep them 32
+// bytes.
+const _: () = assert!(size_of::<Event>() == 16);
 
 /// What an attempt came back with. A success is reduced, when the engine answers, to what
 /// the client keeps of it, so the slot never holds a whole `Response`.
@@ -483,6 +482,8 @@ pub struct Simulation {
     /// cheaper than formatting one per attempt.
     contexts: Vec<EncryptionContext>,
     slots: Vec<InFlight>,
+    /// Attempts on their way through an AZ.
+    legs: Legs,
     free_slots: Vec<u32>,
     /// Attempt deadlines, in order: (when, slot, attempt).
     deadlines: std::collections::VecDeque<(SimTime, u32, u64)>,
@@ -723,6 +724,7 @@ impl Simulation {
             workloads,
             contexts: (0..=most_tenants).map(context).collect(),
             slots: Vec::new(),
+            legs: Legs::default(),
             free_slots: Vec::new(),
             deadlines: std::collections::VecDeque::new(),
             timeouts_scheduled: false,
@@ -857,12 +859,8 @@ impl Simulation {
             Event::Send { slot } => self.on_send(slot),
             Event::Transmit { slot } => self.transmit(slot),
             Event::FrontDoor { slot, attempt } => self.on_front_door(slot, attempt),
-            Event::AtAz { slot, attempt, region, az, epoch } => {
-                self.on_at_az(slot, attempt, region, az, epoch);
-            }
-            Event::ServiceDone { slot, attempt, region, az, epoch, arrived } => {
-                self.on_service_done(slot, attempt, region, az, epoch, arrived);
-            }
+            Event::AtAz { leg } => self.on_at_az(leg),
+            Event::ServiceDone { leg } => self.on_service_done(leg),
             Event::Reply { slot, attempt } => self.on_reply(slot, attempt),
             Event::Timeouts => self.on_timeouts(),
             Event::Replicate { message } => self.on_replicate(message),
@@ -1212,10 +1210,15 @@ impl Simulation {
         };
         let epoch = node.azs[az].epoch;
         let delay = node.inter_az.sample(&mut self.network_rng);
-        self.queue.schedule(
-            self.now.plus_nanos(delay),
-            Event::AtAz { slot, attempt, region: target, az: u16_index(az), epoch },
-        );
+        let leg = self.legs.open(Leg {
+            slot,
+            attempt,
+            region: target,
+            az: u16_index(az),
+            epoch,
+            arrived: SimTime::ZERO,
+        });
+        self.queue.schedule(self.now.plus_nanos(delay), Event::AtAz { leg });
     }
 
     /// Counts an admitted request in its one-second quota window, and checks the window
@@ -1255,13 +1258,15 @@ impl Simulation {
         self.quota_counts.clear();
     }
 
-    fn on_at_az(&mut self, slot: u32, attempt: u64, region: u16, az_index: u16, epoch: u32) {
+    fn on_at_az(&mut self, leg: u32) {
         let now = self.now;
+        let Leg { slot, attempt, region, az: az_index, epoch, .. } = self.legs[leg];
         let node = &mut self.regions[usize::from(region)];
         let az = &mut node.azs[usize::from(az_index)];
         if !az.up || az.epoch != epoch {
             // A lost AZ answers nothing: the client's timeout will notice.
             self.counters.dropped_by_az_loss += 1;
+            self.legs.close(leg);
             return;
         }
         if let Some(limit) = az.config.queue_limit
@@ -1270,28 +1275,29 @@ impl Simulation {
         {
             self.counters.throttles += 1;
             self.intervals[usize::from(region)].throttles += 1;
+            self.legs.close(leg);
             let busy = KmsError::new(ErrorKind::Throttling, engine::quota::THROTTLING_MESSAGE);
             self.answer(slot, attempt, Answer::Err(busy));
             return;
         }
         az.account(now);
         az.little.arrivals += 1;
-        let waiting = Waiting { slot, attempt, arrived: now };
+        self.legs[leg].arrived = now;
         if az.busy < az.config.hsms {
             az.busy += 1;
-            self.start_service(region, az_index, waiting);
+            self.start_service(leg);
         } else {
-            az.queue.push_back(waiting);
+            az.queue.push_back(leg);
         }
     }
 
-    fn start_service(&mut self, region: u16, az_index: u16, waiting: Waiting) {
-        let r = &self.slots[waiting.slot as usize];
+    fn start_service(&mut self, leg: u32) {
+        let Leg { slot, region, az: az_index, arrived, .. } = self.legs[leg];
+        let r = &self.slots[slot as usize];
         let operation = r.request.as_ref().map_or(Operation::Encrypt, Request::operation);
-        let spec = self.service_key_spec(waiting.slot);
+        let spec = self.service_key_spec(slot);
         let node = &mut self.regions[usize::from(region)];
-        node.azs[usize::from(az_index)].in_service_arrivals_ns +=
-            u128::from(waiting.arrived.as_nanos());
+        node.azs[usize::from(az_index)].in_service_arrivals_ns += u128::from(arrived.as_nanos());
         let node = &self.regions[usize::from(region)];
         let az = &node.azs[usize::from(az_index)];
         let base = node.service_time(operation, spec).sample(&mut self.service_rng);
@@ -1300,26 +1306,13 @@ impl Simulation {
         let extra = az.gray.as_ref().map_or(0, |(extra, _)| extra.sample(&mut self.fault_rng));
         self.queue.schedule(
             self.now.plus_nanos(slowed.saturating_add(extra)),
-            Event::ServiceDone {
-                slot: waiting.slot,
-                attempt: waiting.attempt,
-                region,
-                az: az_index,
-                epoch: az.epoch,
-                arrived: waiting.arrived,
-            },
+            Event::ServiceDone { leg },
         );
     }
 
-    fn on_service_done(
-        &mut self,
-        slot: u32,
-        attempt: u64,
-        region: u16,
-        az_index: u16,
-        epoch: u32,
-        arrived: SimTime,
-    ) {
+    fn on_service_done(&mut self, leg: u32) {
+        let Leg { slot, attempt, region, az: az_index, epoch, arrived } = self.legs[leg];
+        self.legs.close(leg);
         let now = self.now;
         let node = &mut self.regions[usize::from(region)];
         let az = &mut node.azs[usize::from(az_index)];
@@ -1330,7 +1323,7 @@ impl Simulation {
         az.depart(arrived, now);
         az.in_service_arrivals_ns -= u128::from(arrived.as_nanos());
         if let Some(next) = az.queue.pop_front() {
-            self.start_service(region, az_index, next);
+            self.start_service(next);
         } else {
             az.busy -= 1;
         }
@@ -1780,8 +1773,9 @@ impl Simulation {
                     node.epoch += 1;
                     // Everything the AZ held is lost; it leaves the system now.
                     let dropped = node.queue.len() as u64 + u64::from(node.busy);
-                    for waiting in std::mem::take(&mut node.queue) {
-                        node.depart(waiting.arrived, now);
+                    for leg in std::mem::take(&mut node.queue) {
+                        node.depart(self.legs[leg].arrived, now);
+                        self.legs.close(leg);
                     }
                     node.little.departures += u64::from(node.busy);
                     node.little.sojourn_ns += u128::from(node.busy) * u128::from(now.as_nanos())
