@@ -71,15 +71,16 @@ impl<E: Copy> EventQueue<E> {
         // Sift up: move parents down until `entry`'s place is found.
         let mut hole = self.heap.len();
         self.heap.push(entry);
+        let heap = self.heap.as_mut_slice();
         while hole > 0 {
             let parent = (hole - 1) / 2;
-            if self.heap[parent].key <= key {
+            if heap[parent].key <= key {
                 break;
             }
-            self.heap[hole] = self.heap[parent];
+            heap[hole] = heap[parent];
             hole = parent;
         }
-        self.heap[hole] = entry;
+        heap[hole] = entry;
     }
 
     /// The earliest event, removed: the lowest time, and among equal times the first
@@ -91,7 +92,9 @@ impl<E: Copy> EventQueue<E> {
             return Some((last.at(), last.event));
         };
         // Sift `last` down from the root: move the smaller child up until `last` fits.
-        let len = self.heap.len();
+        // A local slice: its pointer and length stay in registers across the stores.
+        let heap = self.heap.as_mut_slice();
+        let len = heap.len();
         let mut hole = 0;
         loop {
             let left = 2 * hole + 1;
@@ -99,18 +102,18 @@ impl<E: Copy> EventQueue<E> {
                 break;
             }
             let right = left + 1;
-            let child = if right < len && self.heap[right].key < self.heap[left].key {
+            let child = if right < len && heap[right].key < heap[left].key {
                 right
             } else {
                 left
             };
-            if last.key <= self.heap[child].key {
+            if last.key <= heap[child].key {
                 break;
             }
-            self.heap[hole] = self.heap[child];
+            heap[hole] = heap[child];
             hole = child;
         }
-        self.heap[hole] = last;
+        heap[hole] = last;
         Some((first.at(), first.event))
     }
 
