@@ -217,6 +217,33 @@ struct InFlight {
     answer: Option<Answer>,
 }
 
+impl InFlight {
+    /// A slot before its first request: [`Simulation::new_request`] sets every field.
+    const fn vacant() -> Self {
+        Self {
+            workload: 0,
+            thread: 0,
+            client: 0,
+            op: OpKind::Encrypt,
+            key: 0,
+            payload_len: 0,
+            token: 0,
+            tenant: 0,
+            intended: SimTime::ZERO,
+            attempt: 0,
+            outstanding: false,
+            attempts: Attempts { made: 0, last_cost: None },
+            limiter_kind: RequestKind::Initial,
+            region_choice: 0,
+            failovers: 0,
+            target: 0,
+            source: None,
+            request: None,
+            answer: None,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct SimKey {
     id: KeyId,
@@ -951,34 +978,32 @@ impl Simulation {
         let client =
             if thread == NO_THREAD { w.next_client } else { thread } % u32_index(w.clients.len());
         w.next_client = (w.next_client + 1) % u32_index(w.clients.len());
-        let request = InFlight {
-            workload,
-            thread,
-            client,
-            op,
-            key,
-            payload_len,
-            token,
-            tenant,
-            intended: now,
-            attempt: 0,
-            outstanding: false,
-            attempts: Attempts { made: 1, last_cost: None },
-            limiter_kind: RequestKind::Initial,
-            region_choice: u8::try_from(region_choice).unwrap_or(0),
-            failovers: 0,
-            target: k.regions[region_choice],
-            source,
-            request: None,
-            answer: None,
-        };
-        let slot = if let Some(slot) = self.free_slots.pop() {
-            self.slots[slot as usize] = request;
-            slot
-        } else {
-            self.slots.push(request);
+        let (region_choice, target) =
+            (u8::try_from(region_choice).unwrap_or(0), k.regions[region_choice]);
+        let slot = self.free_slots.pop().unwrap_or_else(|| {
+            self.slots.push(InFlight::vacant());
             u32_index(self.slots.len() - 1)
-        };
+        });
+        // Set in place: a slot is large (its request), and moving a whole new one in cost
+        // two copies of it per request. A freed slot holds no source, request or answer.
+        let r = &mut self.slots[slot as usize];
+        r.workload = workload;
+        r.thread = thread;
+        r.client = client;
+        r.op = op;
+        r.key = key;
+        r.payload_len = payload_len;
+        r.token = token;
+        r.tenant = tenant;
+        r.intended = now;
+        r.attempt = 0;
+        r.outstanding = false;
+        r.attempts = Attempts { made: 1, last_cost: None };
+        r.limiter_kind = RequestKind::Initial;
+        r.region_choice = region_choice;
+        r.failovers = 0;
+        r.target = target;
+        r.source = source;
         self.in_flight += 1;
         self.on_send(slot);
     }
