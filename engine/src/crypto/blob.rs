@@ -345,7 +345,7 @@ mod tests {
         for kind in crate::crypto::ProviderKind::ALL {
             let provider = kind.provider();
             for len in [0, 1, 100, 1024] {
-                let message: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+                let message: Vec<u8> = (0..len).map(|i| u8::try_from(i % 251).unwrap()).collect();
                 // Exactly as long (the buffer must grow) and with room to spare.
                 let tight = seal(provider, &[3; 32], &header, &ec, Plaintext::new(message.clone()));
                 let mut roomy = Vec::with_capacity(len + OVERHEAD);
