@@ -398,6 +398,10 @@ pub(crate) struct AliasRecord {
 /// in its own order, so nothing can come to depend on it: ListKeys reads
 /// [`Store::account_keys`], and results stay deterministic.
 #[derive(Debug, Default)]
+#[expect(
+    clippy::disallowed_types,
+    reason = "lookups only: the table offers no iteration, so no order can reach a result"
+)]
 pub(crate) struct KeyTable(rustc_hash::FxHashMap<KeyId, KeyRecord>);
 
 impl KeyTable {
