@@ -28,8 +28,8 @@ pub(crate) struct Leg {
     pub(crate) arrived: SimTime,
 }
 
-/// The legs under way, by id: a slab whose ids are reused lowest-freed-last, so the order is
-/// deterministic and the table stays as large as the most legs ever under way at once.
+/// The legs under way, by id: a slab that reuses the most recently freed id first (a
+/// deterministic order) and stays as large as the most legs ever under way at once.
 #[derive(Debug, Default)]
 pub(crate) struct Legs {
     legs: Vec<Leg>,
