@@ -128,12 +128,17 @@ impl Hash128 {
         (self.a ^ mix(self.c), self.b ^ mix(self.d))
     }
 
-    fn finish(self) -> [u8; 16] {
-        let (a, b) = self.folded();
+    /// Sixteen output bytes from the two read lanes.
+    fn squeeze(a: u64, b: u64) -> [u8; 16] {
         let mut out = [0u8; 16];
         out[..8].copy_from_slice(&mix(a ^ b.rotate_left(7)).to_le_bytes());
         out[8..].copy_from_slice(&mix(b ^ a.rotate_left(41)).to_le_bytes());
         out
+    }
+
+    fn finish(self) -> [u8; 16] {
+        let (a, b) = self.folded();
+        Self::squeeze(a, b)
     }
 
     /// Fills `out` with output of arbitrary length, counter-mode over the state.
@@ -142,10 +147,7 @@ impl Hash128 {
         for (counter, chunk) in (0u64..).zip(out.chunks_mut(16)) {
             let a = (a ^ counter).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
             let b = (b ^ counter.rotate_left(32)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-            let mut bytes = [0u8; 16];
-            bytes[..8].copy_from_slice(&mix(a ^ b.rotate_left(7)).to_le_bytes());
-            bytes[8..].copy_from_slice(&mix(b ^ a.rotate_left(41)).to_le_bytes());
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
+            chunk.copy_from_slice(&Self::squeeze(a, b)[..chunk.len()]);
         }
     }
 }

@@ -20,7 +20,17 @@ use engine::crypto::asymmetric::SignInput;
 use engine::spec::{EncryptionAlgorithmSpec, KeySpec, MessageType, SigningAlgorithmSpec};
 
 use super::asymmetric::{key_pair, message_for, seeded, signing_cases};
-use crate::support::{alice, engine_with};
+use crate::support::{alice, engine_with, key_pair_decrypt};
+
+/// The key-pair specs OpenSSL reads and verifies here: RSA, ECDSA on every curve, Ed25519.
+const OPENSSL_SPECS: [KeySpec; 6] = [
+    KeySpec::Rsa2048,
+    KeySpec::EccNistP256,
+    KeySpec::EccNistP384,
+    KeySpec::EccNistP521,
+    KeySpec::EccSecgP256k1,
+    KeySpec::EccNistEdwards25519,
+];
 
 /// `openssl version`, or a failure saying openssl is required.
 fn openssl_version() -> String {
@@ -211,19 +221,11 @@ fn openssl_verifies_engine_signatures_against_get_public_key() {
     use engine::key_pair::signing_algorithms;
     use engine::spec::KeyUsage;
     let version = openssl_version();
-    let specs = [
-        KeySpec::Rsa2048,
-        KeySpec::EccNistP256,
-        KeySpec::EccNistP384,
-        KeySpec::EccNistP521,
-        KeySpec::EccSecgP256k1,
-        KeySpec::EccNistEdwards25519,
-    ];
     let mut verified = 0;
     for kind in ProviderKind::ALL {
         let mut kms = engine_with(kind, 11);
         let ctx = alice();
-        for spec in specs {
+        for spec in OPENSSL_SPECS {
             let request =
                 CreateKeyRequest::new().with_key_spec(spec).with_key_usage(KeyUsage::SignVerify);
             let key = kms.create_key(&ctx, request).unwrap().key_id();
@@ -281,7 +283,7 @@ fn openssl_verifies_engine_signatures_against_get_public_key() {
 #[test]
 fn openssl_oaep_to_get_public_key_decrypts_in_the_engine() {
     use engine::ErrorKind;
-    use engine::api::{CreateKeyRequest, DecryptRequest, GetPublicKeyRequest};
+    use engine::api::{CreateKeyRequest, GetPublicKeyRequest};
     use engine::spec::KeyUsage;
     let version = openssl_version();
     let plaintext = b"an offline secret for the engine";
@@ -311,11 +313,7 @@ fn openssl_oaep_to_get_public_key_decrypts_in_the_engine() {
             ] {
                 let what = format!("{version}: engine on {kind}, {spec} {algorithm}");
                 let ciphertext = openssl_oaep_encrypt(&public.public_key, plaintext, hash, &what);
-                let decrypt = |key, algorithm| {
-                    DecryptRequest::new(ciphertext.clone())
-                        .with_key_id(key)
-                        .with_encryption_algorithm(algorithm)
-                };
+                let decrypt = |key, algorithm| key_pair_decrypt(&ciphertext, key, algorithm);
                 let decrypted = kms
                     .decrypt(&ctx, decrypt(key, algorithm))
                     .unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -343,14 +341,7 @@ fn openssl_oaep_to_get_public_key_decrypts_in_the_engine() {
 #[test]
 fn openssl_reads_our_private_keys() {
     let version = openssl_version();
-    for spec in [
-        KeySpec::Rsa2048,
-        KeySpec::EccNistP256,
-        KeySpec::EccNistP384,
-        KeySpec::EccNistP521,
-        KeySpec::EccSecgP256k1,
-        KeySpec::EccNistEdwards25519,
-    ] {
+    for spec in OPENSSL_SPECS {
         let pair = key_pair(spec);
         let dir = scratch();
         let private = dir.join("key.der").to_string_lossy().into_owned();

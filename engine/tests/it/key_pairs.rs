@@ -477,11 +477,7 @@ fn offline_encryption_to_get_public_key_decrypts_in_the_engine() {
                 let ciphertext =
                     encrypt_to_public_key(spec, algorithm, &public, &plaintext, &mut rng)
                         .unwrap_or_else(|e| panic!("{what}: {e:?}"));
-                let decrypt = |key, algorithm| {
-                    DecryptRequest::new(ciphertext.clone())
-                        .with_key_id(key)
-                        .with_encryption_algorithm(algorithm)
-                };
+                let decrypt = |key, algorithm| key_pair_decrypt(&ciphertext, key, algorithm);
                 let decrypted = kms
                     .decrypt(&ctx, decrypt(key, algorithm))
                     .unwrap_or_else(|e| panic!("{what}: {e}"));

@@ -88,3 +88,14 @@ pub(crate) fn external_key(kms: &mut Engine, ctx: &CallContext) -> KeyId {
         engine::api::CreateKeyRequest::new().with_origin(engine::spec::OriginType::External);
     kms.create_key(ctx, request).unwrap().key_id()
 }
+
+/// A Decrypt of a key-pair ciphertext: AWS requires the key and the algorithm.
+pub(crate) fn key_pair_decrypt(
+    ciphertext: &[u8],
+    key: KeyId,
+    algorithm: engine::spec::EncryptionAlgorithmSpec,
+) -> engine::api::DecryptRequest {
+    engine::api::DecryptRequest::new(ciphertext.to_vec())
+        .with_key_id(key)
+        .with_encryption_algorithm(algorithm)
+}
